@@ -1,0 +1,148 @@
+"""Validation of everything an app passes explicitly: attributes, IDs, event names (SPEC §5).
+
+A call that breaks a rule is refused as a whole: the functions return an error message naming
+the offending key and never a partial result.
+"""
+
+from userflow.values import kind, new_map, map_keys, char_count, is_finite_number
+
+MAX_KEYS = 100
+MAX_KEY_LEN = 64
+MAX_STRING = 1024
+MAX_LIST = 100
+MAX_ID = 256
+MAX_NAME = 128
+_FIRST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'
+_REST = _FIRST + '0123456789.-'
+
+
+def valid_key(key):
+    """`^[A-Za-z_][A-Za-z0-9_.-]{0,63}$`"""
+    if kind(key) != 'str' or len(key) == 0 or len(key) > MAX_KEY_LEN:
+        return False
+    if _FIRST.find(key[0]) < 0:
+        return False
+    for ch in key:
+        if _REST.find(ch) < 0:
+            return False
+    return True
+
+
+def _scalar_error(value, where):
+    k = kind(value)
+    if k == 'str':
+        if len(value) > MAX_STRING and char_count(value) > MAX_STRING:
+            return where + ' is longer than ' + str(MAX_STRING) + ' characters'
+        return None
+    if k == 'num':
+        if not is_finite_number(value):
+            return where + ' is not a finite number'
+        return None
+    if k == 'bool' or k == 'null':
+        return None
+    return where + ' must be a string, number, boolean or null (got ' + k + ')'
+
+
+def _value_error(value, where):
+    if kind(value) != 'list':
+        return _scalar_error(value, where)
+    if len(value) > MAX_LIST:
+        return where + ' has more than ' + str(MAX_LIST) + ' items'
+    for i in range(len(value)):
+        error = _scalar_error(value[i], where + '[' + str(i) + ']')
+        if error is not None:
+            return error
+    return None
+
+
+def validate_attributes(attributes, allowed):
+    """Check an attributes map. `allowed` is None or a list of keys to keep.
+
+    Returns {'error': message or None, 'attributes': clean map or None, 'dropped': [keys]}.
+    Keys outside `allowed` are dropped (the caller warns); any rule broken rejects everything.
+    """
+    if attributes is None:
+        return {'error': None, 'attributes': new_map(), 'dropped': []}
+    if kind(attributes) != 'map':
+        return _refused('attributes must be a plain object (got ' + kind(attributes) + ')')
+    keys = map_keys(attributes)
+    if len(keys) > MAX_KEYS:
+        return _refused('attributes have ' + str(len(keys)) + ' keys; at most ' + str(MAX_KEYS))
+    for key in keys:
+        if not valid_key(key):
+            return _refused('attribute key "' + _preview(key) + '" does not match '
+                            '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$')
+        error = _value_error(attributes[key], 'attribute "' + key + '"')
+        if error is not None:
+            return _refused(error)
+    clean = new_map()
+    dropped = []
+    for key in keys:
+        if allowed is not None and not _listed(allowed, key):
+            dropped.append(key)
+            continue
+        value = attributes[key]
+        if kind(value) == 'list':
+            clean[key] = [x for x in value]
+        else:
+            clean[key] = value
+    return {'error': None, 'attributes': clean, 'dropped': dropped}
+
+
+def _listed(items, key):
+    for item in items:
+        if item == key:
+            return True
+    return False
+
+
+def _refused(message):
+    return {'error': message, 'attributes': None, 'dropped': []}
+
+
+def _preview(text):
+    if len(text) > 40:
+        return text[:40] + '...'
+    return text
+
+
+def check_id(value, what):
+    """A user or group ID: a non-empty string of at most 256 characters, or a finite integer
+    (sent as its decimal text). Returns {'id': text or None, 'error': message or None}."""
+    k = kind(value)
+    if k == 'num' and is_finite_number(value) and value == value // 1 and abs(value) < 2 ** 53:
+        return {'id': _int_text(value), 'error': None}
+    if k != 'str':
+        return {'id': None, 'error': what + ' must be a non-empty string (got ' + k + ')'}
+    if len(value) == 0 or char_count(value) > MAX_ID:
+        return {'id': None, 'error': what + ' must have 1 to ' + str(MAX_ID) + ' characters'}
+    return {'id': value, 'error': None}
+
+
+def _int_text(value):
+    # str() of a JS number can print 1e+21 style text; integers below 2**53 are built by hand.
+    n = abs(value)
+    digits = ''
+    while n >= 10:
+        digit = n % 10
+        digits = '0123456789'[int(digit)] + digits
+        n = (n - digit) // 10
+    digits = '0123456789'[int(n)] + digits
+    if value < 0:
+        return '-' + digits
+    return digits
+
+
+def check_event_name(name):
+    """A track event name: a non-empty string of at most 128 characters."""
+    if kind(name) != 'str' or len(name) == 0 or char_count(name) > MAX_NAME:
+        return 'event name must be a string of 1 to ' + str(MAX_NAME) + ' characters'
+    return None
+
+
+def check_signature(signature):
+    if signature is None:
+        return None
+    if kind(signature) != 'str' or char_count(signature) > MAX_ID:
+        return 'signature must be a string of at most ' + str(MAX_ID) + ' characters'
+    return None

@@ -1,0 +1,74 @@
+"""`init(token, options)` checked and turned into the SDK's configuration, with its defaults.
+
+Options (SPEC §5), each with its default:
+- hashUserId: True; user and group IDs leave only as hex(HMAC-SHA256(key=token, msg=id)).
+- privacy: 'standard'; 'strict' sends only identify, group and track events the app called.
+- allowedAttributes: None (any key); a list keeps only those keys, others are dropped.
+- endpoint: None; nothing is sent until an endpoint is set here or by setServerEndpoint.
+"""
+
+from userflow.values import kind, map_keys, map_get
+from userflow.attributes import valid_key
+from userflow.urls import check_endpoint
+
+OPTIONS = ['hashUserId', 'privacy', 'allowedAttributes', 'endpoint']
+_TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'
+
+
+def valid_token(token):
+    """`^[A-Za-z0-9_-]{1,128}$`, as the wire schema requires."""
+    if kind(token) != 'str' or len(token) == 0 or len(token) > 128:
+        return False
+    for ch in token:
+        if _TOKEN_CHARS.find(ch) < 0:
+            return False
+    return True
+
+
+def parse_init(token, options):
+    """Returns {'error': message or None, 'warnings': [...], 'config': {...} or None}."""
+    if not valid_token(token):
+        return _refused('token must be 1 to 128 characters of A-Z a-z 0-9 _ -')
+    config = {'token': token, 'hashUserId': True, 'privacy': 'standard',
+              'allowedAttributes': None, 'endpoint': None}
+    warnings = []
+    if options is None:
+        return {'error': None, 'warnings': warnings, 'config': config}
+    if kind(options) != 'map':
+        return _refused('options must be a plain object')
+    for key in map_keys(options):
+        if _index(OPTIONS, key) < 0:
+            warnings.append('unknown init option "' + key + '" ignored')
+    if map_get(options, 'hashUserId') is not None:
+        if kind(map_get(options, 'hashUserId')) != 'bool':
+            return _refused('hashUserId must be true or false')
+        config['hashUserId'] = map_get(options, 'hashUserId')
+    if map_get(options, 'privacy') is not None:
+        if map_get(options, 'privacy') != 'standard' and map_get(options, 'privacy') != 'strict':
+            return _refused('privacy must be "standard" or "strict"')
+        config['privacy'] = map_get(options, 'privacy')
+    allowed = map_get(options, 'allowedAttributes')
+    if allowed is not None:
+        if kind(allowed) != 'list':
+            return _refused('allowedAttributes must be a list of attribute keys')
+        for key in allowed:
+            if not valid_key(key):
+                return _refused('allowedAttributes holds an invalid key "' + str(key) + '"')
+        config['allowedAttributes'] = [k for k in allowed]
+    if map_get(options, 'endpoint') is not None:
+        checked = check_endpoint(map_get(options, 'endpoint'))
+        if checked['error'] is not None:
+            return _refused(checked['error'])
+        config['endpoint'] = checked['url']
+    return {'error': None, 'warnings': warnings, 'config': config}
+
+
+def _index(items, item):
+    for i in range(len(items)):
+        if items[i] == item:
+            return i
+    return -1
+
+
+def _refused(message):
+    return {'error': message, 'warnings': [], 'config': None}

@@ -1,0 +1,122 @@
+"""Binding: the one module that sends anything (SPEC §7).
+
+Every request goes to `{endpoint}/v1/events` with `credentials: "omit"`,
+`referrerPolicy: "no-referrer"`, no custom headers and a string body, so the browser sends
+`text/plain;charset=UTF-8` without a CORS preflight. Batches hold up to 50 events and leave
+after 2 s; on `pagehide` or when the page is hidden, everything ready leaves at once with
+`fetch(..., {keepalive: true})`. `sendBeacon` is used only where keepalive fetch is missing:
+a beacon always carries cookies, which the promise rules out wherever fetch can avoid them.
+"""
+
+from userflow import env
+from userflow.payload import body, BATCH_LIMIT
+from userflow.retry import outcome, backoff_ms
+from userflow.values import to_json
+from userflow.version import VERSION
+
+BATCH_DELAY_MS = 2000
+LOG_LIMIT = 500
+
+
+class Egress:
+    def __init__(self, outbox):
+        self.outbox = outbox
+        self.endpoint = None
+        self.token = None
+        self.timer = None
+        self.inflight = False
+        self.attempt = 0
+        self.sent = []
+
+    def configure(self, token, endpoint):
+        self.token = token
+        if endpoint is not None:
+            self.endpoint = endpoint
+        self.schedule()
+
+    def schedule(self):
+        """Send now if a full batch is ready, else within BATCH_DELAY_MS."""
+        if len(self.outbox.ready) == 0:
+            return
+        if len(self.outbox.ready) >= BATCH_LIMIT and self.attempt == 0:
+            self.flush()
+        elif self.timer is None:
+            self.timer = env.after(BATCH_DELAY_MS, self._tick)
+
+    def _tick(self):
+        self.timer = None
+        self.flush()
+
+    def _target(self):
+        if self.endpoint is None or self.token is None:
+            if len(self.outbox.ready) > 0:
+                env.warn('no server endpoint set; events wait until setServerEndpoint is called')
+            return None
+        return self.endpoint + '/v1/events'
+
+    def flush(self):
+        """Send the oldest ready batch, one request at a time."""
+        url = self._target()
+        if url is None or self.inflight:
+            return
+        batch = self.outbox.next_batch()
+        if len(batch) == 0:
+            return
+        self.inflight = True
+        text = self._record(url, batch)
+
+        def done(response):
+            self._settle(batch, response.status)
+
+        def failed(reason):
+            self._settle(batch, 0)
+
+        try:
+            window.fetch(url, self._options(text, False)).then(done, failed)
+        except:  # noqa: E722 -- a synchronous TypeError counts as a network error
+            self._settle(batch, 0)
+
+    def flush_all_now(self):
+        """Page is going away: send every ready event immediately, outliving the page."""
+        url = self._target()
+        if url is None:
+            return
+        env.cancel(self.timer)
+        self.timer = None
+        while len(self.outbox.ready) > 0:
+            batch = self.outbox.next_batch()
+            text = self._record(url, batch)
+            try:
+                if window.fetch:
+                    window.fetch(url, self._options(text, True)).then(None, lambda r: None)
+                else:
+                    window.navigator.sendBeacon(url, text)
+            except:  # noqa: E722 -- over the keepalive quota: nothing more can leave now
+                env.warn('a batch could not be sent while the page was closing')
+
+    def _options(self, text, keepalive):
+        return {'method': 'POST', 'body': text, 'credentials': 'omit', 'mode': 'cors',
+                'cache': 'no-store', 'referrerPolicy': 'no-referrer', 'keepalive': keepalive}
+
+    def _record(self, url, batch):
+        text = to_json(body(self.token, VERSION, batch))
+        self.sent.append({'method': 'POST', 'url': url, 'body': text})
+        if len(self.sent) > LOG_LIMIT:
+            self.sent = self.sent[len(self.sent) - LOG_LIMIT:]
+        return text
+
+    def _settle(self, batch, status):
+        self.inflight = False
+        result = outcome(status)
+        if result == 'retry':
+            self.outbox.requeue(batch)
+            delay = backoff_ms(self.attempt, Math.random())
+            self.attempt += 1
+            env.cancel(self.timer)
+            self.timer = env.after(delay, self._tick)
+            return
+        self.attempt = 0
+        if result == 'drop':
+            env.warn('the server refused a batch of ' + str(len(batch)) + ' events (HTTP '
+                     + str(status) + '); it was dropped')
+        self.schedule()

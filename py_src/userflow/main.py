@@ -1,0 +1,343 @@
+"""Binding: the public API (SPEC §5), wired to the pure modules; the core's entry point.
+
+The loader calls these methods with the host page's arguments. Each one copies its arguments
+into this realm (`import_value`), validates them with the pure modules, and either refuses the
+call whole with one console warning or does it. Calls that talk to identity run one after the
+other on a promise chain, so `identify(); track()` stamps the track event with that user even
+while the ID is still being hashed. Nothing here throws into the host: every entry point is
+wrapped by `_guarded`.
+"""
+
+from userflow import env
+from userflow.api import all_methods
+from userflow.attributes import validate_attributes, check_id, check_event_name, check_signature
+from userflow.config import parse_init
+from userflow.egress import Egress
+from userflow.emitter import Emitter
+from userflow.identity import protect, anonymous_id
+from userflow.outbox import Outbox
+from userflow.payload import draft, uuid4
+from userflow.urls import check_endpoint, default_url_filter, check_sendable_url
+from userflow.values import import_value, kind, map_get, new_map
+
+
+class Sdk:
+    def __init__(self):
+        self.config = None
+        self.outbox = Outbox()
+        self.egress = Egress(self.outbox)
+        self.emitter = Emitter()
+        self.identity = None
+        self.identified = False
+        self.group_id = None
+        self.seq = 0
+        self.chain = Promise.resolve(None)
+        self.page_tracking = True
+        self.url_filter = None
+        self.last_page_url = None
+        self.watching = False
+
+    # -- configuration ------------------------------------------------------------------
+    def init(self, token, options):
+        parsed = parse_init(token, options)
+        if parsed['error'] is not None:
+            return self._refuse('init', parsed['error'])
+        for message in parsed['warnings']:
+            env.warn(message)
+        fresh = self.config is None or self.config['token'] != parsed['config']['token']
+        endpoint = parsed['config']['endpoint']
+        if endpoint is None and self.config is not None:
+            endpoint = self.config['endpoint']
+        self.config = parsed['config']
+        self.config['endpoint'] = endpoint
+        if fresh:
+            self.identity = None
+            self.identified = False
+        self.egress.configure(self.config['token'], endpoint)
+        self._watch_page()
+        self._page_view()
+        return None
+
+    def setServerEndpoint(self, url):
+        checked = check_endpoint(url)
+        if checked['error'] is not None:
+            # The previous endpoint (or none) stays: nothing goes to a refused one.
+            env.error('setServerEndpoint refused: ' + checked['error'])
+            return None
+        if self.config is not None:
+            self.config['endpoint'] = checked['url']
+        self.egress.endpoint = checked['url']
+        self.egress.schedule()
+        return None
+
+    def setPageTrackingDisabled(self, disabled):
+        self.page_tracking = not disabled
+        if disabled:
+            self.outbox.purge('page')
+        else:
+            self.last_page_url = None
+            self._page_view()
+        return None
+
+    def setUrlFilter(self, fn):
+        if fn is not None and kind(fn) != 'fn':
+            return self._refuse('setUrlFilter', 'the filter must be a function or null')
+        self.url_filter = fn
+        return None
+
+    # -- identity -----------------------------------------------------------------------
+    def identify(self, user_id, attributes, options):
+        checked = check_id(user_id, 'user ID')
+        if checked['error'] is not None:
+            return self._refuse('identify', checked['error'])
+        return self._identify('identify', checked['id'], attributes, options)
+
+    def identifyAnonymous(self, attributes):
+        if not self._ready('identifyAnonymous'):
+            return Promise.resolve(None)
+        return self._identify('identifyAnonymous', anonymous_id(), attributes, None)
+
+    def _identify(self, method, raw_id, attributes, options):
+        if not self._ready(method):
+            return Promise.resolve(None)
+        attrs = self._attributes(method, attributes)
+        signature = None
+        if options is not None and kind(options) == 'map':
+            signature = map_get(options, 'signature')
+        problem = check_signature(signature)
+        if problem is not None:
+            return self._refuse(method, problem)
+        if attrs is None:
+            return Promise.resolve(None)
+        config = self.config
+        stamp = env.now_ms()
+        self.identified = True
+
+        def op():
+            def known(identity):
+                self.identity = identity
+                self.group_id = None
+                self._add('identify', {'attributes': attrs, 'signature': signature}, stamp)
+                self.outbox.promote(identity['user'], identity['hashed'])
+                self.egress.schedule()
+            return protect(config, raw_id).then(known)
+        return self._queue(op)
+
+    def updateUser(self, attributes):
+        return self._event('updateUser', 'identify', {}, attributes)
+
+    def group(self, group_id, attributes, options):
+        checked = check_id(group_id, 'group ID')
+        if checked['error'] is not None:
+            return self._refuse('group', checked['error'])
+        if not self._ready('group'):
+            return Promise.resolve(None)
+        attrs = self._attributes('group', attributes)
+        signature = None
+        if options is not None and kind(options) == 'map':
+            signature = map_get(options, 'signature')
+        problem = check_signature(signature)
+        if problem is not None:
+            return self._refuse('group', problem)
+        if attrs is None:
+            return Promise.resolve(None)
+        config = self.config
+        stamp = env.now_ms()
+
+        def op():
+            def known(hashed_group):
+                self.group_id = hashed_group['user']
+                self._add('group', {'group': self.group_id, 'attributes': attrs,
+                                    'signature': signature}, stamp)
+            return protect(config, checked['id']).then(known)
+        return self._queue(op)
+
+    def updateGroup(self, attributes):
+        if not self._ready('updateGroup'):
+            return Promise.resolve(None)
+        attrs = self._attributes('updateGroup', attributes)
+        if attrs is None:
+            return Promise.resolve(None)
+        stamp = env.now_ms()
+
+        def op():
+            # Checked when it runs: a group() call just before may still be hashing.
+            if self.group_id is None:
+                return self._refuse('updateGroup', 'call group() first')
+            return self._add('group', {'group': self.group_id, 'attributes': attrs}, stamp)
+        return self._queue(op)
+
+    def track(self, name, attributes):
+        problem = check_event_name(name)
+        if problem is not None:
+            return self._refuse('track', problem)
+        return self._event('track', 'track', {'name': name}, attributes)
+
+    def _event(self, method, event_type, fields, attributes):
+        if not self._ready(method):
+            return Promise.resolve(None)
+        attrs = self._attributes(method, attributes)
+        if attrs is None:
+            return Promise.resolve(None)
+        fields['attributes'] = attrs
+        stamp = env.now_ms()
+        return self._queue(lambda: self._add(event_type, fields, stamp))
+
+    def reset(self):
+        def op():
+            self.egress.flush_all_now()
+            self.identity = None
+            self.group_id = None
+            env.storage_clear()
+            return None
+        self.identified = False
+        return self._queue(op)
+
+    def isIdentified(self):
+        return self.identified
+
+    # -- flows (inert until the flow runtime lands; they must never throw) --------------
+    def start(self, flow_id, options):
+        return Promise.resolve(None)
+
+    def endAll(self):
+        return Promise.resolve(None)
+
+    def loadContent(self, content):
+        return Promise.resolve(None)
+
+    def setBaseZIndex(self, z):
+        return None
+
+    def setCustomNavigate(self, fn):
+        return None
+
+    def remount(self):
+        return None
+
+    # -- observing the SDK --------------------------------------------------------------
+    def on(self, name, fn):
+        problem = self.emitter.on(name, fn)
+        if problem is not None:
+            self._refuse('on', problem)
+        return None
+
+    def off(self, name, fn):
+        self.emitter.off(name, fn)
+        return None
+
+    def getEgressLog(self):
+        return env.to_host(self.egress.sent)
+
+    # -- internals ----------------------------------------------------------------------
+    def _ready(self, method):
+        if self.config is None:
+            self._refuse(method, 'call userflow.init(token) first')
+            return False
+        return True
+
+    def _attributes(self, method, attributes):
+        checked = validate_attributes(attributes, self.config['allowedAttributes'])
+        if checked['error'] is not None:
+            self._refuse(method, checked['error'])
+            return None
+        if len(checked['dropped']) > 0:
+            env.warn(method + ': attributes not in allowedAttributes were dropped: '
+                     + ', '.join(checked['dropped']))
+        return checked['attributes']
+
+    def _refuse(self, method, message):
+        text = method + ' refused: ' + message
+        env.warn(text)
+        self.emitter.emit('error', env.to_host({'method': method, 'message': message}),
+                          self._listener_failed)
+        return Promise.resolve(None)
+
+    def _listener_failed(self, name):
+        env.error('a listener for "' + name + '" threw; the SDK carries on')
+
+    def _queue(self, op):
+        def run(ignored):
+            return op()
+
+        def failed(reason):
+            env.error('internal error; the call was dropped')
+            return None
+        self.chain = self.chain.then(run).then(lambda x: None, failed)
+        return self.chain
+
+    def _add(self, event_type, fields, stamp):
+        self.seq += 1
+        self.outbox.add(draft(event_type, self.seq, stamp, self._event_id(), fields))
+        if self.identity is not None:
+            self.outbox.promote(self.identity['user'], self.identity['hashed'])
+            self.egress.schedule()
+        return None
+
+    def _event_id(self):
+        if window.crypto.randomUUID:
+            return window.crypto.randomUUID()
+        return uuid4(env.random_bytes(16))
+
+    # -- page views ---------------------------------------------------------------------
+    def _page_view(self):
+        if not self.page_tracking or self.config is None or self.config['privacy'] == 'strict':
+            return
+        href = env.host.location.href
+        url = default_url_filter(href)
+        if self.url_filter is not None:
+            try:
+                url = import_value(self.url_filter(href))
+            except:  # noqa: E722
+                env.warn('the URL filter threw; this page view was not sent')
+                return
+        if url is None:
+            return
+        if not check_sendable_url(url):
+            env.warn('the URL filter must return a string of at most 2048 characters or null')
+            return
+        if url == self.last_page_url:
+            return
+        self.last_page_url = url
+        self._add('page', {'url': url}, env.now_ms())
+
+    def _watch_page(self):
+        if self.watching:
+            return
+        self.watching = True
+        host = env.host
+        page_changed = _guarded(self._page_view)
+        if host.navigation and host.navigation.addEventListener:
+            env.listen(host.navigation, 'currententrychange', page_changed)
+        else:
+            env.listen(host, 'popstate', page_changed)
+            env.listen(host, 'hashchange', page_changed)
+        leaving = _guarded(self.egress.flush_all_now)
+        env.listen(host, 'pagehide', leaving)
+
+        def visibility(event):
+            if host.document.visibilityState == 'hidden':
+                leaving()
+        env.listen(host.document, 'visibilitychange', visibility)
+
+
+def _guarded(fn):
+    """`fn` as a host-facing function: its arguments imported, its errors caught and logged."""
+    def call(a, b, c):
+        try:
+            return fn(import_value(a), import_value(b), import_value(c))
+        except:  # noqa: E722 -- native JS errors too (TRANSCRYPT.md §6)
+            env.error('internal error; the call was dropped')
+            return None
+    return call
+
+
+def api_for(sdk):
+    """The object the loader calls: one host-facing function per public method."""
+    api = new_map()
+    for name in all_methods():
+        api[name] = _guarded(getattr(sdk, name))
+    return api
+
+
+env.boot.ready(api_for(Sdk()))

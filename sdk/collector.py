@@ -1,0 +1,196 @@
+"""A real HTTP server for development and tests: dist/, fixtures/, and a recording events sink.
+
+- `GET /dist/...`, `GET /fixtures/...`: static files. In HTML, `{{NONCE}}` becomes a fresh
+  per-response nonce; `?csp=strict` adds a strict Content-Security-Policy with that nonce
+  (no unsafe-*, Trusted Types required) and a report-uri that records violations.
+- `POST /v1/events`: the body is validated against ../shared/wire-schema.json; 204 when valid,
+  400 with the JSON path of the first violation otherwise. Every request (method, path,
+  headers, body) is recorded, so tests see exactly what arrived.
+- `GET /v1/content/{token}`: flow content from fixtures/content/{token}.json, or 404.
+
+CORS allows any origin for the simple `text/plain` POST; no cookie is ever set. The full
+collector (SQLite, rate limits, fault injection, HTTPS) arrives with the transport issue.
+"""
+
+import json
+import mimetypes
+import secrets
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit, parse_qs
+
+import jsonschema
+
+from sdk import ROOT
+
+SCHEMA_PATH = ROOT.parent / 'shared' / 'wire-schema.json'
+STRICT_CSP = ("default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
+              "style-src 'self'; object-src 'none'; base-uri 'none'; "
+              "require-trusted-types-for 'script'; trusted-types userflow; "
+              "report-uri /csp-report")
+
+
+def load_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+def first_violation(body: bytes, validator) -> str | None:
+    """None when `body` is a valid events body, else the JSON path and message of the first
+    violation."""
+    try:
+        document = json.loads(body.decode('utf-8'))
+    except (UnicodeDecodeError, ValueError) as error:
+        return f'$: not JSON ({error})'
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
+        return f'{error.json_path}: {error.message}'
+    return None
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict
+    body: bytes
+    status: int
+
+    def json(self):
+        return json.loads(self.body.decode('utf-8'))
+
+
+@dataclass
+class Sink:
+    requests: list = field(default_factory=list)
+    violations: list = field(default_factory=list)
+    csp_reports: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def events_posts(self) -> list:
+        with self.lock:
+            return [r for r in self.requests if r.path == '/v1/events' and r.method == 'POST']
+
+    def events(self) -> list:
+        return [e for r in self.events_posts() if r.status == 204 for e in r.json()['batch']]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.requests.clear()
+            self.violations.clear()
+            self.csp_reports.clear()
+
+
+def make_handler(sink: Sink, root: Path):
+    validator = jsonschema.Draft202012Validator(load_schema())
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = 'HTTP/1.1'
+
+        def log_message(self, *args):  # keep test output clean
+            pass
+
+        def _record(self, body: bytes, status: int) -> None:
+            with sink.lock:
+                sink.requests.append(Recorded(self.command, urlsplit(self.path).path,
+                                              {k.lower(): v for k, v in self.headers.items()},
+                                              body, status))
+
+        def _send(self, status: int, body: bytes = b'', kind: str = 'text/plain',
+                  headers: dict | None = None, received: bytes = b'') -> None:
+            self._record(received, status)
+            self.send_response(status)
+            self.send_header('Content-Type', kind)
+            self.send_header('Content-Length', str(len(body)))
+            self.send_header('Access-Control-Allow-Origin', '*')
+            self.send_header('Cache-Control', 'no-store')
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != 'HEAD':
+                self.wfile.write(body)
+
+        def _body(self) -> bytes:
+            length = int(self.headers.get('Content-Length') or 0)
+            return self.rfile.read(length) if length else b''
+
+        def do_OPTIONS(self):
+            self._send(204, headers={'Access-Control-Allow-Methods': 'GET, POST',
+                                     'Access-Control-Max-Age': '600'})
+
+        def do_POST(self):
+            body = self._body()
+            path = urlsplit(self.path).path
+            if path == '/v1/events':
+                problem = first_violation(body, validator)
+                if problem:
+                    with sink.lock:
+                        sink.violations.append(problem)
+                    return self._send(400, problem.encode(), received=body)
+                return self._send(204, received=body)
+            if path == '/csp-report':
+                with sink.lock:
+                    sink.csp_reports.append(body.decode('utf-8', 'replace'))
+                return self._send(204, received=body)
+            self._send(404, b'not found', received=body)
+
+        def do_GET(self):
+            url = urlsplit(self.path)
+            if url.path.startswith('/v1/content/'):
+                token = url.path.rsplit('/', 1)[-1]
+                file = root / 'fixtures' / 'content' / f'{token}.json'
+                if token.replace('-', '').replace('_', '').isalnum() and file.is_file():
+                    return self._send(200, file.read_bytes(), 'application/json')
+                return self._send(404, b'no content')
+            if url.path == '/':
+                return self._send(302, headers={'Location': '/fixtures/index.html'})
+            file = (root / url.path.lstrip('/')).resolve()
+            allowed = [(root / 'dist').resolve(), (root / 'fixtures').resolve()]
+            if not any(file.is_relative_to(a) for a in allowed) or not file.is_file():
+                return self._send(404, b'not found')
+            data = file.read_bytes()
+            kind = mimetypes.guess_type(file.name)[0] or 'application/octet-stream'
+            headers = {}
+            if file.suffix == '.html':
+                nonce = secrets.token_urlsafe(16)
+                data = data.replace(b'{{NONCE}}', nonce.encode())
+                if parse_qs(url.query).get('csp') == ['strict']:
+                    headers['Content-Security-Policy'] = STRICT_CSP.format(nonce=nonce)
+                kind = 'text/html; charset=utf-8'
+            elif kind == 'text/javascript' or file.suffix == '.js':
+                kind = 'text/javascript; charset=utf-8'
+            self._send(200, data, kind, headers)
+
+        do_HEAD = do_GET
+
+    return Handler
+
+
+class Collector:
+    """The server in a background thread: `with Collector() as c: c.url`."""
+
+    def __init__(self, host: str = '127.0.0.1', port: int = 0, root: Path = ROOT):
+        self.sink = Sink()
+        self.server = ThreadingHTTPServer((host, port), make_handler(self.sink, root))
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f'http://{host}:{self.port}'
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def serve_forever(host: str, port: int) -> None:
+    server = Collector(host, port)
+    print(f'userflow dev server on {server.url}/ (dist/ at /dist/, fixtures at /fixtures/)',
+          flush=True)
+    try:
+        server.server.serve_forever()
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,32 @@
+"""Toolchain errors. The CLI prints `str(error)` and exits with `error.exit_code`.
+
+    SdkError                 anything the toolchain reports to its user (exit 2)
+    ├── ToolMissing          an external tool (esbuild, transcrypt) is not installed
+    ├── TranspileError       Transcrypt rejected a Python source: names the file and line
+    ├── BundleError          esbuild rejected the JavaScript: names the JS file, line and column
+    └── RenderError          a Jinja2 template failed or rendered invalid JavaScript
+"""
+
+
+class SdkError(Exception):
+    exit_code = 2
+
+
+class ToolMissing(SdkError):
+    pass
+
+
+class TranspileError(SdkError):
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        where = f'{path}:{line}: ' if path else ''
+        super().__init__(f'transpile failed: {where}{message}')
+        self.path = path
+        self.line = line
+
+
+class BundleError(SdkError):
+    pass
+
+
+class RenderError(SdkError):
+    pass
