@@ -101,9 +101,16 @@ def _refused(message):
 
 
 def _preview(text):
-    if len(text) > 40:
-        return text[:40] + '...'
-    return text
+    # The first 40 code points: `for` walks code points on both sides, where slicing a JS
+    # string could split a surrogate pair.
+    out = ''
+    count = 0
+    for ch in text:
+        if count == 40:
+            return out + '...'
+        out += ch
+        count += 1
+    return out
 
 
 def check_id(value, what):

@@ -5,7 +5,7 @@ becomes a wire event only in `finalize`, once the user is known: fields are copi
 the allowlist for its type, so nothing that is not listed can ever reach the wire.
 """
 
-from userflow.values import new_map, map_keys, kind
+from userflow.values import new_map, map_keys, map_get, kind
 
 WIRE_VERSION = 1
 BATCH_LIMIT = 50
@@ -74,7 +74,7 @@ def finalize(d, user, hashed):
     optional = _OPTIONAL[event_type]
     fields = d['fields']
     for name in _REQUIRED[event_type]:
-        if fields.get(name) is None:
+        if map_get(fields, name) is None:
             raise ValueError(event_type + ' event without ' + name)
     values = {'id': d['id'], 'seq': d['seq'], 'ts': d['ts'], 'type': event_type,
               'user': user, 'hashed': hashed}
@@ -83,7 +83,7 @@ def finalize(d, user, hashed):
         if values.get(name) is not None:
             event[name] = values[name]
         elif _contains(optional, name):
-            value = fields.get(name)
+            value = map_get(fields, name)
             if name == 'attributes' and value is not None:
                 value = _copy_attributes(value)
                 if len(map_keys(value)) == 0:

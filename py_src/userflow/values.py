@@ -16,7 +16,17 @@ def new_map():
 
 
 def map_keys(m):
-    return list(m.keys())
+    # In JS property order: integer-like keys first, ascending, then insertion order
+    # (TRANSCRYPT.md §4). Mirrored here so both sides visit keys, and report errors, alike.
+    index = [k for k in m.keys() if _is_index(k)]
+    index.sort(key=int)
+    index.extend([k for k in m.keys() if not _is_index(k)])
+    return index
+
+
+def _is_index(k):
+    return (isinstance(k, str) and k.isascii() and k.isdigit() and (k == '0' or k[0] != '0')
+            and int(k) < 4294967295)
 
 
 def has_key(m, k):

@@ -1,0 +1,51 @@
+"""init(token, options): defaults, and refusals that name the problem."""
+
+from userflow.config import parse_init
+from userflow.emitter import Emitter
+from userflow.retry import outcome, backoff_ms
+
+
+def test_defaults_hash_ids_standard_privacy_and_no_endpoint():
+    assert parse_init('tok', None)['config'] == {
+        'token': 'tok', 'hashUserId': True, 'privacy': 'standard', 'allowedAttributes': None,
+        'endpoint': None}
+
+
+def test_options_are_checked():
+    assert parse_init('bad token', None)['error'].startswith('token must be')
+    assert parse_init('t', {'privacy': 'paranoid'})['error'] == 'privacy must be "standard" or "strict"'
+    assert parse_init('t', {'hashUserId': 'yes'})['error'] == 'hashUserId must be true or false'
+    assert 'http is allowed only' in parse_init('t', {'endpoint': 'http://x.com'})['error']
+    assert parse_init('t', {'allowedAttributes': ['ok', '1bad']})['error'].startswith(
+        'allowedAttributes holds an invalid key')
+    assert parse_init('t', {'colour': 1})['warnings'] == ['unknown init option "colour" ignored']
+
+
+def test_status_outcomes_follow_the_spec():
+    assert [outcome(s) for s in (200, 204, 0, 408, 429, 500, 503, 400, 401, 413)] == [
+        'sent', 'sent', 'retry', 'retry', 'retry', 'retry', 'retry', 'drop', 'drop', 'drop']
+
+
+def test_backoff_is_full_jitter_capped_at_sixty_seconds():
+    assert backoff_ms(0, 0.999) == 999
+    assert backoff_ms(3, 0.5) == 4000
+    assert backoff_ms(20, 0.999) == 59940
+    assert backoff_ms(5, 0) == 0
+
+
+def test_emitter_knows_a_closed_set_of_events_and_survives_a_throwing_listener():
+    emitter, seen, failures = Emitter(), [], []
+    assert emitter.on('constructor', print).startswith('unknown event "constructor"')
+    assert emitter.on('error', 'not a function') == 'listener for "error" must be a function'
+
+    def boom(payload):
+        raise RuntimeError('listener bug')
+    def record(payload):
+        seen.append(payload)
+    emitter.on('error', boom)
+    emitter.on('error', record)
+    emitter.on('error', record)  # the same listener twice is added once
+    emitter.emit('error', 1, failures.append)
+    emitter.off('error', record)
+    emitter.emit('error', 2, failures.append)
+    assert seen == [1] and failures == ['error', 'error']

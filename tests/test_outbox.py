@@ -1,0 +1,39 @@
+"""No event leaves before identify; batches keep order; retries go back in front."""
+
+from userflow.outbox import Outbox
+from userflow.payload import draft
+
+
+def _box(n, kind='track'):
+    box = Outbox()
+    for i in range(1, n + 1):
+        box.add(draft(kind, i, 0, str(i), {'name': 'e', 'url': 'u'}))
+    return box
+
+
+def test_drafts_wait_for_an_identity_then_leave_in_order():
+    box = _box(3)
+    assert box.next_batch() == []
+    assert box.promote('u', False) == 3
+    assert [e['seq'] for e in box.next_batch()] == [1, 2, 3]
+
+
+def test_batches_hold_at_most_fifty_events():
+    box = _box(120)
+    box.promote('u', False)
+    assert [len(box.next_batch()) for _ in range(4)] == [50, 50, 20, 0]
+
+
+def test_a_requeued_batch_goes_back_in_front():
+    box = _box(60)
+    box.promote('u', False)
+    first = box.next_batch()
+    box.requeue(first)
+    assert [e['seq'] for e in box.next_batch()][:3] == [1, 2, 3]
+
+
+def test_purge_forgets_unsent_events_of_one_type():
+    box = _box(2, 'page')
+    box.add(draft('track', 3, 0, '3', {'name': 'e'}))
+    box.purge('page')
+    assert box.size() == 1
