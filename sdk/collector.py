@@ -1,7 +1,8 @@
 """A real HTTP server for development and tests: dist/, fixtures/, and a recording events sink.
 
 - `GET /dist/...`, `GET /fixtures/...`: static files. In HTML, `{{NONCE}}` becomes a fresh
-  per-response nonce; `?csp=strict` adds a strict Content-Security-Policy with that nonce
+  per-response nonce and `{{DIST}}` the origin given as `?dist=` (loopback only; default: this
+  server); `?csp=strict` adds a strict Content-Security-Policy with that nonce
   (no unsafe-*, Trusted Types required) and a report-uri that records violations.
 - `POST /v1/events`: the body is validated against ../shared/wire-schema.json; 204 when valid,
   400 with the JSON path of the first violation otherwise. Every request (method, path,
@@ -14,6 +15,7 @@ collector (SQLite, rate limits, fault injection, HTTPS) arrives with the transpo
 
 import json
 import mimetypes
+import re
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -154,6 +156,11 @@ def make_handler(sink: Sink, root: Path):
             if file.suffix == '.html':
                 nonce = secrets.token_urlsafe(16)
                 data = data.replace(b'{{NONCE}}', nonce.encode())
+                # ?dist=http://localhost:PORT loads the SDK from another origin (a CDN).
+                dist = parse_qs(url.query).get('dist', [''])[0]
+                if not re.fullmatch(r'http://(localhost|127\.0\.0\.1):\d{1,5}', dist):
+                    dist = ''
+                data = data.replace(b'{{DIST}}', dist.encode())
                 if parse_qs(url.query).get('csp') == ['strict']:
                     headers['Content-Security-Policy'] = STRICT_CSP.format(nonce=nonce)
                 kind = 'text/html; charset=utf-8'

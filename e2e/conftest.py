@@ -1,0 +1,89 @@
+"""Playwright in a real Chromium against dist/ served by the real dev collector.
+
+Fixtures: `collector` (the HTTP server + its recording sink), `browser`, and `page` (a fresh
+context per test, whose requests, console messages and page errors are recorded on
+`page.record`). No browser is downloaded here: see sdk.browser.
+"""
+
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from sdk import ROOT
+from sdk.browser import executable
+from sdk.build import build
+from sdk.collector import Collector
+
+# A host name that is not localhost: pages served under it are not a secure context.
+INSECURE_HOST = 'app.test'
+
+
+@pytest.fixture(scope='session')
+def dist():
+    return build(ROOT / 'dist', ROOT / 'build', lambda line: None)
+
+
+@pytest.fixture(scope='session')
+def collector(dist):
+    with Collector() as server:
+        yield server
+
+
+@pytest.fixture(scope='session')
+def browser():
+    path = executable()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(path) if path else None,
+            args=['--no-sandbox', f'--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1',
+                  '--disable-background-networking', '--disable-component-update',
+                  '--no-first-run'])
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Record:
+    requests: list = field(default_factory=list)
+    console: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    def warnings(self):
+        return [m for m in self.console if m.startswith('[userflow]') or '[userflow]' in m]
+
+
+@pytest.fixture
+def page(browser, collector):
+    collector.sink.clear()
+    context = browser.new_context()
+    record = Record()
+
+    def on_request(request):
+        record.requests.append({'url': request.url, 'method': request.method,
+                                'headers': request.all_headers(), 'body': request.post_data or ''})
+    context.on('request', on_request)
+    page = context.new_page()
+    page.on('console', lambda m: record.console.append(m.text))
+    page.on('pageerror', lambda e: record.errors.append(str(e)))
+    page.record = record
+    yield page
+    context.close()
+
+
+def wait_for(predicate, timeout=10.0, interval=0.05):
+    """Poll until `predicate()` is truthy; returns its value or fails the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f'timed out after {timeout}s waiting for {predicate.__doc__ or predicate}')
+
+
+def hmac_hex(token: str, user_id: str) -> str:
+    return hmac.new(token.encode(), user_id.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,88 @@
+"""The loader (SPEC §4): queue and replay, an isolated realm, strict CSP and Trusted Types."""
+
+from conftest import wait_for
+
+
+def test_calls_made_before_the_core_loads_are_replayed_in_order(page, collector):
+    page.goto(collector.url + '/fixtures/basic.html')
+    # app.js called init, identify and track before the core existed; identify's promise,
+    # returned by the stub, resolves once the core has replayed it.
+    assert page.evaluate('window.__fixture.identified.then(() => "resolved")') == 'resolved'
+    events = wait_for(lambda: len(collector.sink.events()) >= 3 and collector.sink.events())
+    assert [(e['type'], e['seq']) for e in events] == [('page', 1), ('identify', 2), ('track', 3)]
+    assert events[2]['name'] == 'queued_before_load'
+    assert page.evaluate('userflow.isIdentified()') is True
+
+
+def test_the_core_runs_in_one_hidden_same_origin_iframe(page, collector):
+    page.goto(collector.url + '/fixtures/basic.html')
+    wait_for(lambda: collector.sink.events())
+    frame = page.evaluate('''() => {
+        const frames = document.querySelectorAll('iframe');
+        const f = frames[0];
+        return {count: frames.length, display: getComputedStyle(f).display,
+                hidden: f.getAttribute('aria-hidden'), tab: f.tabIndex,
+                sameOrigin: f.contentWindow.location.href,
+                // Transcrypt's runtime extends the iframe's prototypes, never the host's.
+                runtimeInFrame: 'py_sort' in f.contentWindow.Array.prototype,
+                runtimeInHost: 'py_sort' in Array.prototype};
+    }''')
+    assert frame == {'count': 1, 'display': 'none', 'hidden': 'true', 'tab': -1,
+                     'sameOrigin': 'about:blank', 'runtimeInFrame': True, 'runtimeInHost': False}
+
+
+def test_host_globals_and_builtin_prototypes_are_untouched_except_userflow(page, collector):
+    page.goto(collector.url + '/fixtures/basic.html')
+    wait_for(lambda: collector.sink.events())
+    page.evaluate('''async () => {
+        await userflow.track('used', {a: [1, 2]});
+        await userflow.updateUser({b: true});
+        userflow.on('error', () => {});
+        userflow.getEgressLog();
+        userflow.track('bad name that is fine', {'bad key': 1});
+    }''')
+    before, after = page.evaluate('[window.__fixture.before, window.__fixture.snapshot()]')
+    added = sorted(set(after['window']) - set(before['window']))
+    removed = sorted(set(before['window']) - set(after['window']))
+    # The one hidden iframe appears as window[0] (an indexed frame, not a property the SDK set).
+    assert added == ['0', 'userflow'] and removed == []
+    for name in before:
+        if name != 'window':
+            assert after[name] == before[name], f'{name}.prototype changed'
+
+
+def test_a_strict_nonce_csp_with_trusted_types_runs_with_zero_violations(page, collector):
+    page.goto(collector.url + '/fixtures/basic.html?csp=strict')
+    events = wait_for(lambda: len(collector.sink.events()) >= 3 and collector.sink.events())
+    assert [e['type'] for e in events] == ['page', 'identify', 'track']
+    headers = next(r for r in collector.sink.requests if r.path == '/fixtures/basic.html')
+    assert headers.status == 200
+    csp = page.evaluate('window.__fixture.violations')
+    assert csp == [] and collector.sink.csp_reports == []
+    assert not [m for m in page.record.console if 'Content Security Policy' in m
+                or 'Trusted Type' in m]
+
+
+def test_the_strict_csp_fixture_really_blocks_scripts_without_the_nonce(page, collector):
+    """The CSP test above proves something only if the policy is enforced."""
+    response = page.goto(collector.url + '/fixtures/basic.html?csp=strict')
+    assert "require-trusted-types-for 'script'" in response.headers['content-security-policy']
+    refused = page.evaluate('''() => { const s = document.createElement('script');
+        try { s.textContent = 'window.injected = 1'; } catch (e) { return e.name; }
+        document.head.appendChild(s); return 'accepted'; }''')
+    assert refused == 'TypeError'
+    wait_for(lambda: page.evaluate('window.__fixture.violations.length') > 0)
+    assert page.evaluate('window.injected') is None
+
+
+def test_a_core_that_fails_its_sri_check_is_refused_and_the_host_keeps_working(page, collector):
+    def tamper(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.body() + b'\n;window.tampered=1;')
+    page.route('**/userflow-core.*.js', tamper)
+    page.goto(collector.url + '/fixtures/manual.html')
+    page.click('#host-button')
+    assert page.evaluate('window.hostClicks') == 1
+    wait_for(lambda: [m for m in page.record.console if 'integrity' in m or 'core failed' in m])
+    frame_tampered = page.evaluate('document.querySelector("iframe").contentWindow.tampered')
+    assert frame_tampered is None and page.record.errors == []

@@ -1,0 +1,162 @@
+"""The build: reproducible, incremental, clear about failures, within budget, complete."""
+
+import json
+import shutil
+import subprocess
+import tarfile
+
+import pytest
+
+from sdk import PY_SRC, ROOT
+from sdk.build import build
+from sdk.build import bundle as bundler
+from sdk.build.manifest import sri
+from sdk.build.transpile import check_subset
+from sdk.errors import BundleError, TranspileError
+
+API = ['init', 'setServerEndpoint', 'identify', 'identifyAnonymous', 'updateUser', 'group',
+       'updateGroup', 'track', 'start', 'endAll', 'reset', 'isIdentified',
+       'setPageTrackingDisabled', 'setUrlFilter', 'loadContent', 'on', 'off', 'setBaseZIndex',
+       'setCustomNavigate', 'remount', 'getEgressLog']
+
+
+def quiet(line):
+    pass
+
+
+@pytest.fixture(scope='module')
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp('dist')
+    return build(out, tmp_path_factory.mktemp('work'), quiet)
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob('*')) if p.is_file()}
+
+
+def test_two_builds_from_scratch_are_byte_identical(built, tmp_path):
+    again = build(tmp_path / 'dist', tmp_path / 'work', quiet)
+    assert tree(again.dist) == tree(built.dist)
+
+
+def test_dist_holds_every_artifact_of_spec_section_3(built):
+    files = tree(built.dist)
+    core = built.core_name
+    for name in ['userflow.js', core, core + '.map', 'snippet.html', 'manifest.json',
+                 'userflow.js-0.1.0.tgz', 'npm/package.json', 'npm/index.mjs', 'npm/index.cjs',
+                 'npm/index.d.ts', 'npm/README.md', 'npm/' + core]:
+        assert name in files, name
+    assert b'/work/' not in b''.join(files.values()), 'an absolute path leaked into dist/'
+    assert b"Transcrypt'ed from Python" not in files[core]
+
+
+def test_manifest_sizes_and_hashes_are_true_and_within_budget(built):
+    manifest = json.loads((built.dist / 'manifest.json').read_text())
+    for name, entry in manifest['files'].items():
+        data = (built.dist / name).read_bytes()
+        assert entry['raw'] == len(data) and entry['sha384'] == sri(data)
+    assert manifest['files']['userflow.js']['gzip'] <= 1024
+    assert manifest['files'][built.core_name]['gzip'] <= 16384
+    assert set(manifest['tools']) == {'transcrypt', 'esbuild', 'jinja2'}
+    assert built.warnings == []
+
+
+def test_snippet_and_loader_pin_what_they_load_with_sri(built):
+    loader = (built.dist / 'userflow.js').read_bytes()
+    snippet = (built.dist / 'snippet.html').read_text()
+    assert f'integrity="{sri(loader)}"' in snippet and 'crossorigin="anonymous"' in snippet
+    assert sri((built.dist / built.core_name).read_bytes()).encode() in loader
+    assert built.core_name.encode() in loader
+
+
+def test_npm_tarball_is_an_npm_pack_layout_with_exports(built):
+    with tarfile.open(built.dist / 'userflow.js-0.1.0.tgz') as tar:
+        names = tar.getnames()
+        package = json.load(tar.extractfile('package/package.json'))
+        assert {m.mtime for m in tar.getmembers()} == {0}
+    assert sorted(names) == sorted('package/' + n for n in package['files'] + ['package.json'])
+    assert package['exports']['.'] == {'types': './index.d.ts', 'import': './index.mjs',
+                                       'require': './index.cjs'}
+
+
+def test_type_declarations_cover_the_whole_public_api(built):
+    declarations = (built.dist / 'npm' / 'index.d.ts').read_text()
+    for method in API:
+        assert f'  {method}(' in declarations, method
+
+
+@pytest.mark.parametrize('script', [
+    "const u = require('./index.cjs'); u.init('t'); if (u.isIdentified() !== false) throw 1;"
+    " u.identify('x').then(() => console.log('inert ok'));",
+    "import('./index.mjs').then(m => { m.default.track('e'); return m.userflow.identify('x') })"
+    ".then(() => console.log('inert ok'))",
+])
+def test_npm_package_imports_and_stays_inert_without_window(built, script):
+    result = subprocess.run(['node', '-e', script], cwd=built.dist / 'npm', capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == 'inert ok'
+
+
+def copy_src(tmp_path):
+    src = tmp_path / 'py_src'
+    shutil.copytree(PY_SRC, src, ignore=shutil.ignore_patterns('__pycache__'))
+    return src
+
+
+def test_a_rebuild_reuses_every_stage_whose_inputs_did_not_change(tmp_path):
+    src, work = copy_src(tmp_path), tmp_path / 'work'
+    first = build(tmp_path / 'd1', work, quiet, src)
+    again = build(tmp_path / 'd2', work, quiet, src)
+    assert [name for name, _, reused in again.stages if reused] == ['transpile', 'bundle']
+    retry = src / 'userflow' / 'retry.py'
+    retry.write_text(retry.read_text().replace('CAP_MS = 60000', 'CAP_MS = 30000'))
+    changed = build(tmp_path / 'd3', work, quiet, src)
+    assert not any(reused for _, _, reused in changed.stages)
+    assert changed.core_name != first.core_name
+
+
+def test_transcrypt_rejection_names_the_python_file_and_line(tmp_path):
+    src = copy_src(tmp_path)
+    bad = src / 'userflow' / 'retry.py'
+    bad.write_text(bad.read_text() + '\n\ndef spread(xs):\n    first, *rest = xs\n    return rest\n')
+    with pytest.raises(TranspileError) as caught:
+        build(tmp_path / 'dist', tmp_path / 'work', quiet, src)
+    assert caught.value.path == 'py_src/userflow/retry.py'
+    assert caught.value.line == len(bad.read_text().splitlines()) - 1
+    assert str(caught.value).startswith('transpile failed: py_src/userflow/retry.py:')
+
+
+@pytest.mark.parametrize('source,problem', [
+    ('if (n := 3):\n    pass\n', 'walrus'),
+    ('match x:\n    case 1:\n        pass\n', 'match statements'),
+    ('def f(a, /, b):\n    return a\n', 'positional-only'),
+    ("x = f'{3.14159:.2f}'\n", 'format specs'),
+    ("x = '{}'.format(1)\n", 'str.format'),
+    ('def f(:\n', 'invalid syntax'),
+])
+def test_constructs_transcrypt_miscompiles_are_refused_before_transpiling(source, problem):
+    with pytest.raises(TranspileError) as caught:
+        check_subset(PY_SRC / 'userflow' / 'example.py', 'a = 1\n' + source)
+    assert problem in str(caught.value)
+    assert 'py_src/userflow/example.py:' in str(caught.value)
+
+
+def test_esbuild_failure_names_the_javascript_location(tmp_path):
+    (tmp_path / 'js').mkdir()
+    entry = tmp_path / 'js' / 'broken.js'
+    entry.write_text('export const ok = 1;\nexport const bad = (;\n')
+    with pytest.raises(BundleError) as caught:
+        bundler.bundle(entry, tmp_path / 'out' / 'broken.js')
+    assert 'js/broken.js:2:' in str(caught.value)
+
+
+def test_build_command_prints_one_line_per_stage_with_its_time(tmp_path):
+    result = subprocess.run([str(ROOT / '.venv' / 'bin' / 'python'), 'build.py', '--out',
+                             str(tmp_path / 'dist')], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines[:6]] == ['transpile', 'bundle', 'core', 'loader',
+                                                       'package', 'manifest']
+    assert all(line.split()[2] == 'ms' for line in lines[:6])
