@@ -24,8 +24,8 @@ def test_the_core_runs_in_one_hidden_same_origin_iframe(page, collector):
                 hidden: f.getAttribute('aria-hidden'), tab: f.tabIndex,
                 sameOrigin: f.contentWindow.location.href,
                 // Transcrypt's runtime extends the iframe's prototypes, never the host's.
-                runtimeInFrame: 'py_sort' in f.contentWindow.Array.prototype,
-                runtimeInHost: 'py_sort' in Array.prototype};
+                runtimeInFrame: 'append' in f.contentWindow.Array.prototype,
+                runtimeInHost: 'append' in Array.prototype};
     }''')
     assert frame == {'count': 1, 'display': 'none', 'hidden': 'true', 'tab': -1,
                      'sameOrigin': 'about:blank', 'runtimeInFrame': True, 'runtimeInHost': False}

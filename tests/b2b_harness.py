@@ -6,7 +6,7 @@ from userflow.attributes import validate_attributes, check_id, check_event_name,
 from userflow.config import parse_init
 from userflow.hashing import sha256_hex, hmac_sha256_hex, utf8_bytes
 from userflow.outbox import Outbox
-from userflow.payload import draft, finalize, body, iso_utc, uuid4
+from userflow.payload import draft, body, iso_utc, uuid4
 from userflow.retry import outcome, backoff_ms
 from userflow.urls import split_url, check_endpoint, default_url_filter, check_sendable_url
 from userflow.values import from_json, to_json, char_count, kind

@@ -149,7 +149,7 @@ def test_esbuild_failure_names_the_javascript_location(tmp_path):
     entry.write_text('export const ok = 1;\nexport const bad = (;\n')
     with pytest.raises(BundleError) as caught:
         bundler.bundle(entry, tmp_path / 'out' / 'broken.js')
-    assert 'js/broken.js:2:' in str(caught.value)
+    assert 'broken.js:2:' in str(caught.value)
 
 
 def test_build_command_prints_one_line_per_stage_with_its_time(tmp_path):
