@@ -1,0 +1,70 @@
+"""Stage 2: ES modules -> one minified IIFE, with the esbuild binary from the pinned npm package.
+
+Strict mode is forced with a banner: Transcrypt's keyword arguments and attribute checks only
+behave in strict mode (TRANSCRYPT.md §0). ES2017 is the target (async, Object.entries).
+"""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from sdk.build.prune import RUNTIME, prune_once
+from sdk.build.tools import esbuild_binary, run
+from sdk.errors import BundleError
+
+BANNER = '"use strict";'
+TARGET = 'es2017'
+_LOCATION = re.compile(r'^\s*(\S+\.js):(\d+):(\d+):', re.M)
+
+
+def bundle(entry: Path, outfile: Path, minify: bool = True, global_name: str | None = None) -> dict:
+    """Bundle `entry` into `outfile` (+ `.map` and `.meta.json`); returns esbuild's metafile.
+    A pruned copy of the modules (see prune.py) is kept next to `outfile`, under src/."""
+    entry, outfile = entry.resolve(), outfile.resolve()
+    sources = outfile.parent / 'src'
+    if sources.exists():
+        shutil.rmtree(sources)
+    shutil.copytree(entry.parent, sources)
+    entry = sources / entry.name
+    runtime = sources / RUNTIME
+    while runtime.exists():
+        _esbuild(entry, outfile, False, global_name)
+        if not prune_once(runtime, outfile.read_text()):
+            break
+    _esbuild(entry, outfile, minify, global_name)
+    return json.loads(outfile.with_suffix('.meta.json').read_text())
+
+
+def _esbuild(entry: Path, outfile: Path, minify: bool, global_name: str | None) -> None:
+    cwd = entry.parent.parent
+    cmd = [str(esbuild_binary()), str(entry.relative_to(cwd)), '--bundle', '--format=iife',
+           f'--target={TARGET}', f'--banner:js={BANNER}', '--sourcemap=external',
+           '--charset=utf8', '--legal-comments=none', '--log-level=error',
+           f'--outfile={outfile}', f'--metafile={outfile.with_suffix(".meta.json")}']
+    if minify:
+        cmd.append('--minify')
+    if global_name:
+        cmd.append(f'--global-name={global_name}')
+    result = run(cmd, cwd)
+    if result.returncode != 0:
+        raise BundleError(_explain(result.stderr))
+
+
+def minify_source(source: str, fmt: str | None, name: str) -> str:
+    """Minify a rendered file (the loader, the npm entries) through esbuild's stdin."""
+    cmd = [str(esbuild_binary()), '--minify', f'--target={TARGET}', '--charset=utf8', '--legal-comments=none', '--log-level=error',
+           f'--sourcefile={name}'] + ([f'--format={fmt}'] if fmt else [])
+    result = run(cmd, Path('.'), stdin=source)
+    if result.returncode != 0:
+        raise BundleError(_explain(result.stderr))
+    return result.stdout
+
+
+def _explain(stderr: str) -> str:
+    found = _LOCATION.search(stderr)
+    head = stderr.strip().splitlines()[0] if stderr.strip() else 'esbuild failed'
+    head = head.replace('✘ [ERROR] ', '').strip()
+    if found:
+        return f'esbuild: {found.group(1)}:{found.group(2)}:{found.group(3)}: {head}'
+    return f'esbuild: {head}'

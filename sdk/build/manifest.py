@@ -1,0 +1,43 @@
+"""Stage 5: manifest.json: every file in dist/ with its sizes and SRI hash (SPEC §3)."""
+
+import base64
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import brotli
+
+LOADER_BUDGET = 1024
+CORE_BUDGET = 16384
+
+
+def sri(data: bytes) -> str:
+    return 'sha384-' + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def sizes(data: bytes) -> dict:
+    return {'raw': len(data), 'gzip': len(gzip.compress(data, 9, mtime=0)),
+            'brotli': len(brotli.compress(data, quality=11))}
+
+
+def write_manifest(dist: Path, extra: dict) -> dict:
+    files = {}
+    for path in sorted(p for p in dist.rglob('*') if p.is_file() and p.name != 'manifest.json'):
+        data = path.read_bytes()
+        files[path.relative_to(dist).as_posix()] = {**sizes(data), 'sha384': sri(data)}
+    manifest = {**extra, 'budgets': {'userflow.js': LOADER_BUDGET, 'core': CORE_BUDGET},
+                'files': files}
+    (dist / 'manifest.json').write_text(json.dumps(manifest, indent=2, sort_keys=True) + '\n')
+    return manifest
+
+
+def budget_problems(manifest: dict) -> list[str]:
+    """Budget breaches, as messages (SPEC §3: loader <= 1,024 B gzip, core <= 16,384 B gzip)."""
+    problems = []
+    for name, entry in manifest['files'].items():
+        if name == 'userflow.js' and entry['gzip'] > LOADER_BUDGET:
+            problems.append(f'loader is {entry["gzip"]} B gzip; budget {LOADER_BUDGET}')
+        if name.startswith('userflow-core.') and name.endswith('.js') and entry['gzip'] > CORE_BUDGET:
+            problems.append(f'core is {entry["gzip"]} B gzip; budget {CORE_BUDGET}')
+    return problems

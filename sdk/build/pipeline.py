@@ -1,0 +1,191 @@
+"""The build, stage by stage: transpile -> bundle -> render -> package -> manifest.
+
+Each expensive stage is keyed by a digest of its inputs and kept in build/cache/, so a rebuild
+after a change reuses every stage whose inputs did not change (a template edit reuses the
+transpiled and bundled core; a Python edit reuses nothing downstream of it, since Transcrypt
+compiles the whole program). dist/ is rewritten from scratch every time, from sorted inputs,
+with no time stamps or absolute paths: two builds of one tree are byte-identical.
+"""
+
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from sdk import PY_SRC, ROOT, TEMPLATES
+from sdk.build import bundle as bundler
+from sdk.build import prune
+from sdk.build import transpile as tp
+from sdk.build.manifest import budget_problems, sri, write_manifest
+from sdk.build.package import write_tgz
+from sdk.build.render import render, render_js
+from sdk.build.tools import versions
+
+CORE_ENTRY = 'core_entry'
+CORE_SOURCE = 'import userflow.main\n'
+
+
+@dataclass
+class BuildResult:
+    dist: Path
+    manifest: dict
+    stages: list = field(default_factory=list)  # (name, seconds, reused)
+    warnings: list = field(default_factory=list)
+
+    @property
+    def core_name(self) -> str:
+        return next(n for n in self.manifest['files'] if n.startswith('userflow-core.')
+                    and n.endswith('.js'))
+
+
+class _Stages:
+    def __init__(self, log: Callable[[str], None]):
+        self.log = log
+        self.done: list = []
+
+    def run(self, name: str, fn: Callable, reused: bool = False):
+        start = time.perf_counter()
+        value = fn()
+        seconds = time.perf_counter() - start
+        self.done.append((name, seconds, reused))
+        self.log(f'{name:<10} {seconds * 1000:8.1f} ms{"  (reused)" if reused else ""}')
+        return value
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _digest(*parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+        h.update(b'\0')
+    return h.hexdigest()[:20]
+
+
+def _code_digest(*modules) -> str:
+    """The stage's own code is one of its inputs: a change to it invalidates its cache."""
+    return _digest(*[Path(m.__file__).read_bytes() for m in modules])
+
+
+def _source_digest(entry_source: str, src: Path) -> str:
+    files = [(p.relative_to(src).as_posix(), p.read_bytes()) for p in tp.sources(src)]
+    return _digest(tp.FLAGS, versions()['transcrypt'], _code_digest(tp), entry_source,
+                   *[x for f in files for x in f])
+
+
+def transpiled(work: Path, entry: str, entry_source: str, stages: _Stages,
+               src: Path = PY_SRC) -> Path:
+    """The ES modules for `entry`, from the cache when the sources are unchanged."""
+    out = work / 'cache' / f'js-{entry}-{_source_digest(entry_source, src)}'
+    if out.exists():
+        return stages.run('transpile', lambda: out, reused=True)
+
+    def fresh():
+        tmp = out.with_name(out.name + '.tmp')
+        tp.stage(work / 'stage', entry, entry_source, src)
+        tp.transpile(work / 'stage', entry, tmp, src)
+        tmp.rename(out)
+        return out
+    return stages.run('transpile', fresh)
+
+
+def bundled(work: Path, js_dir: Path, entry: str, stages: _Stages, minify: bool = True,
+            global_name: str | None = None) -> Path:
+    """The bundled file for `entry`, from the cache when the modules are unchanged."""
+    js = [(p.name, p.read_bytes()) for p in sorted(js_dir.glob('*.js'))]
+    key = _digest(versions()['esbuild'], _code_digest(bundler, prune), minify, global_name,
+                  *[x for f in js for x in f])
+    out = work / 'cache' / f'bundle-{entry}-{key}' / f'{entry}.js'
+    if out.exists():
+        return stages.run('bundle', lambda: out, reused=True)
+
+    def fresh():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        bundler.bundle(js_dir / f'{entry}.js', out, minify, global_name)
+        return out
+    return stages.run('bundle', fresh)
+
+
+def build_bundle(entry: str, entry_source: str, work: Path = ROOT / 'build',
+                 global_name: str | None = None, log: Callable[[str], None] | None = None) -> Path:
+    """Transpile and bundle any entry module (the tests' back-to-back bundles use this, with
+    the flags and banner that ship)."""
+    stages = _Stages(log or _say)
+    js_dir = transpiled(work, entry, entry_source, stages)
+    return bundled(work, js_dir, entry, stages, True, global_name)
+
+
+def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
+          log: Callable[[str], None] | None = None, src: Path = PY_SRC) -> BuildResult:
+    """Build dist/ into `out` from the sources in `src`, caching stages under `work`."""
+    stages = _Stages(log or _say)
+    version = _read_py(src / 'userflow' / 'version.py')['VERSION']
+    js_dir = transpiled(work, CORE_ENTRY, CORE_SOURCE, stages, src)
+    core_file = bundled(work, js_dir, CORE_ENTRY, stages)
+
+    if out.exists():
+        shutil.rmtree(out)
+    (out / 'npm').mkdir(parents=True)
+
+    def write_core():
+        code = core_file.read_bytes()
+        name = f'userflow-core.{hashlib.sha256(code).hexdigest()[:12]}.js'
+        source_map = json.loads(core_file.with_suffix('.js.map').read_text())
+        source_map['sources'] = ['transcrypt/' + Path(s).name for s in source_map['sources']]
+        data = code + f'//# sourceMappingURL={name}.map\n'.encode()
+        (out / name).write_bytes(data)
+        (out / f'{name}.map').write_text(json.dumps(source_map, sort_keys=True))
+        return name, data
+    core_name, core_data = stages.run('core', write_core)
+
+    api = _read_py(src / 'userflow' / 'api.py')
+    api = {'promise_methods': api['PROMISE_METHODS'], 'void_methods': api['VOID_METHODS']}
+    values = {'core_name': core_name, 'core_sri': sri(core_data), 'version': version, **api}
+
+    def write_loader():
+        for mode, fmt, dest in (('script', None, out / 'userflow.js'),
+                                ('esm', 'esm', out / 'npm' / 'index.mjs'),
+                                ('cjs', 'cjs', out / 'npm' / 'index.cjs')):
+            source = render_js('loader.js.j2', mode=mode, **values)
+            dest.write_text(bundler.minify_source(source, fmt, f'loader.{mode}.js'))
+    stages.run('loader', write_loader)
+
+    def write_package():
+        loader_sri = sri((out / 'userflow.js').read_bytes())
+        (out / 'snippet.html').write_text(render('snippet.html.j2', base_url='/',
+                                                 loader_sri=loader_sri, version=version))
+        npm = out / 'npm'
+        shutil.copyfile(out / core_name, npm / core_name)
+        (npm / 'index.d.ts').write_text(render('index.d.ts.j2', version=version))
+        (npm / 'README.md').write_text(render('README.npm.md.j2', version=version,
+                                              core_name=core_name))
+        files = sorted(['index.mjs', 'index.cjs', 'index.d.ts', 'README.md', core_name])
+        (npm / 'package.json').write_text(render('package.json.j2', version=version,
+                                                 core_name=core_name, files=files))
+        write_tgz(npm, out / f'userflow.js-{version}.tgz')
+    stages.run('package', write_package)
+
+    def write():
+        tools = versions()
+        digest = _digest(*[p.read_bytes() for p in tp.sources(src)],
+                         *[p.read_bytes() for p in sorted(TEMPLATES.glob('*.j2'))])
+        return write_manifest(out, {'version': version, 'core': core_name, 'tools': tools,
+                                    'source_digest': digest})
+    manifest = stages.run('manifest', write)
+    result = BuildResult(out, manifest, stages.done, budget_problems(manifest))
+    for problem in result.warnings:
+        stages.log(f'budget     {problem}')
+    return result
+
+
+def _read_py(path: Path) -> dict:
+    """Module-level names of a pure SDK module (version, API lists), read without importing
+    py_src into the toolchain."""
+    namespace: dict = {}
+    exec(path.read_text(), namespace)
+    return namespace

@@ -1,0 +1,45 @@
+"""Locating and running the external tools, with the versions recorded in the manifest."""
+
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+from sdk import ROOT
+from sdk.errors import ToolMissing
+
+_ARCH = {'x86_64': 'x64', 'amd64': 'x64', 'aarch64': 'arm64', 'arm64': 'arm64'}
+
+
+def esbuild_binary() -> Path:
+    """The native esbuild binary from the pinned npm package (about 10 ms a call, not npx's
+    300 ms). Its platform package holds the real executable; the `esbuild` package's own bin is
+    only a JS shim when npm skipped install scripts."""
+    arch = _ARCH.get(platform.machine().lower(), platform.machine().lower())
+    system = sys.platform if sys.platform != 'win32' else 'win32'
+    for candidate in (ROOT / 'node_modules' / '@esbuild' / f'{system}-{arch}' / 'bin' / 'esbuild',
+                      ROOT / 'node_modules' / 'esbuild' / 'bin' / 'esbuild'):
+        if candidate.exists():
+            return candidate
+    raise ToolMissing('esbuild is not installed: run `npm ci` (or `make build`)')
+
+
+def transcrypt_command() -> list[str]:
+    exe = Path(sys.executable).with_name('transcrypt')
+    if not exe.exists():
+        raise ToolMissing('transcrypt is not installed in this environment: run `make build`')
+    return [str(exe)]
+
+
+def run(cmd: list[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    # Transcrypt writes its re-export lists in set order: a fixed hash seed keeps them stable.
+    env = {**os.environ, 'PYTHONHASHSEED': '0'}
+    return subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, text=True, env=env)
+
+
+def versions() -> dict:
+    import jinja2
+    from importlib.metadata import version
+    esbuild = run([str(esbuild_binary()), '--version'], ROOT).stdout.strip()
+    return {'transcrypt': version('Transcrypt'), 'esbuild': esbuild, 'jinja2': jinja2.__version__}

@@ -1,0 +1,104 @@
+"""Stage 1: Python sources -> ES modules, with Transcrypt 3.9.5.
+
+Sources are staged into build/ (the tree stays clean), checked for constructs Transcrypt
+accepts but miscompiles (TRANSCRYPT.md §0), then transpiled with `-b -n -sf -xr`. The timestamp
+comment Transcrypt stamps into every file is removed, so identical sources give identical bytes.
+"""
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+from sdk import PY_SRC
+from sdk.build.tools import run, transcrypt_command
+from sdk.errors import TranspileError
+
+# No -sf: the SDK formats no numbers, and format-spec support costs 1.5 KB gzip of runtime.
+# check_subset rejects the format calls that would then silently misbehave.
+FLAGS = ['-b', '-n', '-xr']
+_STAMP = re.compile(r"^// Transcrypt'ed from Python, [^\n]*\n", re.M)
+# Runtime classes are built by calls esbuild cannot prove pure; marking them lets it drop the
+# ones nothing uses.
+_CLASS_CALL = re.compile(r'= __class__ \(')
+_FAULT = re.compile(r"File '([^']+)', line (\d+)")
+
+
+def sources(src: Path = PY_SRC) -> list[Path]:
+    return sorted((src / 'userflow').rglob('*.py'))
+
+
+def check_subset(path: Path, text: str, src: Path = PY_SRC) -> None:
+    """Reject what Transcrypt turns into broken JavaScript with exit code 0."""
+    try:
+        tree = ast.parse(text, filename=str(path))
+    except SyntaxError as error:
+        raise TranspileError(error.msg, _display(path, src), error.lineno) from None
+    for node in ast.walk(tree):
+        problem = None
+        if isinstance(node, ast.NamedExpr):
+            problem = 'the walrus operator := is miscompiled by Transcrypt'
+        elif isinstance(node, ast.Match):
+            problem = 'match statements are miscompiled by Transcrypt'
+        elif isinstance(node, ast.TryStar):
+            problem = 'except* is dropped by Transcrypt'
+        elif isinstance(node, ast.arguments) and node.posonlyargs:
+            problem = 'positional-only parameters are dropped by Transcrypt'
+        elif isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            problem = 'f-string format specs are dropped by Transcrypt; format by hand'
+        elif isinstance(node, ast.Attribute) and node.attr == 'format':
+            problem = 'str.format needs -sf, which the SDK does not ship; concatenate instead'
+        if problem:
+            raise TranspileError(problem, _display(path, src), getattr(node, 'lineno', None))
+
+
+def _display(path: Path, src: Path = PY_SRC) -> str:
+    try:
+        return str(path.relative_to(src.parent))
+    except ValueError:
+        return str(path)
+
+
+def stage(stage_dir: Path, entry_name: str, entry_source: str, src: Path = PY_SRC) -> list[Path]:
+    """Copy the package into `stage_dir` with a generated entry module; returns the sources."""
+    if stage_dir.exists():
+        shutil.rmtree(stage_dir)
+    files = sources(src)
+    for path in files:
+        text = path.read_text()
+        check_subset(path, text, src)
+        dest = stage_dir / path.relative_to(src)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text)
+    (stage_dir / f'{entry_name}.py').write_text(entry_source)
+    return files
+
+
+def transpile(stage_dir: Path, entry_name: str, out_dir: Path, src: Path = PY_SRC) -> None:
+    """Run Transcrypt on the staged entry and copy the cleaned ES modules into `out_dir`."""
+    result = run(transcrypt_command() + FLAGS + [f'{entry_name}.py'], stage_dir)
+    if result.returncode != 0:
+        raise _transcrypt_error(stage_dir, result.stdout + result.stderr, src)
+    target = stage_dir / '__target__'
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    for js in sorted(target.glob('*.js')):
+        text = _STAMP.sub('', js.read_text(), count=1)
+        (out_dir / js.name).write_text(_CLASS_CALL.sub('= /* @__PURE__ */ __class__ (', text))
+
+
+def _transcrypt_error(stage_dir: Path, output: str, src: Path) -> TranspileError:
+    faults = _FAULT.findall(output)
+    detail = output.split('namely:', 1)[-1].replace('Aborted', '').strip() or output.strip()
+    if not faults:
+        return TranspileError(detail)
+    where, line = faults[-1]
+    if not where.endswith('.py'):
+        where = str(Path(*where.split('.'))) + '.py'
+    path = Path(where)
+    if path.is_absolute() and path.is_relative_to(stage_dir):
+        path = path.relative_to(stage_dir)
+    source = src / path
+    shown = _display(source, src) if source.exists() else str(path)
+    return TranspileError(detail, shown, int(line))
