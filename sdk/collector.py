@@ -15,6 +15,7 @@ collector (SQLite, rate limits, fault injection, HTTPS) arrives with the transpo
 
 import json
 import mimetypes
+import os
 import re
 import secrets
 import threading
@@ -26,8 +27,10 @@ from urllib.parse import urlsplit, parse_qs
 import jsonschema
 
 from sdk import ROOT
+from sdk.errors import SdkError
 
-SCHEMA_PATH = ROOT.parent / 'shared' / 'wire-schema.json'
+# The one wire schema, shared with the product's servers; never copied into this repository.
+SCHEMA_PATH = Path(os.environ.get('USERFLOW_WIRE_SCHEMA', ROOT.parent / 'shared' / 'wire-schema.json'))
 STRICT_CSP = ("default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
               "style-src 'self'; object-src 'none'; base-uri 'none'; "
               "require-trusted-types-for 'script'; trusted-types userflow; "
@@ -35,6 +38,9 @@ STRICT_CSP = ("default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; 
 
 
 def load_schema() -> dict:
+    if not SCHEMA_PATH.is_file():
+        raise SdkError(f'wire schema not found at {SCHEMA_PATH}: check out ../shared next to '
+                       'this repository or set USERFLOW_WIRE_SCHEMA')
     return json.loads(SCHEMA_PATH.read_text())
 
 
