@@ -21,11 +21,20 @@ def sizes(data: bytes) -> dict:
             'brotli': len(brotli.compress(data, quality=11))}
 
 
-def write_manifest(dist: Path, extra: dict) -> dict:
+def write_manifest(dist: Path, extra: dict, memo: Path | None = None) -> dict:
+    """Write dist/manifest.json. Brotli at quality 11 is slow on the source map, so measured
+    sizes are remembered in `memo` by content hash."""
+    known = json.loads(memo.read_text()) if memo and memo.exists() else {}
     files = {}
     for path in sorted(p for p in dist.rglob('*') if p.is_file() and p.name != 'manifest.json'):
         data = path.read_bytes()
-        files[path.relative_to(dist).as_posix()] = {**sizes(data), 'sha384': sri(data)}
+        digest = sri(data)
+        if digest not in known:
+            known[digest] = sizes(data)
+        files[path.relative_to(dist).as_posix()] = {**known[digest], 'sha384': digest}
+    if memo:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(json.dumps({d: known[d] for d in sorted({f['sha384'] for f in files.values()})}))
     manifest = {**extra, 'budgets': {'userflow.js': LOADER_BUDGET, 'core': CORE_BUDGET},
                 'files': files}
     (dist / 'manifest.json').write_text(json.dumps(manifest, indent=2, sort_keys=True) + '\n')

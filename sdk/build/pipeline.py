@@ -175,7 +175,7 @@ def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
         digest = _digest(*[p.read_bytes() for p in tp.sources(src)],
                          *[p.read_bytes() for p in sorted(TEMPLATES.glob('*.j2'))])
         return write_manifest(out, {'version': version, 'core': core_name, 'tools': tools,
-                                    'source_digest': digest})
+                                    'source_digest': digest}, work / 'cache' / 'sizes.json')
     manifest = stages.run('manifest', write)
     result = BuildResult(out, manifest, stages.done, budget_problems(manifest))
     for problem in result.warnings:
