@@ -2,8 +2,10 @@
 
 - `GET /dist/...`, `GET /fixtures/...`: static files. In HTML, `{{NONCE}}` becomes a fresh
   per-response nonce and `{{DIST}}` the origin given as `?dist=` (loopback only; default: this
-  server); `?csp=strict` adds a strict Content-Security-Policy with that nonce
-  (no unsafe-*, Trusted Types required) and a report-uri that records violations.
+  server). `/vendor/*.js` serves Vue and vue-router from node_modules; unknown paths under
+  /fixtures/spa/ serve the SPA's index.html (history routing). `?csp=strict` adds a strict
+  Content-Security-Policy with that nonce (no unsafe-*, Trusted Types required; `&tt=name`
+  allows an app's own policy) and a report-uri that records violations.
 - `POST /v1/events`: the body is validated against ../shared/wire-schema.json; 204 when valid,
   400 with the JSON path of the first violation otherwise. Every request (method, path,
   headers, body) is recorded, so tests see exactly what arrived.
@@ -33,8 +35,13 @@ from sdk.errors import SdkError
 SCHEMA_PATH = Path(os.environ.get('USERFLOW_WIRE_SCHEMA', ROOT.parent / 'shared' / 'wire-schema.json'))
 STRICT_CSP = ("default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
               "style-src 'self'; object-src 'none'; base-uri 'none'; "
-              "require-trusted-types-for 'script'; trusted-types userflow; "
+              "require-trusted-types-for 'script'; trusted-types userflow{policies}; "
               "report-uri /csp-report")
+
+
+# Framework builds for the SPA fixture, from the npm packages (runtime-only Vue: no eval).
+VENDOR = {'/vendor/vue.js': 'node_modules/vue/dist/vue.runtime.global.prod.js',
+          '/vendor/vue-router.js': 'node_modules/vue-router/dist/vue-router.global.prod.js'}
 
 
 def load_schema() -> dict:
@@ -153,7 +160,12 @@ def make_handler(sink: Sink, root: Path):
             if url.path == '/':
                 return self._send(302, headers={'Location': '/fixtures/index.html'})
             file = (root / url.path.lstrip('/')).resolve()
-            allowed = [(root / 'dist').resolve(), (root / 'fixtures').resolve()]
+            if url.path in VENDOR:
+                file = root / VENDOR[url.path]
+            elif url.path.startswith('/fixtures/spa/') and not file.is_file():
+                file = root / 'fixtures' / 'spa' / 'index.html'  # history-mode fallback
+            allowed = [(root / 'dist').resolve(), (root / 'fixtures').resolve(),
+                       (root / 'node_modules').resolve()]
             if not any(file.is_relative_to(a) for a in allowed) or not file.is_file():
                 return self._send(404, b'not found')
             data = file.read_bytes()
@@ -168,7 +180,11 @@ def make_handler(sink: Sink, root: Path):
                     dist = ''
                 data = data.replace(b'{{DIST}}', dist.encode())
                 if parse_qs(url.query).get('csp') == ['strict']:
-                    headers['Content-Security-Policy'] = STRICT_CSP.format(nonce=nonce)
+                    # ?tt=name allows the app's own Trusted Types policies (Vue creates 'vue').
+                    policies = ''.join(' ' + p for p in parse_qs(url.query).get('tt', [])
+                                       if p.isalnum())
+                    headers['Content-Security-Policy'] = STRICT_CSP.format(nonce=nonce,
+                                                                           policies=policies)
                 kind = 'text/html; charset=utf-8'
             elif kind == 'text/javascript' or file.suffix == '.js':
                 kind = 'text/javascript; charset=utf-8'
