@@ -12,54 +12,36 @@ from userflow.urls import split_url, check_endpoint, default_url_filter, check_s
 from userflow.values import from_json, to_json, char_count, kind
 
 
-def run(name, args_text):
-    a = from_json(args_text)
-    result = None
-    if name == 'sha256_hex':
-        result = sha256_hex(a[0])
-    elif name == 'hmac_sha256_hex':
-        result = hmac_sha256_hex(a[0], a[1])
-    elif name == 'utf8_bytes':
-        result = utf8_bytes(a[0])
-    elif name == 'char_count':
-        result = char_count(a[0])
-    elif name == 'kind':
-        result = kind(a[0])
-    elif name == 'split_url':
-        result = split_url(a[0])
-    elif name == 'check_endpoint':
-        result = check_endpoint(a[0])
-    elif name == 'default_url_filter':
-        result = default_url_filter(a[0])
-    elif name == 'check_sendable_url':
-        result = check_sendable_url(a[0])
-    elif name == 'validate_attributes':
-        result = validate_attributes(a[0], a[1])
-    elif name == 'valid_key':
-        result = valid_key(a[0])
-    elif name == 'check_id':
-        result = check_id(a[0], 'user ID')
-    elif name == 'check_event_name':
-        result = check_event_name(a[0])
-    elif name == 'parse_init':
-        result = parse_init(a[0], a[1])
-    elif name == 'iso_utc':
-        result = iso_utc(a[0])
-    elif name == 'uuid4':
-        result = uuid4(a[0])
-    elif name == 'outcome':
-        result = outcome(a[0])
-    elif name == 'backoff_ms':
-        result = backoff_ms(a[0], a[1])
-    elif name == 'events_body':
-        result = _events_body(a)
-    return to_json(result)
-
-
-def _events_body(a):
-    # a: [token, sdk, user, hashed, [[type, seq, ms, id, fields], ...]]
+def _events_body(token, sdk, user, hashed, specs):
+    # specs: [[type, seq, ms, id, fields], ...]
     box = Outbox()
-    for spec in a[4]:
+    for spec in specs:
         box.add(draft(spec[0], spec[1], spec[2], spec[3], spec[4]))
-    box.promote(a[2], a[3])
-    return body(a[0], a[1], box.next_batch())
+    box.promote(user, hashed)
+    return body(token, sdk, box.next_batch())
+
+
+def _outbox_bound(count):
+    box = Outbox()
+    for i in range(count):
+        box.add(draft('track', i + 1, 0, str(i), {'name': 'e'}))
+    box.promote('u', False)
+    return [box.dropped, box.size(), box.next_batch()[0]['seq']]
+
+
+CASES = {
+    'sha256_hex': sha256_hex, 'hmac_sha256_hex': hmac_sha256_hex, 'utf8_bytes': utf8_bytes,
+    'char_count': char_count, 'kind': kind, 'split_url': split_url,
+    'check_endpoint': check_endpoint, 'default_url_filter': default_url_filter,
+    'check_sendable_url': check_sendable_url, 'validate_attributes': validate_attributes,
+    'valid_key': valid_key, 'check_id': lambda value: check_id(value, 'user ID'),
+    'check_event_name': check_event_name, 'parse_init': parse_init, 'iso_utc': iso_utc,
+    'uuid4': uuid4, 'outcome': outcome, 'backoff_ms': backoff_ms, 'events_body': _events_body,
+    'outbox_bound': _outbox_bound,
+}
+
+
+def run(name, args_text):
+    """JSON text of CASES[name](*args), args given as JSON text."""
+    args = from_json(args_text)
+    return to_json(CASES[name](*args))

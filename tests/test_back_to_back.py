@@ -140,3 +140,9 @@ def test_events_bodies_are_byte_identical(js, specs, user, hashed, ms):
     python_side, js_side = same(js, 'events_body', 'tok', '0.1.0', user, hashed, drafts)
     # With integers only, the two serialisers must agree byte for byte: this is the wire.
     assert js_side == python_side
+
+
+@pytest.mark.parametrize('count', [1, 999, 1000, 1001, 1500])
+def test_the_queue_bound_agrees(js, count):
+    python_side, js_side = same(js, 'outbox_bound', count)
+    assert json.loads(js_side) == [max(0, count - 1000), min(count, 1000), max(1, count - 999)]

@@ -37,3 +37,13 @@ def test_purge_forgets_unsent_events_of_one_type():
     box.add(draft('track', 3, 0, '3', {'name': 'e'}))
     box.purge('page')
     assert box.size() == 1
+
+
+def test_the_queue_keeps_the_newest_thousand_events_and_counts_the_rest():
+    box = _box(600)
+    box.promote('u', False)
+    for i in range(601, 1201):
+        box.add(draft('track', i, 0, str(i), {'name': 'e'}))
+    assert box.size() == 1000 and box.dropped == 200
+    box.promote('u', False)
+    assert box.next_batch()[0]['seq'] == 201

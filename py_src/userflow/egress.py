@@ -29,6 +29,7 @@ class Egress:
         self.sent = []
 
     def configure(self, token, endpoint):
+        """Set the token, and the endpoint unless it is None (an earlier one stays)."""
         self.token = token
         if endpoint is not None:
             self.endpoint = endpoint

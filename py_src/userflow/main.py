@@ -44,16 +44,12 @@ class Sdk:
             return self._refuse('init', parsed['error'])
         for message in parsed['warnings']:
             env.warn(message)
-        fresh = self.config is None or self.config['token'] != parsed['config']['token']
-        endpoint = parsed['config']['endpoint']
-        if endpoint is None and self.config is not None:
-            endpoint = self.config['endpoint']
-        self.config = parsed['config']
-        self.config['endpoint'] = endpoint
-        if fresh:
+        config = parsed['config']
+        if self.config is None or self.config['token'] != config['token']:
             self.identity = None
             self.identified = False
-        self.egress.configure(self.config['token'], endpoint)
+        self.config = config
+        self.egress.configure(config['token'], config['endpoint'])
         self._watch_page()
         self._page_view()
         return None
@@ -62,12 +58,8 @@ class Sdk:
         checked = check_endpoint(url)
         if checked['error'] is not None:
             # The previous endpoint (or none) stays: nothing goes to a refused one.
-            env.error('setServerEndpoint refused: ' + checked['error'])
-            return None
-        if self.config is not None:
-            self.config['endpoint'] = checked['url']
-        self.egress.endpoint = checked['url']
-        self.egress.schedule()
+            return self._refuse('setServerEndpoint', checked['error'])
+        self.egress.configure(self.egress.token, checked['url'])
         return None
 
     def setPageTrackingDisabled(self, disabled):
@@ -85,7 +77,7 @@ class Sdk:
         self.url_filter = fn
         return None
 
-    # -- identity -----------------------------------------------------------------------
+    # -- identity and events ------------------------------------------------------------
     def identify(self, user_id, attributes, options):
         checked = check_id(user_id, 'user ID')
         if checked['error'] is not None:
@@ -98,30 +90,19 @@ class Sdk:
         return self._identify('identifyAnonymous', anonymous_id(), attributes, None)
 
     def _identify(self, method, raw_id, attributes, options):
-        if not self._ready(method):
+        call = self._checked(method, attributes, options)
+        if call is None:
             return Promise.resolve(None)
-        attrs = self._attributes(method, attributes)
-        signature = None
-        if options is not None and kind(options) == 'map':
-            signature = map_get(options, 'signature')
-        problem = check_signature(signature)
-        if problem is not None:
-            return self._refuse(method, problem)
-        if attrs is None:
-            return Promise.resolve(None)
-        config = self.config
-        stamp = env.now_ms()
         self.identified = True
+        config = self.config
 
-        def op():
-            def known(identity):
-                self.identity = identity
-                self.group_id = None
-                self._add('identify', {'attributes': attrs, 'signature': signature}, stamp)
-                self.outbox.promote(identity['user'], identity['hashed'])
-                self.egress.schedule()
-            return protect(config, raw_id).then(known)
-        return self._queue(op)
+        def known(identity):
+            # From here on _add stamps every waiting draft with this identity, in order.
+            self.identity = identity
+            self.group_id = None
+            self._add('identify', {'attributes': call['attributes'],
+                                   'signature': call['signature']}, call['stamp'])
+        return self._queue(lambda: protect(config, raw_id).then(known))
 
     def updateUser(self, attributes):
         return self._event('updateUser', 'identify', {}, attributes)
@@ -130,41 +111,28 @@ class Sdk:
         checked = check_id(group_id, 'group ID')
         if checked['error'] is not None:
             return self._refuse('group', checked['error'])
-        if not self._ready('group'):
-            return Promise.resolve(None)
-        attrs = self._attributes('group', attributes)
-        signature = None
-        if options is not None and kind(options) == 'map':
-            signature = map_get(options, 'signature')
-        problem = check_signature(signature)
-        if problem is not None:
-            return self._refuse('group', problem)
-        if attrs is None:
+        call = self._checked('group', attributes, options)
+        if call is None:
             return Promise.resolve(None)
         config = self.config
-        stamp = env.now_ms()
 
-        def op():
-            def known(hashed_group):
-                self.group_id = hashed_group['user']
-                self._add('group', {'group': self.group_id, 'attributes': attrs,
-                                    'signature': signature}, stamp)
-            return protect(config, checked['id']).then(known)
-        return self._queue(op)
+        def known(hashed_group):
+            self.group_id = hashed_group['user']
+            self._add('group', {'group': self.group_id, 'attributes': call['attributes'],
+                                'signature': call['signature']}, call['stamp'])
+        return self._queue(lambda: protect(config, checked['id']).then(known))
 
     def updateGroup(self, attributes):
-        if not self._ready('updateGroup'):
+        call = self._checked('updateGroup', attributes, None)
+        if call is None:
             return Promise.resolve(None)
-        attrs = self._attributes('updateGroup', attributes)
-        if attrs is None:
-            return Promise.resolve(None)
-        stamp = env.now_ms()
 
         def op():
             # Checked when it runs: a group() call just before may still be hashing.
             if self.group_id is None:
                 return self._refuse('updateGroup', 'call group() first')
-            return self._add('group', {'group': self.group_id, 'attributes': attrs}, stamp)
+            return self._add('group', {'group': self.group_id,
+                                       'attributes': call['attributes']}, call['stamp'])
         return self._queue(op)
 
     def track(self, name, attributes):
@@ -174,14 +142,11 @@ class Sdk:
         return self._event('track', 'track', {'name': name}, attributes)
 
     def _event(self, method, event_type, fields, attributes):
-        if not self._ready(method):
+        call = self._checked(method, attributes, None)
+        if call is None:
             return Promise.resolve(None)
-        attrs = self._attributes(method, attributes)
-        if attrs is None:
-            return Promise.resolve(None)
-        fields['attributes'] = attrs
-        stamp = env.now_ms()
-        return self._queue(lambda: self._add(event_type, fields, stamp))
+        fields['attributes'] = call['attributes']
+        return self._queue(lambda: self._add(event_type, fields, call['stamp']))
 
     def reset(self):
         def op():
@@ -236,19 +201,34 @@ class Sdk:
             return False
         return True
 
-    def _attributes(self, method, attributes):
+    def _checked(self, method, attributes, options):
+        """The parts of a call that are checked when it is made: None if it was refused
+        (with a warning), else {'attributes', 'signature', 'stamp'}."""
+        if not self._ready(method):
+            return None
         checked = validate_attributes(attributes, self.config['allowedAttributes'])
         if checked['error'] is not None:
             self._refuse(method, checked['error'])
             return None
+        signature = None
+        if options is not None and kind(options) == 'map':
+            signature = map_get(options, 'signature')
+        problem = check_signature(signature)
+        if problem is not None:
+            self._refuse(method, problem)
+            return None
         if len(checked['dropped']) > 0:
             env.warn(method + ': attributes not in allowedAttributes were dropped: '
                      + ', '.join(checked['dropped']))
-        return checked['attributes']
+        return {'attributes': checked['attributes'], 'signature': signature,
+                'stamp': env.now_ms()}
 
     def _refuse(self, method, message):
         text = method + ' refused: ' + message
-        env.warn(text)
+        if method == 'init' or method == 'setServerEndpoint':
+            env.error(text)  # configuration: without it nothing works, so it is an error
+        else:
+            env.warn(text)
         self.emitter.emit('error', env.to_host({'method': method, 'message': message}),
                           self._listener_failed)
         return Promise.resolve(None)
@@ -268,7 +248,10 @@ class Sdk:
 
     def _add(self, event_type, fields, stamp):
         self.seq += 1
+        dropped = self.outbox.dropped
         self.outbox.add(draft(event_type, self.seq, stamp, self._event_id(), fields))
+        if self.outbox.dropped > dropped:
+            env.warn('the event queue is full (1000 events); the oldest are being dropped')
         if self.identity is not None:
             self.outbox.promote(self.identity['user'], self.identity['hashed'])
             self.egress.schedule()

@@ -6,6 +6,10 @@ No event leaves before `identify`/`identifyAnonymous` (SPEC §7): drafts stay he
 
 from userflow.payload import finalize, BATCH_LIMIT
 
+# SPEC §7: the queue is bounded; when full, the oldest events go first and are counted.
+# (The 256 KiB bound and persistence arrive with the transport work.)
+MAX_EVENTS = 1000
+
 
 class Outbox:
     def __init__(self):
@@ -15,6 +19,12 @@ class Outbox:
 
     def add(self, d):
         self.drafts.append(d)
+        while self.size() > MAX_EVENTS:
+            if len(self.ready) > 0:
+                self.ready.pop(0)
+            else:
+                self.drafts.pop(0)
+            self.dropped += 1
 
     def promote(self, user, hashed):
         """Finalize every draft under `user`; returns how many became ready."""
