@@ -9,7 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
-from sdk.build.prune import RUNTIME, prune_once
+from sdk.build.prune import RUNTIME, prune
 from sdk.build.tools import esbuild_binary, run
 from sdk.errors import BundleError
 
@@ -27,11 +27,8 @@ def bundle(entry: Path, outfile: Path, minify: bool = True, global_name: str | N
         shutil.rmtree(sources)
     shutil.copytree(entry.parent, sources)
     entry = sources / entry.name
-    runtime = sources / RUNTIME
-    while runtime.exists():
-        _esbuild(entry, outfile, False, global_name)
-        if not prune_once(runtime, outfile.read_text()):
-            break
+    if (sources / RUNTIME).exists():
+        prune(sources)
     _esbuild(entry, outfile, minify, global_name)
     return json.loads(outfile.with_suffix('.meta.json').read_text())
 

@@ -1,23 +1,33 @@
-"""Drop the Transcrypt runtime's built-in prototype extensions that nothing in the bundle uses.
+"""Drop what the SDK never uses from Transcrypt's runtime, before esbuild bundles it.
 
-esbuild removes unused exported functions but must keep every `Array.prototype.x = ...`
-statement: assigning to a built-in is a side effect. The SDK uses a fraction of them, so
-after each bundle, an extension whose name occurs in the bundle only inside its own
-definitions is removed from the runtime and the bundle is made again, until nothing changes.
-A name used anywhere else, even inside a string, keeps its definition: the rule only ever
-errs on the side of keeping code. Saves about 1 KB gzip of the core.
+esbuild removes unused exported functions, but it must keep every `Array.prototype.x = ...`
+statement (assigning to a built-in is a side effect), every `float.__name__ = ...`, and every
+`var t = new Terminal()`: together they keep alive a large part of the runtime the SDK never
+calls. This is a mark-and-sweep by name over the runtime's top-level statements:
 
+- roots: every other module, and every runtime statement that defines nothing;
+- a definition (a prototype extension, a declaration, a property set on a declared name) is
+  live when its name occurs as a word in a live text, even inside a string or as a property
+  name; the words of live definitions are roots in turn;
+- what stays unmarked is removed, and so are its names from the other modules' imports.
+
+The rule errs only on the side of keeping code: a name spelled anywhere reachable stays.
 Transcrypt writes every top-level statement of its runtime from column 0, and nothing else
 there, which is what `_statements` relies on.
 """
 
 import re
-from collections import Counter
 from pathlib import Path
 
 RUNTIME = 'org.transcrypt.__runtime__.js'
-_BUILTINS = r'(?:String|Array|Number|Uint8Array|Function)\.prototype'
-_DEFINITION = re.compile(rf"^(?:{_BUILTINS}\.([A-Za-z_$][\w$]*) = |__setproperty__ \({_BUILTINS}, '([A-Za-z_$][\w$]*)')")
+_BUILTIN = r'(?:String|Array|Number|Uint8Array|Function)'
+_NAME = r'([A-Za-z_$][\w$]*)'
+_DEFINITION = re.compile(
+    rf"^(?:{_BUILTIN}\.prototype\.{_NAME} = |__setproperty__ \({_BUILTIN}\.prototype, '{_NAME}'"
+    rf"|(?:export )?(?:var|let|const|function\*?|class) {_NAME}\b"
+    rf"|(?!(?:String|Array|Number|Uint8Array|Function|Object|Math|JSON)\b){_NAME}(?:\.[\w$]+)+ = )")
+_WORD = re.compile(r'[\w$]+')
+_IMPORT = re.compile(r"^import \{([^}]*)\} from '\./" + re.escape(RUNTIME) + "';$", re.M)
 
 
 def _statements(text: str) -> list[str]:
@@ -32,27 +42,37 @@ def _statements(text: str) -> list[str]:
 
 def _name(statement: str) -> str | None:
     found = _DEFINITION.match(statement)
-    return (found.group(1) or found.group(2)) if found else None
+    return next((g for g in found.groups() if g), None) if found else None
 
 
-_WORD = re.compile(r'[\w$]+')
-
-
-def _words(text: str) -> Counter:
-    return Counter(_WORD.findall(text))
-
-
-def prune_once(runtime: Path, bundled: str) -> list[str]:
-    """Remove unused extensions from `runtime`, judged against the bundle text; returns them."""
+def prune(modules: Path) -> list[str]:
+    """Prune the runtime in the folder of ES modules `modules`; returns the removed names."""
+    runtime = modules / RUNTIME
     statements = _statements(runtime.read_text())
     definitions: dict[str, list[str]] = {}
+    roots = [_IMPORT.sub('', m.read_text()) for m in sorted(modules.glob('*.js')) if m != runtime]
     for statement in statements:
         name = _name(statement)
         if name:
             definitions.setdefault(name, []).append(statement)
-    used = _words(bundled)
-    dead = {name for name, defs in definitions.items()
-            if used[name] <= sum(_words(d)[name] for d in defs)}
-    if dead:
-        runtime.write_text('\n'.join(s for s in statements if _name(s) not in dead))
+        else:
+            roots.append(statement)
+    live: set[str] = set()
+    pending = [w for text in roots for w in _WORD.findall(text)]
+    while pending:
+        word = pending.pop()
+        if word in definitions and word not in live:
+            live.add(word)
+            pending.extend(w for text in definitions[word] for w in _WORD.findall(text))
+    dead = set(definitions) - live
+    runtime.write_text('\n'.join(s for s in statements if _name(s) not in dead))
+    for module in modules.glob('*.js'):
+        if module != runtime:
+            module.write_text(_IMPORT.sub(lambda found: _kept_import(found, dead), module.read_text()))
     return sorted(dead)
+
+
+def _kept_import(found: re.Match, dead: set) -> str:
+    names = [n.strip() for n in found.group(1).split(',')]
+    kept = [n for n in names if n and n.split(' as ')[0].strip() not in dead]
+    return 'import {' + ', '.join(kept) + "} from './" + RUNTIME + "';"
