@@ -5,9 +5,6 @@ context per test, whose requests, console messages and page errors are recorded 
 `page.record`). No browser is downloaded here: see sdk.browser.
 """
 
-import hashlib
-import hmac
-import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -18,8 +15,7 @@ from sdk.browser import executable
 from sdk.build import build
 from sdk.collector import Collector
 
-# A host name that is not localhost: pages served under it are not a secure context.
-INSECURE_HOST = 'app.test'
+from helpers import INSECURE_HOST
 
 
 @pytest.fixture(scope='session')
@@ -72,18 +68,3 @@ def page(browser, collector):
     page.record = record
     yield page
     context.close()
-
-
-def wait_for(predicate, timeout=10.0, interval=0.05):
-    """Poll until `predicate()` is truthy; returns its value or fails the test."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f'timed out after {timeout}s waiting for {predicate.__doc__ or predicate}')
-
-
-def hmac_hex(token: str, user_id: str) -> str:
-    return hmac.new(token.encode(), user_id.encode(), hashlib.sha256).hexdigest()

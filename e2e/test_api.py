@@ -3,7 +3,7 @@ an SDK error (SPEC §4, §5)."""
 
 import json
 
-from conftest import hmac_hex, wait_for
+from helpers import hmac_hex, wait_for
 
 ENDPOINT_SETUP = "userflow.init('tok_api', {endpoint: location.origin})"
 

@@ -1,6 +1,6 @@
 """The loader (SPEC §4): queue and replay, an isolated realm, strict CSP and Trusted Types."""
 
-from conftest import wait_for
+from helpers import wait_for
 
 
 def test_calls_made_before_the_core_loads_are_replayed_in_order(page, collector):

@@ -4,7 +4,7 @@ import json
 
 import jsonschema
 
-from conftest import INSECURE_HOST, hmac_hex, wait_for
+from helpers import INSECURE_HOST, hmac_hex, wait_for
 from sdk.collector import Collector, load_schema
 
 VALIDATOR = jsonschema.Draft202012Validator(load_schema())

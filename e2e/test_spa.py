@@ -3,7 +3,7 @@ page views follow the router, the app keeps working, and the page's globals stay
 
 import pytest
 
-from conftest import wait_for
+from helpers import wait_for
 
 
 def page_urls(collector):
