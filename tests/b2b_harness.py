@@ -9,7 +9,11 @@ from userflow.outbox import Outbox
 from userflow.payload import draft, body, iso_utc, uuid4
 from userflow.retry import outcome, backoff_ms
 from userflow.urls import split_url, check_endpoint, default_url_filter, check_sendable_url
-from userflow.values import from_json, to_json, char_count, kind
+from userflow.values import from_json, to_json, char_count, kind, map_get, has_key
+from userflow.conditions import evaluate
+from userflow.content import validate
+from userflow.flows import FlowRuntime
+from userflow.patterns import check_pattern, test_text, test_url, glob_match
 
 
 def _events_body(token, sdk, user, hashed, specs):
@@ -29,6 +33,69 @@ def _outbox_bound(count):
     return [box.dropped, box.size(), box.next_batch()[0]['seq']]
 
 
+class SnapshotPage:
+    """A page as a JSON snapshot: {'url', 'elements': {selector: [facts]}, 'inputs':
+    {selector: value}, 'attributes': {...}, 'events': [...], 'flows': {'active': [...],
+    'completed': [...], 'seen': [...]}}."""
+
+    def __init__(self, snapshot):
+        self.snapshot = snapshot
+
+    def elements(self, selector):
+        return map_get(self.snapshot['elements'], selector) or []
+
+    def fact(self, element, name):
+        return element[name]
+
+    def input_value(self, selector):
+        return map_get(self.snapshot['inputs'], selector)
+
+    def url(self):
+        return self.snapshot['url']
+
+    def attribute(self, name):
+        attributes = self.snapshot['attributes']
+        return {'known': has_key(attributes, name), 'value': map_get(attributes, name)}
+
+    def tracked(self, name):
+        return len([e for e in self.snapshot['events'] if e == name]) > 0
+
+    def flow_state(self, flow_id, state):
+        return len([f for f in self.snapshot['flows'][state] if f == flow_id]) > 0
+
+
+def _evaluate(condition, snapshot):
+    return evaluate(condition, SnapshotPage(snapshot))
+
+
+def _validate(content):
+    checked = validate(content)
+    return {'flows': [f['id'] for f in checked['flows']],
+            'checklists': [c['id'] for c in checked['checklists']], 'errors': checked['errors']}
+
+
+def _run_flows(content, script, answers):
+    """Drive a FlowRuntime: script is a list of [op, arg]; evaluate answers conditions by
+    their JSON text from `answers` (a map), default False. Returns every effect and the state."""
+    checked = validate(content)
+    runtime = FlowRuntime(None)
+    runtime.load(checked['flows'], checked['checklists'])
+    effects = []
+    for item in script:
+        op = item[0]
+        if op == 'start':
+            effects.append(runtime.start(item[1], item[2]))
+        elif op == 'act':
+            effects.append(runtime.act(item[1]))
+        elif op == 'evaluate':
+            effects.append(runtime.evaluate(lambda c: map_get(answers, to_json(c)) is True))
+        elif op == 'end_all':
+            effects.append(runtime.end_all())
+        elif op == 'page':
+            runtime.page_changed()
+    return {'effects': effects, 'state': runtime.state}
+
+
 CASES = {
     'sha256_hex': sha256_hex, 'hmac_sha256_hex': hmac_sha256_hex, 'utf8_bytes': utf8_bytes,
     'char_count': char_count, 'kind': kind, 'split_url': split_url,
@@ -38,6 +105,9 @@ CASES = {
     'check_event_name': check_event_name, 'parse_init': parse_init, 'iso_utc': iso_utc,
     'uuid4': uuid4, 'outcome': outcome, 'backoff_ms': backoff_ms, 'events_body': _events_body,
     'outbox_bound': _outbox_bound,
+    'check_pattern': check_pattern, 'test_text': test_text, 'test_url': test_url,
+    'glob_match': glob_match, 'evaluate': _evaluate, 'validate': _validate,
+    'run_flows': _run_flows,
 }
 
 

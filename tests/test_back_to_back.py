@@ -146,3 +146,142 @@ def test_events_bodies_are_byte_identical(js, specs, user, hashed, ms):
 def test_the_queue_bound_agrees(js, count):
     python_side, js_side = same(js, 'outbox_bound', count)
     assert json.loads(js_side) == [max(0, count - 1000), min(count, 1000), max(1, count - 999)]
+
+
+# -- conditions, content, patterns, flows (the flow issue) --------------------------------------
+atoms = st.sampled_from(['a', 'b', 'x', '.', '\\d', '\\w', '\\s', '\\b', '[a-c]', '[^ab]', '[\\w-]',
+                         '\\.', '\\/', '^', '$', 'é', '😀', ' '])
+quantifiers = st.sampled_from(['', '', '*', '+', '?', '{2}', '{1,3}', '{0,}', '*?'])
+
+
+@st.composite
+def patterns(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        if depth < 2 and draw(st.booleans()):
+            inner = draw(patterns(depth + 1))
+            alternative = draw(patterns(depth + 1)) if draw(st.booleans()) else None
+            parts.append('(' + inner + ('|' + alternative if alternative else '') + ')')
+        else:
+            parts.append(draw(atoms))
+        parts.append(draw(quantifiers))
+    return ''.join(parts)
+
+
+texts = st.text(st.sampled_from('abxé😀 .-/_1\n\r\u2028\t\u00a0Z'), max_size=30)
+
+
+@settings(settings.get_profile('b2b'))
+@given(pattern=patterns(), text=texts)
+def test_pattern_checks_and_matches_agree_with_the_browsers_regexp(js, pattern, text):
+    """CPython translates the safe subset to JS semantics; V8 runs the real RegExp."""
+    python_side, js_side = same(js, 'check_pattern', pattern)
+    if json.loads(python_side) is None:
+        same(js, 'test_text', 'matches', text, pattern, True)
+        same(js, 'test_url', 'matches', text, pattern)
+
+
+@settings(settings.get_profile('b2b'))
+@given(op=st.sampled_from(['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'isEmpty',
+                           'isNotEmpty']),
+       text=st.none() | text, value=st.none() | text, case=st.booleans(), glob=st.text('ab*?', max_size=8))
+def test_text_operators_and_globs_agree(js, op, text, value, case, glob):
+    same(js, 'test_text', op, text, value, case)
+    same(js, 'glob_match', glob, text or '')
+
+
+from test_content import CONTENT  # noqa: E402
+
+json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-3, 3), text,
+                                     st.sampled_from(['modal', 'next', '#save', 'present', 'welcome',
+                                                      'isEmpty', 'matches', '(a+)+', 'items'])),
+                           lambda inner: st.lists(inner, max_size=3) |
+                           st.dictionaries(st.sampled_from(['id', 'type', 'steps', 'action', 'next',
+                                                            'goto', 'when', 'op', 'value', 'x',
+                                                            '__proto__', 'constructor']), inner,
+                                           max_size=3), max_leaves=6)
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, prefix + (i,))
+
+
+ALL_PATHS = [p for p in _paths(CONTENT) if p]
+
+
+@settings(settings.get_profile('b2b'))
+@given(path=st.sampled_from(ALL_PATHS), value=json_values)
+def test_content_validation_agrees_on_mutated_content(js, path, value):
+    import copy
+    content = copy.deepcopy(CONTENT)
+    node = content
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    same(js, 'validate', content)
+
+
+facts = st.fixed_dictionaries({'text': text, 'visible': st.booleans(), 'disabled': st.booleans(),
+                               'clicked': st.booleans()})
+selectors = st.sampled_from(['#a', '#b', '.c'])
+snapshots = st.fixed_dictionaries({
+    'url': st.sampled_from(['https://app.example.com/x/1?q=2', 'http://localhost/', 'https://a.b/😀']),
+    'elements': st.dictionaries(selectors, st.lists(facts, max_size=2), max_size=3),
+    'inputs': st.dictionaries(selectors, st.none() | text, max_size=3),
+    'attributes': st.dictionaries(st.sampled_from(['plan', 'n', 'tags']),
+                                  st.one_of(st.none(), st.booleans(), st.integers(-2, 2), text,
+                                            st.lists(st.integers(-2, 2) | text, max_size=2)), max_size=3),
+    'events': st.lists(st.sampled_from(['e1', 'e2']), max_size=2),
+    'flows': st.fixed_dictionaries({k: st.lists(st.sampled_from(['f', 'g']), max_size=2)
+                                    for k in ('active', 'completed', 'seen')})})
+leaf_conditions = st.one_of(
+    st.builds(lambda s, st_, t: {'element': s, 'state': st_, **({'text': t} if t else {})}, selectors,
+              st.sampled_from(['present', 'absent', 'visible', 'clicked', 'disabled']),
+              st.none() | st.fixed_dictionaries({'op': st.sampled_from(['contains', 'equals', 'isEmpty']),
+                                                 'value': text, 'caseSensitive': st.booleans()})),
+    st.builds(lambda s, op, v, c: {'input': s, 'op': op, 'value': v, 'caseSensitive': c}, selectors,
+              st.sampled_from(['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'isEmpty',
+                               'isNotEmpty', 'matches']), st.sampled_from(['a', 'é', '^a.$', 'x|y', '']),
+              st.booleans()),
+    st.builds(lambda op, v: {'page': {'op': op, 'value': v}},
+              st.sampled_from(['equals', 'startsWith', 'contains', 'glob', 'matches']),
+              st.sampled_from(['https://', '*example*', 'http://localhost/', '\\d', '😀'])),
+    st.builds(lambda n, op, v: {'attribute': n, 'op': op, 'value': v}, st.sampled_from(['plan', 'n', 'tags']),
+              st.sampled_from(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'in', 'exists', 'notExists']),
+              st.one_of(st.none(), st.booleans(), st.integers(-2, 2), text, st.lists(st.integers(-2, 2), max_size=2))),
+    st.builds(lambda e: {'event': e}, st.sampled_from(['e1', 'e3'])),
+    st.builds(lambda f, s: {'flow': f, 'state': s}, st.sampled_from(['f', 'h']),
+              st.sampled_from(['active', 'completed', 'seen'])))
+conditions = st.recursive(leaf_conditions, lambda inner: st.one_of(
+    st.builds(lambda xs: {'all': xs}, st.lists(inner, min_size=1, max_size=3)),
+    st.builds(lambda xs: {'any': xs}, st.lists(inner, min_size=1, max_size=3)),
+    st.builds(lambda x: {'not': x}, inner)), max_leaves=6)
+
+
+@settings(settings.get_profile('b2b'))
+@given(condition=conditions, snapshot=snapshots)
+def test_condition_evaluation_agrees_on_generated_snapshots(js, condition, snapshot):
+    same(js, 'evaluate', condition, snapshot)
+
+
+script_steps = st.lists(st.one_of(
+    st.tuples(st.just('start'), st.sampled_from(['welcome', 'tour', 'nope']), st.booleans()),
+    st.tuples(st.just('act'), st.sampled_from([{'next': True}, {'end': True}, {'complete': True},
+                                               {'goto': 's3'}, {'startFlow': 'tour'}, {'navigate': '/x'}])),
+    st.tuples(st.just('evaluate')), st.tuples(st.just('end_all')), st.tuples(st.just('page'))),
+    max_size=12)
+
+
+@settings(settings.get_profile('b2b'))
+@given(script=script_steps, answers=st.dictionaries(
+    st.sampled_from([json.dumps(c, separators=(',', ':'), ensure_ascii=False) for c in [
+        CONTENT['flows'][0]['autoStart']['when'], {'input': '#name', 'op': 'isNotEmpty'},
+        {'event': 'invited'}]]), st.booleans()))
+def test_the_flow_runtime_agrees_on_generated_scripts(js, script, answers):
+    same(js, 'run_flows', CONTENT, [list(s) for s in script], answers)

@@ -95,6 +95,27 @@ class Egress:
             except:  # noqa: E722 -- over the keepalive quota: nothing more can leave now
                 env.warn('a batch could not be sent while the page was closing')
 
+    def fetch_content(self):
+        """A promise of the flow content text from `GET {endpoint}/v1/content/{token}`, or None.
+        No user data in the request; `cache: "no-cache"` lets the browser revalidate with the
+        ETag it kept, without a custom header (which would cost a CORS preflight)."""
+        if self.endpoint is None or self.token is None:
+            return Promise.resolve(None)
+        url = self.endpoint + '/v1/content/' + self.token
+
+        def received(response):
+            if response.status == 200:
+                return response.text()
+            env.warn('no flow content (HTTP ' + str(response.status) + ' from ' + url + ')')
+            return None
+
+        def failed(reason):
+            env.warn('flow content could not be fetched from ' + url)
+            return None
+        return window.fetch(url, {'method': 'GET', 'credentials': 'omit', 'mode': 'cors',
+                                  'cache': 'no-cache', 'referrerPolicy': 'no-referrer'}
+                            ).then(received).then(None, failed)
+
     def _options(self, text, keepalive):
         return {'method': 'POST', 'body': text, 'credentials': 'omit', 'mode': 'cors',
                 'cache': 'no-store', 'referrerPolicy': 'no-referrer', 'keepalive': keepalive}

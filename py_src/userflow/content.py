@@ -1,0 +1,330 @@
+"""Validation of flow content (SPEC §6), which may come from a server an attacker controls.
+
+`validate(content)` keeps every valid flow and checklist and explains every invalid one:
+`flow "welcome": $.flows[0].steps[1].type: must be one of modal, tooltip, beacon, hidden`.
+Unknown keys, wrong types and out-of-range sizes reject the flow they are in; the others keep
+working. Patterns for `matches` must be in the safe subset of patterns.py.
+"""
+
+from userflow.attributes import valid_key
+from userflow.patterns import check_pattern
+from userflow.values import kind, map_keys, map_get, char_count
+
+MAX_CHARS = 1000000
+MAX_FLOWS = 100
+MAX_STEPS = 50
+MAX_CHECKLISTS = 20
+MAX_TASKS = 20
+MAX_BUTTONS = 5
+MAX_TRIGGERS = 20
+MAX_DEPTH = 10
+MAX_CONDITIONS = 200
+MAX_SELECTOR = 500
+STEP_TYPES = ['modal', 'tooltip', 'beacon', 'hidden']
+PLACEMENTS = ['auto', 'top', 'bottom', 'left', 'right']
+ELEMENT_STATES = ['present', 'absent', 'visible', 'clicked', 'disabled']
+TEXT_OPS = ['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'isEmpty',
+            'isNotEmpty']
+PAGE_OPS = ['equals', 'startsWith', 'contains', 'glob', 'matches']
+ATTRIBUTE_OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'in', 'exists', 'notExists']
+FLOW_STATES = ['active', 'completed', 'seen']
+ACTIONS = ['next', 'goto', 'end', 'complete', 'startFlow', 'navigate']
+_HEADS = {'element': ['state', 'text'], 'input': ['op', 'value', 'caseSensitive'],
+          'page': [], 'attribute': ['op', 'value'], 'event': [], 'flow': ['state'],
+          'all': [], 'any': [], 'not': []}
+HEADS = ['element', 'input', 'page', 'attribute', 'event', 'flow', 'all', 'any', 'not']
+_ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-'
+
+
+class Invalid(Exception):
+    def __init__(self, path, message):
+        super().__init__(path + ': ' + message)
+        self.text = path + ': ' + message
+
+
+def _has(items, item):
+    # Only strings are looked up: `==` on a null-prototype map throws in JS.
+    if kind(item) != 'str':
+        return False
+    for x in items:
+        if kind(x) == 'str' and x == item:
+            return True
+    return False
+
+
+def _map(value, path, required, optional):
+    if kind(value) != 'map':
+        raise Invalid(path, 'must be an object')
+    for key in map_keys(value):
+        if not _has(required, key) and not _has(optional, key):
+            raise Invalid(path + '.' + key, 'unknown key')
+    for key in required:
+        if map_get(value, key) is None:
+            raise Invalid(path + '.' + key, 'is required')
+    return value
+
+
+def _list(value, path, low, high):
+    if kind(value) != 'list' or len(value) < low or len(value) > high:
+        raise Invalid(path, 'must be a list of ' + str(low) + ' to ' + str(high) + ' items')
+    return value
+
+
+def _text(value, path, low, high):
+    if kind(value) != 'str' or len(value) < low or char_count(value) > high:
+        raise Invalid(path, 'must be a string of ' + str(low) + ' to ' + str(high) + ' characters')
+    return value
+
+
+def _one_of(value, path, options):
+    if kind(value) != 'str' or not _has(options, value):
+        raise Invalid(path, 'must be one of ' + ', '.join(options))
+    return value
+
+
+def _id(value, path):
+    _text(value, path, 1, 128)
+    for ch in value:
+        if _ID_CHARS.find(ch) < 0:
+            raise Invalid(path, 'must use only A-Z a-z 0-9 _ . : -')
+    return value
+
+
+def _optional(value, key, path, check):
+    found = map_get(value, key)
+    if found is not None:
+        check(found, path + '.' + key)
+
+
+def _pattern(value, path):
+    problem = check_pattern(value)
+    if problem is not None:
+        raise Invalid(path, 'refused pattern: ' + problem)
+
+
+def _text_test(test, path, op_key):
+    op = _one_of(test[op_key], path + '.' + op_key, TEXT_OPS)
+    value = map_get(test, 'value')
+    if op != 'isEmpty' and op != 'isNotEmpty':
+        if value is None:
+            _missing(path + '.value')
+        _text(value, path + '.value', 0, 1000)
+        if op == 'matches':
+            _pattern(value, path + '.value')
+    _optional(test, 'caseSensitive', path, _boolean)
+
+
+def _missing(path):
+    raise Invalid(path, 'is required for this op')
+
+
+def _boolean(value, path):
+    if kind(value) != 'bool':
+        raise Invalid(path, 'must be true or false')
+
+
+def _scalar(value, path):
+    k = kind(value)
+    if k != 'str' and k != 'num' and k != 'bool' and k != 'null':
+        raise Invalid(path, 'must be a string, number, boolean or null')
+    if k == 'str':
+        _text(value, path, 0, 1000)
+
+
+def condition(c, path, depth, budget):
+    """Check one condition; `budget` is a one-item list counting conditions per flow."""
+    budget[0] += 1
+    if depth > MAX_DEPTH or budget[0] > MAX_CONDITIONS:
+        raise Invalid(path, 'conditions nest deeper than ' + str(MAX_DEPTH) + ' or number more than '
+                      + str(MAX_CONDITIONS))
+    if kind(c) != 'map':
+        raise Invalid(path, 'must be an object')
+    heads = [k for k in map_keys(c) if _has(HEADS, k)]
+    if len(heads) != 1:
+        raise Invalid(path, 'must have exactly one of ' + ', '.join(HEADS))
+    head = heads[0]
+    _map(c, path, [head], _HEADS[head])
+    where = path + '.' + head
+    if head == 'all' or head == 'any':
+        items = _list(c[head], where, 1, 50)
+        for i in range(len(items)):
+            condition(items[i], where + '[' + str(i) + ']', depth + 1, budget)
+    elif head == 'not':
+        condition(c[head], where, depth + 1, budget)
+    elif head == 'element':
+        _text(c[head], where, 1, MAX_SELECTOR)
+        _optional(c, 'state', path, lambda v, p: _one_of(v, p, ELEMENT_STATES))
+        text = map_get(c, 'text')
+        if text is not None:
+            _map(text, path + '.text', ['op'], ['value', 'caseSensitive'])
+            _text_test(text, path + '.text', 'op')
+    elif head == 'input':
+        _text(c[head], where, 1, MAX_SELECTOR)
+        _map(c, path, ['input', 'op'], ['value', 'caseSensitive'])
+        _text_test(c, path, 'op')
+    elif head == 'page':
+        test = _map(c[head], where, ['op', 'value'], [])
+        _one_of(test['op'], where + '.op', PAGE_OPS)
+        _text(test['value'], where + '.value', 1, 2048)
+        if test['op'] == 'matches':
+            _pattern(test['value'], where + '.value')
+    elif head == 'attribute':
+        if not valid_key(c[head]):
+            raise Invalid(where, 'must be an attribute key')
+        op = _one_of(map_get(c, 'op'), path + '.op', ATTRIBUTE_OPS)
+        value = map_get(c, 'value')
+        if op == 'in':
+            items = _list(value, path + '.value', 1, 100)
+            for i in range(len(items)):
+                _scalar(items[i], path + '.value[' + str(i) + ']')
+        elif op != 'exists' and op != 'notExists':
+            if not _has(map_keys(c), 'value'):
+                _missing(path + '.value')
+            _scalar(value, path + '.value')
+    elif head == 'event':
+        _text(c[head], where, 1, 128)
+    elif head == 'flow':
+        _id(c[head], where)
+        _one_of(map_get(c, 'state'), path + '.state', FLOW_STATES)
+
+
+def action(a, path, step_ids, flow_ids, allowed):
+    _map(a, path, [], allowed)
+    keys = map_keys(a)
+    if len(keys) != 1:
+        raise Invalid(path, 'must have exactly one of ' + ', '.join(allowed))
+    name = keys[0]
+    value = a[name]
+    where = path + '.' + name
+    if name == 'next' or name == 'end' or name == 'complete':
+        if value is not True:
+            raise Invalid(where, 'must be true')
+    elif name == 'goto':
+        if not _has(step_ids, value):
+            raise Invalid(where, 'names no step of this flow')
+    elif name == 'startFlow':
+        if not _has(flow_ids, value):
+            raise Invalid(where, 'names no flow of this content')
+    elif name == 'navigate':
+        _text(value, where, 1, 2048)
+        if not (value.startswith('/') and not value.startswith('//')) and \
+                not value.startswith('https://') and not value.startswith('http://'):
+            raise Invalid(where, 'must be a path (/...) or an http(s) URL of this site')
+
+
+def _step(step, path, step_ids, flow_ids, budget):
+    _map(step, path, ['id', 'type'], ['target', 'placement', 'title', 'body', 'buttons',
+                                      'triggers'])
+    _id(step['id'], path + '.id')
+    kind_of_step = _one_of(step['type'], path + '.type', STEP_TYPES)
+    target = map_get(step, 'target')
+    if target is None and (kind_of_step == 'tooltip' or kind_of_step == 'beacon'):
+        raise Invalid(path + '.target', 'is required for a ' + kind_of_step)
+    if target is not None:
+        _map(target, path + '.target', ['selector'], ['text'])
+        _text(target['selector'], path + '.target.selector', 1, MAX_SELECTOR)
+        _optional(target, 'text', path + '.target', lambda v, p: _text(v, p, 1, 200))
+    _optional(step, 'placement', path, lambda v, p: _one_of(v, p, PLACEMENTS))
+    _optional(step, 'title', path, lambda v, p: _text(v, p, 0, 200))
+    _optional(step, 'body', path, lambda v, p: _text(v, p, 0, 2000))
+    buttons = map_get(step, 'buttons')
+    if buttons is not None:
+        _list(buttons, path + '.buttons', 0, MAX_BUTTONS)
+        for i in range(len(buttons)):
+            where = path + '.buttons[' + str(i) + ']'
+            _map(buttons[i], where, ['label', 'action'], [])
+            _text(buttons[i]['label'], where + '.label', 1, 60)
+            action(buttons[i]['action'], where + '.action', step_ids, flow_ids, ACTIONS)
+    triggers = map_get(step, 'triggers')
+    if triggers is not None:
+        _list(triggers, path + '.triggers', 0, MAX_TRIGGERS)
+        for i in range(len(triggers)):
+            where = path + '.triggers[' + str(i) + ']'
+            _map(triggers[i], where, ['when', 'action'], [])
+            condition(triggers[i]['when'], where + '.when', 1, budget)
+            action(triggers[i]['action'], where + '.action', step_ids, flow_ids, ACTIONS)
+
+
+def flow(f, path, flow_ids):
+    _map(f, path, ['id', 'steps'], ['name', 'autoStart'])
+    _id(f['id'], path + '.id')
+    _optional(f, 'name', path, lambda v, p: _text(v, p, 0, 200))
+    steps = _list(f['steps'], path + '.steps', 1, MAX_STEPS)
+    step_ids = []
+    for i in range(len(steps)):
+        if kind(steps[i]) == 'map' and kind(map_get(steps[i], 'id')) == 'str':
+            if _has(step_ids, steps[i]['id']):
+                raise Invalid(path + '.steps[' + str(i) + '].id', 'repeats an earlier step id')
+            step_ids.append(steps[i]['id'])
+    budget = [0]
+    auto = map_get(f, 'autoStart')
+    if auto is not None:
+        _map(auto, path + '.autoStart', ['when'], ['once'])
+        condition(auto['when'], path + '.autoStart.when', 1, budget)
+        _optional(auto, 'once', path + '.autoStart', _boolean)
+    for i in range(len(steps)):
+        _step(steps[i], path + '.steps[' + str(i) + ']', step_ids, flow_ids, budget)
+
+
+def checklist(c, path, flow_ids):
+    _map(c, path, ['id', 'tasks'], ['title'])
+    _id(c['id'], path + '.id')
+    _optional(c, 'title', path, lambda v, p: _text(v, p, 0, 200))
+    tasks = _list(c['tasks'], path + '.tasks', 1, MAX_TASKS)
+    budget = [0]
+    for i in range(len(tasks)):
+        where = path + '.tasks[' + str(i) + ']'
+        _map(tasks[i], where, ['id', 'title'], ['completeWhen', 'action'])
+        _id(tasks[i]['id'], where + '.id')
+        _text(tasks[i]['title'], where + '.title', 1, 200)
+        when = map_get(tasks[i], 'completeWhen')
+        if when is not None:
+            condition(when, where + '.completeWhen', 1, budget)
+        todo = map_get(tasks[i], 'action')
+        if todo is not None:
+            action(todo, where + '.action', [], flow_ids, ['startFlow', 'navigate'])
+
+
+def validate(content):
+    """{'flows': [...], 'checklists': [...], 'errors': [message, ...]}: the valid flows and
+    checklists, in order, and one message per rejected one (or for the whole content)."""
+    out = {'flows': [], 'checklists': [], 'errors': []}
+    try:
+        _map(content, '$', ['version'], ['flows', 'checklists'])
+        if kind(content['version']) != 'num' or content['version'] != 1:
+            raise Invalid('$.version', 'must be 1')
+        # `x or []` would differ: an empty map is falsy in CPython, truthy in JS.
+        flows = _list(_or_empty(map_get(content, 'flows')), '$.flows', 0, MAX_FLOWS)
+        lists = _list(_or_empty(map_get(content, 'checklists')), '$.checklists', 0, MAX_CHECKLISTS)
+    except Invalid as error:
+        out['errors'].append('content refused: ' + error.text)
+        return out
+    flow_ids = [map_get(f, 'id') for f in flows if kind(f) == 'map']
+    seen = []
+    for i in range(len(flows)):
+        label = _label('flow', flows[i], i)
+        try:
+            flow(flows[i], '$.flows[' + str(i) + ']', flow_ids)
+            if _has(seen, flows[i]['id']):
+                raise Invalid('$.flows[' + str(i) + '].id', 'repeats an earlier flow id')
+            seen.append(flows[i]['id'])
+            out['flows'].append(flows[i])
+        except Invalid as error:
+            out['errors'].append(label + ' skipped: ' + error.text)
+    for i in range(len(lists)):
+        try:
+            checklist(lists[i], '$.checklists[' + str(i) + ']', flow_ids)
+            out['checklists'].append(lists[i])
+        except Invalid as error:
+            out['errors'].append(_label('checklist', lists[i], i) + ' skipped: ' + error.text)
+    return out
+
+
+def _or_empty(value):
+    return [] if value is None else value
+
+
+def _label(what, item, index):
+    if kind(item) == 'map' and kind(map_get(item, 'id')) == 'str' and len(item['id']) <= 128:
+        return what + ' "' + item['id'] + '"'
+    return what + ' #' + str(index)

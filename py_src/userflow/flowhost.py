@@ -1,0 +1,171 @@
+"""Binding: runs the flow runtime on the page. It feeds conditions from the live DOM, carries
+out the runtime's effects (events for `on()`, `flow` events on the wire in standard mode, the
+UI, navigation), and keeps progress in `localStorage` (`uf:flows`) so a reload resumes the
+step and a second tab follows along (`storage` event) instead of showing it twice.
+
+What leaves the browser from here: flow and step IDs with started/stepSeen/completed/
+dismissed, in standard mode only. Never a condition, its result, or anything read from the page.
+"""
+
+from userflow import env
+from userflow.conditions import evaluate
+from userflow.content import validate, MAX_CHARS
+from userflow.dom import LivePage
+from userflow.flows import FlowRuntime, blank_state
+from userflow.observe import Observer
+from userflow.ui import Ui
+from userflow.urls import split_url
+from userflow.values import from_json, to_json, kind
+
+STATE_KEY = 'flows'
+_WIRE_ACTION = {'started': 'started', 'step': 'stepSeen'}
+
+
+class FlowHost:
+    def __init__(self, emit, send, warn):
+        self.emit = emit    # emit(event name, payload) to on() listeners
+        self.send = send    # send(fields) queues a `flow` event (the caller applies privacy)
+        self.warn = warn
+        self.runtime = FlowRuntime(_stored_state())
+        self.page = LivePage(self.runtime)
+        self.ui = Ui(self._button, self._task)
+        self.observer = Observer(self.reevaluate, self.page.record_click, self._navigated)
+        self.loaded = False
+        self.pending_starts = []
+        self.navigate_fn = None
+        env.listen(env.host, 'storage', self._other_tab)
+
+    def load(self, content):
+        """Validate and use `content` (a parsed object, or JSON text)."""
+        if kind(content) == 'str':
+            if len(content) > MAX_CHARS:
+                return self.warn('content refused: larger than ' + str(MAX_CHARS) + ' characters')
+            try:
+                content = from_json(content)
+            except:  # noqa: E722
+                return self.warn('content refused: not valid JSON')
+        elif len(to_json(content) or '') > MAX_CHARS:
+            return self.warn('content refused: larger than ' + str(MAX_CHARS) + ' characters')
+        checked = validate(content)
+        for message in checked['errors']:
+            self.warn(message)
+        self.runtime.load(checked['flows'], checked['checklists'])
+        self.loaded = True
+        self.observer.start()
+        starts = self.pending_starts
+        self.pending_starts = []
+        for start in starts:
+            self.start(start[0], start[1])
+        self.reevaluate()
+
+    def start(self, flow_id, once):
+        if not self.loaded:
+            self.pending_starts.append([flow_id, once])
+            return
+        effects = self.runtime.start(flow_id, once)
+        if len(effects) == 0 and not once:
+            self.warn('start: no flow "' + str(flow_id) + '" in the content')
+        self._apply(effects)
+
+    def end_all(self):
+        self._apply(self.runtime.end_all())
+
+    def reset(self):
+        self.runtime.state = blank_state()
+        self.runtime.ended_here = []
+        self.page.forget_clicks()
+        self.ui.unmount()
+
+    def reevaluate(self):
+        if not self.loaded:
+            return
+        self._apply(self.runtime.evaluate(lambda condition: evaluate(condition, self.page)))
+
+    def _apply(self, effects):
+        for effect in effects:
+            kind_of = effect['kind']
+            if kind_of == 'started':
+                self.emit('flowStarted', {'flowId': effect['flow']})
+            elif kind_of == 'step':
+                self.page.forget_clicks()
+                self.emit('stepChanged', {'flowId': effect['flow'], 'stepId': effect['step']})
+            elif kind_of == 'ended':
+                self.emit('flowEnded', {'flowId': effect['flow'], 'completed': effect['completed']})
+            elif kind_of == 'checklistEnded':
+                self.emit('checklistEnded', {'checklistId': effect['checklist'],
+                                             'completed': effect['completed']})
+            elif kind_of == 'navigate':
+                self._navigate(effect['url'])
+            self._wire(effect)
+        if len(effects) > 0:
+            env.storage_set(STATE_KEY, to_json(self.runtime.state))
+        self._render()
+
+    def _wire(self, effect):
+        kind_of = effect['kind']
+        if kind_of == 'started' or kind_of == 'step':
+            self.send({'flow': effect['flow'], 'step': effect['step'],
+                       'action': _WIRE_ACTION[kind_of]})
+        elif kind_of == 'ended':
+            self.send({'flow': effect['flow'], 'step': effect['step'],
+                       'action': 'completed' if effect['completed'] else 'dismissed'})
+
+    def _render(self):
+        here = self.runtime.current()
+        target = None
+        if here is not None and here['step']['target']:
+            target = self._target(here['step']['target'])
+        self.ui.render(here, target, self.runtime.open_checklists(), self.runtime.done)
+        self.observer.ignored = self.ui.container
+
+    def _target(self, target):
+        for node in self.page.elements(target['selector']):
+            if not target['text'] or self.page.fact(node, 'text').find(target['text']) >= 0:
+                return node
+        return None  # the step waits: the next mutation that brings it re-renders
+
+    def _button(self, action):
+        if action is None:
+            return self._render()
+        self._apply(self.runtime.act(action))
+
+    def _task(self, checklist_id, task_id):
+        for checklist in self.runtime.checklists:
+            if checklist['id'] == checklist_id:
+                for task in checklist['tasks']:
+                    if task['id'] == task_id and task['action']:
+                        self._apply(self.runtime.act(task['action']))
+
+    def _navigated(self):
+        self.runtime.page_changed()
+
+    def _navigate(self, url):
+        here = split_url(env.host.location.href)
+        target = url if not url.startswith('/') else here['scheme'] + '://' + here['authority'] + url
+        there = split_url(target)
+        if there is None or there['scheme'] != here['scheme'] or there['authority'] != here['authority']:
+            return self.warn('navigate refused: ' + url + ' is not on this site')
+        if self.navigate_fn is not None:
+            try:
+                return self.navigate_fn(target)
+            except:  # noqa: E722
+                return self.warn('the custom navigate function threw')
+        env.host.location.assign(target)
+
+    def _other_tab(self, event):
+        if event.key != env.STORAGE_PREFIX + STATE_KEY or not self.loaded:
+            return
+        self.runtime.state = _stored_state() or blank_state()
+        self.page.forget_clicks()
+        self._render()
+
+
+def _stored_state():
+    try:
+        state = from_json(env.storage_get(STATE_KEY))
+        for key in ['seen', 'completed', 'tasks', 'closed']:
+            if not Array.isArray(state[key]):
+                return None
+        return state
+    except:  # noqa: E722 -- missing or tampered: start from nothing
+        return None

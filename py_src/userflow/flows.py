@@ -1,0 +1,181 @@
+"""The flow runtime: a state machine over validated content, with no browser in sight.
+
+State (persisted as JSON under `uf:flows`): the active flow and step, the flows seen and
+completed, the checklist tasks done and the checklists closed. Every operation returns a list
+of effects for the binding to carry out, in order:
+
+    {'kind': 'started', 'flow', 'step'}      a flow began (its first step follows)
+    {'kind': 'step', 'flow', 'step'}         a step is now current
+    {'kind': 'ended', 'flow', 'step', 'completed'}
+    {'kind': 'navigate', 'url'}
+    {'kind': 'task', 'checklist', 'task'}    a checklist task is done
+    {'kind': 'checklistEnded', 'checklist', 'completed'}
+
+`evaluate(test)` is the reactive part: `test(condition)` says whether a condition holds now.
+"""
+
+from userflow.values import map_get
+
+
+def blank_state():
+    return {'active': None, 'seen': [], 'completed': [], 'tasks': [], 'closed': []}
+
+
+def _has(items, item):
+    for x in items:
+        if x == item:
+            return True
+    return False
+
+
+def _find(items, item_id):
+    for item in items:
+        if item['id'] == item_id:
+            return item
+    return None
+
+
+def _index(steps, step_id):
+    for i in range(len(steps)):
+        if steps[i]['id'] == step_id:
+            return i
+    return -1
+
+
+class FlowRuntime:
+    def __init__(self, state):
+        self.flows = []
+        self.checklists = []
+        self.state = state if state is not None else blank_state()
+        self.ended_here = []  # flows ended on this page view: autoStart without once waits
+
+    def load(self, flows, checklists):
+        """New content; an active flow or step that no longer exists is dropped silently."""
+        self.flows = flows
+        self.checklists = checklists
+        self.current()
+
+    def current(self):
+        """{'flow': flow, 'step': step} for the active step, or None."""
+        active = self.state['active']
+        if active is None:
+            return None
+        found = _find(self.flows, active['flow'])
+        index = -1 if found is None else _index(found['steps'], active['step'])
+        if index < 0:
+            if len(self.flows) > 0:
+                self.state['active'] = None
+            return None
+        return {'flow': found, 'step': found['steps'][index]}
+
+    def start(self, flow_id, once):
+        found = _find(self.flows, flow_id)
+        if found is None or (once and _has(self.state['seen'], flow_id)):
+            return []
+        effects = self._end(False)
+        first = found['steps'][0]['id']
+        self.state['active'] = {'flow': flow_id, 'step': first}
+        if not _has(self.state['seen'], flow_id):
+            self.state['seen'].append(flow_id)
+        effects.append({'kind': 'started', 'flow': flow_id, 'step': first})
+        effects.append({'kind': 'step', 'flow': flow_id, 'step': first})
+        return effects
+
+    def act(self, action):
+        """Run a button or trigger action on the active flow."""
+        here = self.current()
+        if map_get(action, 'startFlow') is not None:
+            return self.start(action['startFlow'], False)
+        if map_get(action, 'navigate') is not None:
+            return [{'kind': 'navigate', 'url': action['navigate']}]
+        if here is None:
+            return []
+        steps = here['flow']['steps']
+        if map_get(action, 'end') is not None:
+            return self._end(False)
+        if map_get(action, 'complete') is not None:
+            return self._end(True)
+        target = map_get(action, 'goto')
+        if target is None:  # next
+            index = _index(steps, here['step']['id']) + 1
+            if index >= len(steps):
+                return self._end(True)
+            target = steps[index]['id']
+        self.state['active'] = {'flow': here['flow']['id'], 'step': target}
+        return [{'kind': 'step', 'flow': here['flow']['id'], 'step': target}]
+
+    def _end(self, completed):
+        here = self.current()
+        if here is None:
+            return []
+        flow_id = here['flow']['id']
+        self.state['active'] = None
+        self.ended_here.append(flow_id)
+        if completed and not _has(self.state['completed'], flow_id):
+            self.state['completed'].append(flow_id)
+        return [{'kind': 'ended', 'flow': flow_id, 'step': here['step']['id'],
+                 'completed': completed}]
+
+    def end_all(self):
+        effects = self._end(False)
+        for checklist in self.checklists:
+            if not _has(self.state['closed'], checklist['id']):
+                self.state['closed'].append(checklist['id'])
+                effects.append({'kind': 'checklistEnded', 'checklist': checklist['id'],
+                                'completed': False})
+        return effects
+
+    def page_changed(self):
+        self.ended_here = []
+
+    def evaluate(self, test):
+        """One reactive pass: at most one trigger of the active step, else an autoStart; then
+        the checklist tasks."""
+        effects = []
+        here = self.current()
+        if here is not None:
+            for trigger in map_get(here['step'], 'triggers') or []:
+                if test(trigger['when']):
+                    effects = self.act(trigger['action'])
+                    break
+        elif len(self.flows) > 0:
+            for f in self.flows:
+                auto = map_get(f, 'autoStart')
+                if auto is None or _has(self.ended_here, f['id']):
+                    continue
+                once = map_get(auto, 'once') is not False
+                if once and _has(self.state['seen'], f['id']):
+                    continue
+                if test(auto['when']):
+                    effects = self.start(f['id'], False)
+                    break
+        effects.extend(self._tasks(test))
+        return effects
+
+    def done(self, checklist_id, task_id):
+        return _has(self.state['tasks'], checklist_id + '\n' + task_id)
+
+    def _tasks(self, test):
+        effects = []
+        for checklist in self.checklists:
+            cid = checklist['id']
+            if _has(self.state['closed'], cid):
+                continue
+            for task in checklist['tasks']:
+                when = map_get(task, 'completeWhen')
+                if when is not None and not self.done(cid, task['id']) and test(when):
+                    self.state['tasks'].append(cid + '\n' + task['id'])
+                    effects.append({'kind': 'task', 'checklist': cid, 'task': task['id']})
+            if all([self.done(cid, t['id']) for t in checklist['tasks']]):
+                self.state['closed'].append(cid)
+                effects.append({'kind': 'checklistEnded', 'checklist': cid, 'completed': True})
+        return effects
+
+    def open_checklists(self):
+        return [c for c in self.checklists if not _has(self.state['closed'], c['id'])]
+
+    def flow_state(self, flow_id, state):
+        if state == 'active':
+            active = self.state['active']
+            return active is not None and active['flow'] == flow_id
+        return _has(self.state[state], flow_id)

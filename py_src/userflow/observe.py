@@ -1,0 +1,83 @@
+"""Binding: when to re-evaluate conditions. No polling: a MutationObserver on the host
+document, capturing input/change/click listeners, and navigation (the Navigation API where
+present, else popstate/hashchange). Changes are batched to one evaluation per animation frame;
+a hidden page (where frames do not run) falls back to one 100 ms timer. With nothing changing,
+nothing runs.
+"""
+
+from userflow import env
+
+HIDDEN_DELAY_MS = 100
+
+
+class Observer:
+    def __init__(self, on_change, on_click, on_navigate):
+        self.on_change = on_change
+        self.on_click = on_click
+        self.on_navigate = on_navigate
+        self.pending = False
+        self.frame = None
+        self.timer = None
+        self.mutations = None
+        self.ignored = None  # the SDK's own UI container: its mutations are not the page's
+        self.started = False
+
+    def start(self):
+        if self.started:
+            return
+        self.started = True
+        host = env.host
+        self.mutations = __new__(window.MutationObserver(self._mutated))
+        self.mutations.observe(host.document, {'childList': True, 'subtree': True,
+                                               'attributes': True, 'characterData': True})
+        for name in ['input', 'change']:
+            host.document.addEventListener(name, self.schedule, {'capture': True, 'passive': True})
+        host.document.addEventListener('click', self._clicked, {'capture': True, 'passive': True})
+        if host.navigation and host.navigation.addEventListener:
+            env.listen(host.navigation, 'currententrychange', self._navigated)
+        else:
+            env.listen(host, 'popstate', self._navigated)
+            env.listen(host, 'hashchange', self._navigated)
+
+    def _mutated(self, records):
+        for record in records:
+            if self.ignored is None or not self.ignored.contains(record.target):
+                self.schedule()
+                return
+
+    def _clicked(self, event):
+        try:
+            self.on_click(event)
+        except:  # noqa: E722
+            pass
+        self.schedule()
+
+    def _navigated(self, event):
+        try:
+            self.on_navigate()
+        except:  # noqa: E722
+            pass
+        self.schedule()
+
+    def schedule(self, event=None):
+        if self.pending:
+            return
+        self.pending = True
+        host = env.host
+        if host.document.visibilityState != 'hidden' and host.requestAnimationFrame:
+            self.frame = host.requestAnimationFrame(self._run)
+        self.timer = env.after(HIDDEN_DELAY_MS if self.frame is None else 1000, self._run)
+
+    def _run(self, stamp=None):
+        if not self.pending:
+            return
+        self.pending = False
+        if self.frame is not None:
+            env.host.cancelAnimationFrame(self.frame)
+            self.frame = None
+        env.cancel(self.timer)
+        self.timer = None
+        try:
+            self.on_change()
+        except:  # noqa: E722
+            env.error('internal error while evaluating conditions')
