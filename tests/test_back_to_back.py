@@ -14,8 +14,12 @@ from sdk import ROOT
 
 # No lone surrogates: CPython cannot encode them, so they cannot reach the JSON boundary.
 text = st.text(st.characters(exclude_categories=['Cs']), max_size=80)
-settings.register_profile('b2b', max_examples=int(os.environ.get('B2B_EXAMPLES', '150')), deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile(
+    'b2b',
+    max_examples=int(os.environ.get('B2B_EXAMPLES', '150')),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 @pytest.fixture(scope='module')
@@ -28,8 +32,7 @@ def same(js, name, *args):
     python_side = b2b_harness.run(name, json.dumps(list(args), ensure_ascii=False))
     js_side = js.ctx.call('UF.run', name, json.dumps(list(args), ensure_ascii=False))
     # Numbers compare as doubles: JS prints 4.0e16 as 40000000000000000, CPython as 4e+16.
-    assert json.loads(js_side, parse_int=float) == json.loads(python_side, parse_int=float), \
-        (name, args)
+    assert json.loads(js_side, parse_int=float) == json.loads(python_side, parse_int=float), (name, args)
     return python_side, js_side
 
 
@@ -45,11 +48,31 @@ def test_hmac_and_sha256_agree(js, message, key):
 url_parts = st.tuples(
     st.sampled_from(['https', 'http', 'HTTP', 'ftp', 'javascript', 'h2', '1x', '']),
     st.sampled_from(['://', ':', ':///', '//']),
-    st.one_of(st.sampled_from(['localhost', '127.0.0.1', '[::1]', 'Example.COM', 'a.b-c.io',
-                               'u:p@host', 'x.com:99999', 'x.com:8080', '[::1', 'h\\@localhost',
-                               'localhost.evil.com', '']), text),
-    st.one_of(st.just(''), st.sampled_from(['/', '/a/b/', '/p?q=1', '/p#f', '?x', '#y',
-                                            '/%2e%2e/', '/ spaced']), text))
+    st.one_of(
+        st.sampled_from(
+            [
+                'localhost',
+                '127.0.0.1',
+                '[::1]',
+                'Example.COM',
+                'a.b-c.io',
+                'u:p@host',
+                'x.com:99999',
+                'x.com:8080',
+                '[::1',
+                'h\\@localhost',
+                'localhost.evil.com',
+                '',
+            ]
+        ),
+        text,
+    ),
+    st.one_of(
+        st.just(''),
+        st.sampled_from(['/', '/a/b/', '/p?q=1', '/p#f', '?x', '#y', '/%2e%2e/', '/ spaced']),
+        text,
+    ),
+)
 
 
 @settings(settings.get_profile('b2b'))
@@ -62,15 +85,42 @@ def test_endpoint_checks_and_url_filter_agree(js, parts):
     same(js, 'check_sendable_url', url)
 
 
-keys = st.one_of(st.from_regex(r'[A-Za-z_][A-Za-z0-9_.-]{0,70}', fullmatch=True),
-                 st.sampled_from(['items', 'keys', 'get', 'py_keys', 'py_items', 'constructor',
-                                  '__proto__', 'prototype', 'toString', 'hasOwnProperty', '10',
-                                  '2', '', 'a b']), text)
-scalars = st.one_of(text, st.integers(-2**53, 2**53), st.booleans(), st.none(),
-                    st.floats(allow_nan=False, allow_infinity=False),
-                    st.text(min_size=1020, max_size=1030))
-values = st.one_of(scalars, st.lists(scalars, max_size=4), st.dictionaries(text, scalars, max_size=2),
-                   st.lists(st.lists(scalars, max_size=1), max_size=2))
+keys = st.one_of(
+    st.from_regex(r'[A-Za-z_][A-Za-z0-9_.-]{0,70}', fullmatch=True),
+    st.sampled_from(
+        [
+            'items',
+            'keys',
+            'get',
+            'py_keys',
+            'py_items',
+            'constructor',
+            '__proto__',
+            'prototype',
+            'toString',
+            'hasOwnProperty',
+            '10',
+            '2',
+            '',
+            'a b',
+        ]
+    ),
+    text,
+)
+scalars = st.one_of(
+    text,
+    st.integers(-(2**53), 2**53),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(min_size=1020, max_size=1030),
+)
+values = st.one_of(
+    scalars,
+    st.lists(scalars, max_size=4),
+    st.dictionaries(text, scalars, max_size=2),
+    st.lists(st.lists(scalars, max_size=1), max_size=2),
+)
 attributes = st.dictionaries(keys, values, max_size=8)
 
 
@@ -83,33 +133,48 @@ def test_attribute_validation_agrees(js, attrs, allowed):
 
 
 @settings(settings.get_profile('b2b'))
-@given(value=st.one_of(text, st.integers(-2**53 + 1, 2**53 - 1),
-                       st.floats(allow_nan=False, allow_infinity=False), st.none(),
-                       st.booleans(), st.lists(st.integers(), max_size=2)))
+@given(
+    value=st.one_of(
+        text,
+        st.integers(-(2**53) + 1, 2**53 - 1),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.none(),
+        st.booleans(),
+        st.lists(st.integers(), max_size=2),
+    )
+)
 def test_id_and_event_name_checks_agree(js, value):
     same(js, 'check_id', value)
     same(js, 'check_event_name', value)
     same(js, 'kind', value)
 
 
-options = st.dictionaries(st.sampled_from(['hashUserId', 'privacy', 'allowedAttributes',
-                                           'endpoint', 'other', 'items']),
-                          st.one_of(st.booleans(), st.sampled_from(['strict', 'standard', 'loose',
-                                    'https://c.example.com/', 'http://evil.com']),
-                                    st.lists(keys, max_size=3), st.none()), max_size=4)
+options = st.dictionaries(
+    st.sampled_from(['hashUserId', 'privacy', 'allowedAttributes', 'endpoint', 'other', 'items']),
+    st.one_of(
+        st.booleans(),
+        st.sampled_from(['strict', 'standard', 'loose', 'https://c.example.com/', 'http://evil.com']),
+        st.lists(keys, max_size=3),
+        st.none(),
+    ),
+    max_size=4,
+)
 
 
 @settings(settings.get_profile('b2b'))
-@given(token=st.one_of(st.from_regex(r'[A-Za-z0-9_-]{1,10}', fullmatch=True), text),
-       opts=st.none() | options)
+@given(token=st.one_of(st.from_regex(r'[A-Za-z0-9_-]{1,10}', fullmatch=True), text), opts=st.none() | options)
 def test_init_option_parsing_agrees(js, token, opts):
     same(js, 'parse_init', token, opts)
 
 
 @settings(settings.get_profile('b2b'))
-@given(ms=st.integers(0, 253402300799999), data=st.lists(st.integers(0, 255), min_size=16,
-                                                         max_size=16),
-       status=st.integers(0, 599), attempt=st.integers(0, 40), rand=st.floats(0, 0.9999))
+@given(
+    ms=st.integers(0, 253402300799999),
+    data=st.lists(st.integers(0, 255), min_size=16, max_size=16),
+    status=st.integers(0, 599),
+    attempt=st.integers(0, 40),
+    rand=st.floats(0, 0.9999),
+)
 def test_time_ids_and_retry_policy_agree(js, ms, data, status, attempt, rand):
     same(js, 'iso_utc', ms)
     same(js, 'uuid4', data)
@@ -117,24 +182,32 @@ def test_time_ids_and_retry_policy_agree(js, ms, data, status, attempt, rand):
     same(js, 'backoff_ms', attempt, rand)
 
 
-int_scalars = st.one_of(text, st.integers(-2**53, 2**53), st.booleans(), st.none())
-int_attributes = st.dictionaries(keys.filter(lambda k: k not in ('__proto__',)),
-                                 st.one_of(int_scalars, st.lists(int_scalars, max_size=3)),
-                                 max_size=5)
-event_specs = st.lists(st.one_of(
-    st.tuples(st.just('track'), st.fixed_dictionaries({'name': text.filter(len),
-                                                       'attributes': int_attributes})),
-    st.tuples(st.just('identify'), st.fixed_dictionaries({'attributes': int_attributes,
-                                                          'signature': text})),
-    st.tuples(st.just('page'), st.fixed_dictionaries({'url': text})),
-    st.tuples(st.just('flow'), st.fixed_dictionaries({'flow': text.filter(len),
-                                                      'action': st.just('started')})),
-), min_size=1, max_size=8)
+int_scalars = st.one_of(text, st.integers(-(2**53), 2**53), st.booleans(), st.none())
+int_attributes = st.dictionaries(
+    keys.filter(lambda k: k not in ('__proto__',)),
+    st.one_of(int_scalars, st.lists(int_scalars, max_size=3)),
+    max_size=5,
+)
+event_specs = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just('track'), st.fixed_dictionaries({'name': text.filter(len), 'attributes': int_attributes})
+        ),
+        st.tuples(
+            st.just('identify'), st.fixed_dictionaries({'attributes': int_attributes, 'signature': text})
+        ),
+        st.tuples(st.just('page'), st.fixed_dictionaries({'url': text})),
+        st.tuples(
+            st.just('flow'), st.fixed_dictionaries({'flow': text.filter(len), 'action': st.just('started')})
+        ),
+    ),
+    min_size=1,
+    max_size=8,
+)
 
 
 @settings(settings.get_profile('b2b'))
-@given(specs=event_specs, user=text.filter(len), hashed=st.booleans(),
-       ms=st.integers(0, 4102444800000))
+@given(specs=event_specs, user=text.filter(len), hashed=st.booleans(), ms=st.integers(0, 4102444800000))
 def test_events_bodies_are_byte_identical(js, specs, user, hashed, ms):
     drafts = [[kind, i + 1, ms, 'id-' + str(i), fields] for i, (kind, fields) in enumerate(specs)]
     python_side, js_side = same(js, 'events_body', 'tok', '0.1.0', user, hashed, drafts)
@@ -149,8 +222,28 @@ def test_the_queue_bound_agrees(js, count):
 
 
 # -- conditions, content, patterns, flows (the flow issue) --------------------------------------
-atoms = st.sampled_from(['a', 'b', 'x', '.', '\\d', '\\w', '\\s', '\\b', '[a-c]', '[^ab]', '[\\w-]',
-                         '\\.', '\\/', '^', '$', 'é', '😀', ' '])
+atoms = st.sampled_from(
+    [
+        'a',
+        'b',
+        'x',
+        '.',
+        '\\d',
+        '\\w',
+        '\\s',
+        '\\b',
+        '[a-c]',
+        '[^ab]',
+        '[\\w-]',
+        '\\.',
+        '\\/',
+        '^',
+        '$',
+        'é',
+        '😀',
+        ' ',
+    ]
+)
 quantifiers = st.sampled_from(['', '', '*', '+', '?', '{2}', '{1,3}', '{0,}', '*?'])
 
 
@@ -182,9 +275,15 @@ def test_pattern_checks_and_matches_agree_with_the_browsers_regexp(js, pattern, 
 
 
 @settings(settings.get_profile('b2b'))
-@given(op=st.sampled_from(['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'isEmpty',
-                           'isNotEmpty']),
-       text=st.none() | text, value=st.none() | text, case=st.booleans(), glob=st.text('ab*?', max_size=8))
+@given(
+    op=st.sampled_from(
+        ['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'isEmpty', 'isNotEmpty']
+    ),
+    text=st.none() | text,
+    value=st.none() | text,
+    case=st.booleans(),
+    glob=st.text('ab*?', max_size=8),
+)
 def test_text_operators_and_globs_agree(js, op, text, value, case, glob):
     same(js, 'test_text', op, text, value, case)
     same(js, 'glob_match', glob, text or '')
@@ -192,14 +291,41 @@ def test_text_operators_and_globs_agree(js, op, text, value, case, glob):
 
 from test_content import CONTENT  # noqa: E402
 
-json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-3, 3), text,
-                                     st.sampled_from(['modal', 'next', '#save', 'present', 'welcome',
-                                                      'isEmpty', 'matches', '(a+)+', 'items'])),
-                           lambda inner: st.lists(inner, max_size=3) |
-                           st.dictionaries(st.sampled_from(['id', 'type', 'steps', 'action', 'next',
-                                                            'goto', 'when', 'op', 'value', 'x',
-                                                            '__proto__', 'constructor']), inner,
-                                           max_size=3), max_leaves=6)
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-3, 3),
+        text,
+        st.sampled_from(
+            ['modal', 'next', '#save', 'present', 'welcome', 'isEmpty', 'matches', '(a+)+', 'items']
+        ),
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    'id',
+                    'type',
+                    'steps',
+                    'action',
+                    'next',
+                    'goto',
+                    'when',
+                    'op',
+                    'value',
+                    'x',
+                    '__proto__',
+                    'constructor',
+                ]
+            ),
+            inner,
+            max_size=3,
+        )
+    ),
+    max_leaves=6,
+)
 
 
 def _paths(node, prefix=()):
@@ -219,6 +345,7 @@ ALL_PATHS = [p for p in _paths(CONTENT) if p]
 @given(path=st.sampled_from(ALL_PATHS), value=json_values)
 def test_content_validation_agrees_on_mutated_content(js, path, value):
     import copy
+
     content = copy.deepcopy(CONTENT)
     node = content
     for key in path[:-1]:
@@ -227,41 +354,84 @@ def test_content_validation_agrees_on_mutated_content(js, path, value):
     same(js, 'validate', content)
 
 
-facts = st.fixed_dictionaries({'text': text, 'visible': st.booleans(), 'disabled': st.booleans(),
-                               'clicked': st.booleans()})
+facts = st.fixed_dictionaries(
+    {'text': text, 'visible': st.booleans(), 'disabled': st.booleans(), 'clicked': st.booleans()}
+)
 selectors = st.sampled_from(['#a', '#b', '.c'])
-snapshots = st.fixed_dictionaries({
-    'url': st.sampled_from(['https://app.example.com/x/1?q=2', 'http://localhost/', 'https://a.b/😀']),
-    'elements': st.dictionaries(selectors, st.lists(facts, max_size=2), max_size=3),
-    'inputs': st.dictionaries(selectors, st.none() | text, max_size=3),
-    'attributes': st.dictionaries(st.sampled_from(['plan', 'n', 'tags']),
-                                  st.one_of(st.none(), st.booleans(), st.integers(-2, 2), text,
-                                            st.lists(st.integers(-2, 2) | text, max_size=2)), max_size=3),
-    'events': st.lists(st.sampled_from(['e1', 'e2']), max_size=2),
-    'flows': st.fixed_dictionaries({k: st.lists(st.sampled_from(['f', 'g']), max_size=2)
-                                    for k in ('active', 'completed', 'seen')})})
+snapshots = st.fixed_dictionaries(
+    {
+        'url': st.sampled_from(['https://app.example.com/x/1?q=2', 'http://localhost/', 'https://a.b/😀']),
+        'elements': st.dictionaries(selectors, st.lists(facts, max_size=2), max_size=3),
+        'inputs': st.dictionaries(selectors, st.none() | text, max_size=3),
+        'attributes': st.dictionaries(
+            st.sampled_from(['plan', 'n', 'tags']),
+            st.one_of(
+                st.none(),
+                st.booleans(),
+                st.integers(-2, 2),
+                text,
+                st.lists(st.integers(-2, 2) | text, max_size=2),
+            ),
+            max_size=3,
+        ),
+        'events': st.lists(st.sampled_from(['e1', 'e2']), max_size=2),
+        'flows': st.fixed_dictionaries(
+            {k: st.lists(st.sampled_from(['f', 'g']), max_size=2) for k in ('active', 'completed', 'seen')}
+        ),
+    }
+)
 leaf_conditions = st.one_of(
-    st.builds(lambda s, st_, t: {'element': s, 'state': st_, **({'text': t} if t else {})}, selectors,
-              st.sampled_from(['present', 'absent', 'visible', 'clicked', 'disabled']),
-              st.none() | st.fixed_dictionaries({'op': st.sampled_from(['contains', 'equals', 'isEmpty']),
-                                                 'value': text, 'caseSensitive': st.booleans()})),
-    st.builds(lambda s, op, v, c: {'input': s, 'op': op, 'value': v, 'caseSensitive': c}, selectors,
-              st.sampled_from(['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'isEmpty',
-                               'isNotEmpty', 'matches']), st.sampled_from(['a', 'é', '^a.$', 'x|y', '']),
-              st.booleans()),
-    st.builds(lambda op, v: {'page': {'op': op, 'value': v}},
-              st.sampled_from(['equals', 'startsWith', 'contains', 'glob', 'matches']),
-              st.sampled_from(['https://', '*example*', 'http://localhost/', '\\d', '😀'])),
-    st.builds(lambda n, op, v: {'attribute': n, 'op': op, 'value': v}, st.sampled_from(['plan', 'n', 'tags']),
-              st.sampled_from(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'in', 'exists', 'notExists']),
-              st.one_of(st.none(), st.booleans(), st.integers(-2, 2), text, st.lists(st.integers(-2, 2), max_size=2))),
+    st.builds(
+        lambda s, st_, t: {'element': s, 'state': st_, **({'text': t} if t else {})},
+        selectors,
+        st.sampled_from(['present', 'absent', 'visible', 'clicked', 'disabled']),
+        st.none()
+        | st.fixed_dictionaries(
+            {
+                'op': st.sampled_from(['contains', 'equals', 'isEmpty']),
+                'value': text,
+                'caseSensitive': st.booleans(),
+            }
+        ),
+    ),
+    st.builds(
+        lambda s, op, v, c: {'input': s, 'op': op, 'value': v, 'caseSensitive': c},
+        selectors,
+        st.sampled_from(
+            ['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'isEmpty', 'isNotEmpty', 'matches']
+        ),
+        st.sampled_from(['a', 'é', '^a.$', 'x|y', '']),
+        st.booleans(),
+    ),
+    st.builds(
+        lambda op, v: {'page': {'op': op, 'value': v}},
+        st.sampled_from(['equals', 'startsWith', 'contains', 'glob', 'matches']),
+        st.sampled_from(['https://', '*example*', 'http://localhost/', '\\d', '😀']),
+    ),
+    st.builds(
+        lambda n, op, v: {'attribute': n, 'op': op, 'value': v},
+        st.sampled_from(['plan', 'n', 'tags']),
+        st.sampled_from(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'in', 'exists', 'notExists']),
+        st.one_of(
+            st.none(), st.booleans(), st.integers(-2, 2), text, st.lists(st.integers(-2, 2), max_size=2)
+        ),
+    ),
     st.builds(lambda e: {'event': e}, st.sampled_from(['e1', 'e3'])),
-    st.builds(lambda f, s: {'flow': f, 'state': s}, st.sampled_from(['f', 'h']),
-              st.sampled_from(['active', 'completed', 'seen'])))
-conditions = st.recursive(leaf_conditions, lambda inner: st.one_of(
-    st.builds(lambda xs: {'all': xs}, st.lists(inner, min_size=1, max_size=3)),
-    st.builds(lambda xs: {'any': xs}, st.lists(inner, min_size=1, max_size=3)),
-    st.builds(lambda x: {'not': x}, inner)), max_leaves=6)
+    st.builds(
+        lambda f, s: {'flow': f, 'state': s},
+        st.sampled_from(['f', 'h']),
+        st.sampled_from(['active', 'completed', 'seen']),
+    ),
+)
+conditions = st.recursive(
+    leaf_conditions,
+    lambda inner: st.one_of(
+        st.builds(lambda xs: {'all': xs}, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda xs: {'any': xs}, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda x: {'not': x}, inner),
+    ),
+    max_leaves=6,
+)
 
 
 @settings(settings.get_profile('b2b'))
@@ -270,18 +440,46 @@ def test_condition_evaluation_agrees_on_generated_snapshots(js, condition, snaps
     same(js, 'evaluate', condition, snapshot)
 
 
-script_steps = st.lists(st.one_of(
-    st.tuples(st.just('start'), st.sampled_from(['welcome', 'tour', 'nope']), st.booleans()),
-    st.tuples(st.just('act'), st.sampled_from([{'next': True}, {'end': True}, {'complete': True},
-                                               {'goto': 's3'}, {'startFlow': 'tour'}, {'navigate': '/x'}])),
-    st.tuples(st.just('evaluate')), st.tuples(st.just('end_all')), st.tuples(st.just('page'))),
-    max_size=12)
+script_steps = st.lists(
+    st.one_of(
+        st.tuples(st.just('start'), st.sampled_from(['welcome', 'tour', 'nope']), st.booleans()),
+        st.tuples(
+            st.just('act'),
+            st.sampled_from(
+                [
+                    {'next': True},
+                    {'end': True},
+                    {'complete': True},
+                    {'goto': 's3'},
+                    {'startFlow': 'tour'},
+                    {'navigate': '/x'},
+                ]
+            ),
+        ),
+        st.tuples(st.just('evaluate')),
+        st.tuples(st.just('end_all')),
+        st.tuples(st.just('page')),
+    ),
+    max_size=12,
+)
 
 
 @settings(settings.get_profile('b2b'))
-@given(script=script_steps, answers=st.dictionaries(
-    st.sampled_from([json.dumps(c, separators=(',', ':'), ensure_ascii=False) for c in [
-        CONTENT['flows'][0]['autoStart']['when'], {'input': '#name', 'op': 'isNotEmpty'},
-        {'event': 'invited'}]]), st.booleans()))
+@given(
+    script=script_steps,
+    answers=st.dictionaries(
+        st.sampled_from(
+            [
+                json.dumps(c, separators=(',', ':'), ensure_ascii=False)
+                for c in [
+                    CONTENT['flows'][0]['autoStart']['when'],
+                    {'input': '#name', 'op': 'isNotEmpty'},
+                    {'event': 'invited'},
+                ]
+            ]
+        ),
+        st.booleans(),
+    ),
+)
 def test_the_flow_runtime_agrees_on_generated_scripts(js, script, answers):
     same(js, 'run_flows', CONTENT, [list(s) for s in script], answers)

@@ -8,29 +8,89 @@ import pytest
 
 from userflow.content import validate
 
-FLOW = {'id': 'welcome', 'name': 'Welcome',
-        'autoStart': {'when': {'page': {'op': 'contains', 'value': '/app'}}, 'once': True},
-        'steps': [
-            {'id': 's1', 'type': 'modal', 'title': 'Hi', 'body': 'Welcome aboard.',
-             'buttons': [{'label': 'Next', 'action': {'next': True}}]},
-            {'id': 's2', 'type': 'tooltip', 'target': {'selector': '#new', 'text': 'New'},
-             'placement': 'bottom',
-             'triggers': [{'when': {'input': '#name', 'op': 'isNotEmpty'}, 'action': {'goto': 's3'}}]},
-            {'id': 's3', 'type': 'beacon', 'target': {'selector': '#save'},
-             'triggers': [{'when': {'element': '#saved', 'state': 'visible',
-                                    'text': {'op': 'contains', 'value': 'Saved'}},
-                           'action': {'complete': True}}]},
-            {'id': 's4', 'type': 'hidden',
-             'triggers': [{'when': {'all': [{'attribute': 'plan', 'op': 'in', 'value': ['pro', 'team']},
-                                            {'not': {'event': 'churned'}},
-                                            {'any': [{'flow': 'tour', 'state': 'completed'},
-                                                     {'page': {'op': 'matches', 'value': '^https://'}}]}]},
-                           'action': {'startFlow': 'tour'}}]}]}
-CONTENT = {'version': 1, 'flows': [FLOW, {'id': 'tour', 'steps': [{'id': 'a', 'type': 'modal',
-                                                                   'buttons': [{'label': 'Go', 'action': {'navigate': '/next'}}]}]}],
-           'checklists': [{'id': 'start', 'title': 'Get started',
-                           'tasks': [{'id': 't1', 'title': 'Invite', 'completeWhen': {'event': 'invited'},
-                                      'action': {'startFlow': 'tour'}}]}]}
+FLOW = {
+    'id': 'welcome',
+    'name': 'Welcome',
+    'autoStart': {'when': {'page': {'op': 'contains', 'value': '/app'}}, 'once': True},
+    'steps': [
+        {
+            'id': 's1',
+            'type': 'modal',
+            'title': 'Hi',
+            'body': 'Welcome aboard.',
+            'buttons': [{'label': 'Next', 'action': {'next': True}}],
+        },
+        {
+            'id': 's2',
+            'type': 'tooltip',
+            'target': {'selector': '#new', 'text': 'New'},
+            'placement': 'bottom',
+            'triggers': [{'when': {'input': '#name', 'op': 'isNotEmpty'}, 'action': {'goto': 's3'}}],
+        },
+        {
+            'id': 's3',
+            'type': 'beacon',
+            'target': {'selector': '#save'},
+            'triggers': [
+                {
+                    'when': {
+                        'element': '#saved',
+                        'state': 'visible',
+                        'text': {'op': 'contains', 'value': 'Saved'},
+                    },
+                    'action': {'complete': True},
+                }
+            ],
+        },
+        {
+            'id': 's4',
+            'type': 'hidden',
+            'triggers': [
+                {
+                    'when': {
+                        'all': [
+                            {'attribute': 'plan', 'op': 'in', 'value': ['pro', 'team']},
+                            {'not': {'event': 'churned'}},
+                            {
+                                'any': [
+                                    {'flow': 'tour', 'state': 'completed'},
+                                    {'page': {'op': 'matches', 'value': '^https://'}},
+                                ]
+                            },
+                        ]
+                    },
+                    'action': {'startFlow': 'tour'},
+                }
+            ],
+        },
+    ],
+}
+CONTENT = {
+    'version': 1,
+    'flows': [
+        FLOW,
+        {
+            'id': 'tour',
+            'steps': [
+                {'id': 'a', 'type': 'modal', 'buttons': [{'label': 'Go', 'action': {'navigate': '/next'}}]}
+            ],
+        },
+    ],
+    'checklists': [
+        {
+            'id': 'start',
+            'title': 'Get started',
+            'tasks': [
+                {
+                    'id': 't1',
+                    'title': 'Invite',
+                    'completeWhen': {'event': 'invited'},
+                    'action': {'startFlow': 'tour'},
+                }
+            ],
+        }
+    ],
+}
 
 
 def broken(path, value):
@@ -47,38 +107,76 @@ def broken(path, value):
 
 
 def test_valid_content_passes_whole():
-    assert validate(CONTENT) == {'flows': CONTENT['flows'], 'checklists': CONTENT['checklists'],
-                                 'errors': []}
+    assert validate(CONTENT) == {'flows': CONTENT['flows'], 'checklists': CONTENT['checklists'], 'errors': []}
 
 
-@pytest.mark.parametrize('path,value,message', [
-    (['flows', 0, 'steps', 1, 'type'], 'popup', '$.flows[0].steps[1].type: must be one of modal'),
-    (['flows', 0, 'steps', 0, 'colour'], 'red', '$.flows[0].steps[0].colour: unknown key'),
-    (['flows', 0, 'steps', 1, 'target'], KeyError, '$.flows[0].steps[1].target: is required for a tooltip'),
-    (['flows', 0, 'steps', 0, 'title'], 'x' * 201, '$.flows[0].steps[0].title: must be a string of 0 to 200'),
-    (['flows', 0, 'steps', 1, 'triggers', 0, 'action'], {'goto': 'nowhere'}, 'names no step of this flow'),
-    (['flows', 0, 'steps', 0, 'buttons', 0, 'action'], {'next': True, 'end': True}, 'must have exactly one of'),
-    (['flows', 0, 'steps', 0, 'buttons', 0, 'action'], {'eval': 'alert(1)'}, '.action.eval: unknown key'),
-    (['flows', 0, 'steps', 0, 'buttons', 0, 'action'], {'navigate': 'javascript:alert(1)'}, 'must be a path'),
-    (['flows', 0, 'steps', 0, 'buttons', 0, 'action'], {'navigate': '//evil.example/x'}, 'must be a path'),
-    (['flows', 0, 'steps', 3, 'triggers', 0, 'action'], {'startFlow': 'ghost'}, 'names no flow'),
-    (['flows', 0, 'autoStart', 'when'], {'input': '#q', 'op': 'matches', 'value': '(a+)+$'},
-     '$.flows[0].autoStart.when.value: refused pattern: nested quantifiers'),
-    (['flows', 0, 'autoStart', 'when'], {'element': '#a', 'input': '#b', 'op': 'isEmpty'}, 'exactly one of'),
-    (['flows', 0, 'autoStart', 'when'], {'input': '#q', 'op': 'equals'}, '.value: is required for this op'),
-    (['flows', 0, 'autoStart', 'when'], {'attribute': 'plan', 'op': 'gt'}, '.value: is required'),
-    (['flows', 0, 'autoStart', 'when'], {'element': 'x' * 501}, '.element: must be a string of 1 to 500'),
-    (['flows', 0, 'autoStart', 'when'], {'flow': 'tour', 'state': 'finished'}, '.state: must be one of'),
-    (['flows', 0, 'autoStart', 'when'], {'all': []}, '.all: must be a list of 1 to 50'),
-    (['flows', 0, 'steps'], [], '$.flows[0].steps: must be a list of 1 to 50'),
-    (['flows', 0, 'id'], 'has space', '$.flows[0].id: must use only'),
-])
+@pytest.mark.parametrize(
+    'path,value,message',
+    [
+        (['flows', 0, 'steps', 1, 'type'], 'popup', '$.flows[0].steps[1].type: must be one of modal'),
+        (['flows', 0, 'steps', 0, 'colour'], 'red', '$.flows[0].steps[0].colour: unknown key'),
+        (
+            ['flows', 0, 'steps', 1, 'target'],
+            KeyError,
+            '$.flows[0].steps[1].target: is required for a tooltip',
+        ),
+        (
+            ['flows', 0, 'steps', 0, 'title'],
+            'x' * 201,
+            '$.flows[0].steps[0].title: must be a string of 0 to 200',
+        ),
+        (
+            ['flows', 0, 'steps', 1, 'triggers', 0, 'action'],
+            {'goto': 'nowhere'},
+            'names no step of this flow',
+        ),
+        (
+            ['flows', 0, 'steps', 0, 'buttons', 0, 'action'],
+            {'next': True, 'end': True},
+            'must have exactly one of',
+        ),
+        (['flows', 0, 'steps', 0, 'buttons', 0, 'action'], {'eval': 'alert(1)'}, '.action.eval: unknown key'),
+        (
+            ['flows', 0, 'steps', 0, 'buttons', 0, 'action'],
+            {'navigate': 'javascript:alert(1)'},
+            'must be a path',
+        ),
+        (
+            ['flows', 0, 'steps', 0, 'buttons', 0, 'action'],
+            {'navigate': '//evil.example/x'},
+            'must be a path',
+        ),
+        (['flows', 0, 'steps', 3, 'triggers', 0, 'action'], {'startFlow': 'ghost'}, 'names no flow'),
+        (
+            ['flows', 0, 'autoStart', 'when'],
+            {'input': '#q', 'op': 'matches', 'value': '(a+)+$'},
+            '$.flows[0].autoStart.when.value: refused pattern: nested quantifiers',
+        ),
+        (
+            ['flows', 0, 'autoStart', 'when'],
+            {'element': '#a', 'input': '#b', 'op': 'isEmpty'},
+            'exactly one of',
+        ),
+        (
+            ['flows', 0, 'autoStart', 'when'],
+            {'input': '#q', 'op': 'equals'},
+            '.value: is required for this op',
+        ),
+        (['flows', 0, 'autoStart', 'when'], {'attribute': 'plan', 'op': 'gt'}, '.value: is required'),
+        (['flows', 0, 'autoStart', 'when'], {'element': 'x' * 501}, '.element: must be a string of 1 to 500'),
+        (['flows', 0, 'autoStart', 'when'], {'flow': 'tour', 'state': 'finished'}, '.state: must be one of'),
+        (['flows', 0, 'autoStart', 'when'], {'all': []}, '.all: must be a list of 1 to 50'),
+        (['flows', 0, 'steps'], [], '$.flows[0].steps: must be a list of 1 to 50'),
+        (['flows', 0, 'id'], 'has space', '$.flows[0].id: must use only'),
+    ],
+)
 def test_a_bad_field_skips_its_flow_naming_flow_and_path(path, value, message):
     result = broken(path, value)
     assert [f['id'] for f in result['flows']] == ['tour']
     assert len(result['errors']) == 1
-    assert result['errors'][0].startswith('flow "welcome" skipped: ') or \
-        result['errors'][0].startswith('flow "has space" skipped: ')
+    assert result['errors'][0].startswith('flow "welcome" skipped: ') or result['errors'][0].startswith(
+        'flow "has space" skipped: '
+    )
     assert message in result['errors'][0]
 
 
@@ -92,15 +190,15 @@ def test_deep_nesting_and_too_many_conditions_are_refused():
 
 
 def test_top_level_problems_refuse_the_content():
-    for content, message in [({'version': 2, 'flows': []}, '$.version: must be 1'),
-                             ({'version': True}, '$.version: must be 1'),
-                             ({'flows': []}, '$.version: is required'),
-                             ({'version': 1, 'extra': 1}, '$.extra: unknown key'),
-                             ([], '$: must be an object'),
-                             ({'version': 1, 'flows': [{}] * 101},
-                              '$.flows: must be a list of 0 to 100 items')]:
-        assert validate(content) == {'flows': [], 'checklists': [],
-                                     'errors': ['content refused: ' + message]}
+    for content, message in [
+        ({'version': 2, 'flows': []}, '$.version: must be 1'),
+        ({'version': True}, '$.version: must be 1'),
+        ({'flows': []}, '$.version: is required'),
+        ({'version': 1, 'extra': 1}, '$.extra: unknown key'),
+        ([], '$: must be an object'),
+        ({'version': 1, 'flows': [{}] * 101}, '$.flows: must be a list of 0 to 100 items'),
+    ]:
+        assert validate(content) == {'flows': [], 'checklists': [], 'errors': ['content refused: ' + message]}
 
 
 def test_a_repeated_flow_id_keeps_the_first():
@@ -110,6 +208,8 @@ def test_a_repeated_flow_id_keeps_the_first():
 
 
 def test_prototype_keys_are_just_unknown_keys():
-    content = json.loads('{"version": 1, "flows": [{"id": "p", "__proto__": {"x": 1}, '
-                         '"steps": [{"id": "a", "type": "hidden"}]}]}')
+    content = json.loads(
+        '{"version": 1, "flows": [{"id": "p", "__proto__": {"x": 1}, '
+        '"steps": [{"id": "a", "type": "hidden"}]}]}'
+    )
     assert 'unknown key' in validate(content)['errors'][0]

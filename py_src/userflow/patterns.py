@@ -8,7 +8,7 @@ quantifiers, at most 200 characters, and only the first 10,000 characters of the
 tested. CPython (the reference in tests) runs the same pattern translated to JS semantics.
 """
 
-from userflow.values import kind, char_count
+from userflow.values import kind, char_count, new_map, has_key
 
 MAX_PATTERN = 200
 MAX_TEXT = 10000
@@ -228,8 +228,6 @@ import re as _re  # noqa: E402
 
 
 def _search(pattern, text):
-    if check_pattern(pattern) is not None:
-        return False
     return _re.search(python_pattern(pattern), text) is not None
 # __pragma__ ('noskip')
 
@@ -243,6 +241,17 @@ def _search(pattern, text):
 #?    except:  # noqa: E722
 #?        return False
 # __pragma__ ('noecom')
+
+
+_checked = new_map()  # pattern -> whether it is in the safe subset (content repeats them)
+
+
+def matches(pattern, text):
+    """Whether `pattern` finds a match in the first MAX_TEXT characters of `text`; a pattern
+    outside the safe subset matches nothing (validation refuses it before it gets here)."""
+    if not has_key(_checked, pattern):
+        _checked[pattern] = check_pattern(pattern) is None
+    return _checked[pattern] and _search(pattern, prefix(text))
 
 
 def glob_match(pattern, text):
@@ -280,7 +289,7 @@ def test_text(op, text, value, case_sensitive):
     if text is None or value is None:
         return False
     if op == 'matches':
-        return _search(value, prefix(text))
+        return matches(value, text)
     if not case_sensitive:
         text = text.lower()
         value = value.lower()
@@ -308,5 +317,5 @@ def test_url(op, url, value):
     if op == 'glob':
         return glob_match(value, url)
     if op == 'matches':
-        return _search(value, prefix(url))
+        return matches(value, url)
     return False
