@@ -1,16 +1,14 @@
 """Binding: the live page as conditions see it (the `page` of conditions.evaluate).
 
 Everything here is read in the browser and handed to the evaluator in this realm; nothing is
-stored beyond the page view except the names of tracked events (`uf:events`), which the app
-itself passed to `track`. Invalid selectors match nothing and are reported once.
+stored beyond the page view. Invalid selectors match nothing and are reported once.
 """
 
 from userflow import env
-from userflow.values import from_json, to_json, has_key
+from userflow.values import has_key
 
 MAX_ELEMENTS = 100  # matches examined per selector
 MAX_TEXT = 10000
-MAX_EVENTS = 100
 
 
 class LivePage:
@@ -18,7 +16,6 @@ class LivePage:
         self.flows = flows  # the FlowRuntime, for flow conditions
         self.clicked = __new__(WeakSet())
         self.attributes = Object.create(None)
-        self.events = _stored_events()
         self.shadow = False
 
     def url(self):
@@ -69,7 +66,7 @@ class LivePage:
         return {'known': False, 'value': None}
 
     def tracked(self, name):
-        return self.events.indexOf(name) >= 0
+        return env.remembered_events().indexOf(name) >= 0
 
     def flow_state(self, flow_id, state):
         return self.flows.flow_state(flow_id, state)
@@ -78,13 +75,6 @@ class LivePage:
     def learn(self, attributes):
         for key in Object.js_keys(attributes):
             self.attributes[key] = attributes[key]
-
-    def track(self, name):
-        if self.events.indexOf(name) < 0:
-            self.events.append(name)
-            if len(self.events) > MAX_EVENTS:
-                self.events.pop(0)
-            env.storage_set('events', to_json(self.events))
 
     def record_click(self, event):
         # The target and what contains it count as clicked (a click on a button's icon is a
@@ -103,13 +93,3 @@ def _shadow_roots(root):
         if node.shadowRoot:
             found.append(node.shadowRoot)
     return found
-
-
-def _stored_events():
-    try:
-        events = from_json(env.storage_get('events') or '[]')
-        if Array.isArray(events):
-            return [e for e in events if __pragma__('js', '{}', 'typeof e') == 'string']
-    except:  # noqa: E722
-        pass
-    return []

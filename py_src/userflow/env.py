@@ -5,13 +5,16 @@ clock, crypto, console, timers and network functions the host page cannot have w
 `host` is the page's window, used only to read its URL and to listen to its events.
 """
 
-from userflow.values import to_json
+from userflow.values import to_json, from_json
 
 PREFIX = '[userflow] '
 STORAGE_PREFIX = 'uf:'
 _said = {}
 boot = window.userflowBoot
 host = boot.host
+# The core's own script element: the flows chunk loads from beside it, with the same nonce.
+_core_script = document.currentScript
+MAX_EVENTS = 100
 
 
 def _no_referrer():
@@ -105,3 +108,56 @@ def cancel(timer):
 
 def listen(target, event_name, fn):
     target.addEventListener(event_name, fn, {'passive': True})
+
+
+def remembered_events():
+    """Names the app passed to track(), on this page or earlier in this browser (for event
+    conditions); the names only, at most MAX_EVENTS, under uf:events."""
+    try:
+        names = from_json(storage_get('events') or '[]')
+        if Array.isArray(names):
+            return [n for n in names if __pragma__('js', '{}', 'typeof n') == 'string']
+    except:  # noqa: E722
+        pass
+    return []
+
+
+def remember_event(name):
+    names = [n for n in remembered_events() if n != name]
+    names.append(name)
+    storage_set('events', to_json(names[len(names) - MAX_EVENTS:] if len(names) > MAX_EVENTS else names))
+
+
+_flows_loading = None
+
+
+def load_flows():
+    """A promise of the flow engine (the FlowHost class), loading its chunk once: a script
+    next to the core, pinned by SRI, with the core's nonce and a Trusted Types policy of its
+    own ('userflow-flows')."""
+    global _flows_loading
+    if _flows_loading is not None:
+        return _flows_loading
+
+    def run(resolve, reject):
+        if window.userflowFlows:
+            return resolve(window.userflowFlows)
+        script = document.createElement('script')
+        url = __new__(URL(__pragma__('js', '{}', 'UF_FLOWS_NAME'), _core_script.src)).href
+        source = url
+        try:
+            policy = window.trustedTypes.createPolicy('userflow-flows', {
+                'createScriptURL': lambda u: u if u == url else None})
+            source = policy.createScriptURL(url)
+        except:  # noqa: E722 -- no Trusted Types here, or the page allows no such policy
+            pass
+        script.nonce = _core_script.nonce
+        script.integrity = __pragma__('js', '{}', 'UF_FLOWS_SRI')
+        script.crossOrigin = 'anonymous'
+        script.referrerPolicy = 'no-referrer'
+        script.onload = lambda: resolve(window.userflowFlows)
+        script.onerror = lambda: reject('the flows chunk failed to load: ' + url)
+        script.src = source
+        document.head.appendChild(script)
+    _flows_loading = __new__(Promise(run))
+    return _flows_loading

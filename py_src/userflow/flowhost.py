@@ -169,3 +169,6 @@ def _stored_state():
         return state
     except:  # noqa: E722 -- missing or tampered: start from nothing
         return None
+
+
+window.userflowFlows = FlowHost  # how the core, which loaded this chunk, finds the engine

@@ -36,6 +36,11 @@ class Sdk:
         self.url_filter = None
         self.last_page_url = None
         self.watching = False
+        # The flow engine loads with its chunk when content arrives; until then these wait.
+        self.flows = None
+        self.flow_calls = []
+        self.known_attributes = new_map()
+        self.content_requested = False
 
     # -- configuration ------------------------------------------------------------------
     def init(self, token, options):
@@ -52,6 +57,7 @@ class Sdk:
         self.egress.configure(config['token'], config['endpoint'])
         self._watch_page()
         self._page_view()
+        self._fetch_content()
         return None
 
     def setServerEndpoint(self, url):
@@ -60,6 +66,7 @@ class Sdk:
             # The previous endpoint (or none) stays: nothing goes to a refused one.
             return self._refuse('setServerEndpoint', checked['error'])
         self.egress.configure(self.egress.token, checked['url'])
+        self._fetch_content()
         return None
 
     def setPageTrackingDisabled(self, disabled):
@@ -95,6 +102,7 @@ class Sdk:
             return Promise.resolve(None)
         self.identified = True
         config = self.config
+        self._learn(call['attributes'])
 
         def known(identity):
             # From here on _add stamps every waiting draft with this identity, in order.
@@ -146,6 +154,11 @@ class Sdk:
         if call is None:
             return Promise.resolve(None)
         fields['attributes'] = call['attributes']
+        if method == 'updateUser':
+            self._learn(call['attributes'])
+        elif method == 'track':
+            env.remember_event(fields['name'])
+            self._with_flows(lambda host: host.observer.schedule())
         return self._queue(lambda: self._add(event_type, fields, call['stamp']))
 
     def reset(self):
@@ -154,6 +167,9 @@ class Sdk:
             self.identity = None
             self.group_id = None
             env.storage_clear()
+            self.known_attributes = new_map()
+            if self.flows is not None:
+                self.flows.reset()
             return None
         self.identified = False
         return self._queue(op)
@@ -161,24 +177,96 @@ class Sdk:
     def isIdentified(self):
         return self.identified
 
-    # -- flows (inert until the flow runtime lands; they must never throw) --------------
+    # -- flows -------------------------------------------------------------------------
     def start(self, flow_id, options):
+        once = options is not None and kind(options) == 'map' and map_get(options, 'once') is True
+        self._with_flows(lambda host: host.start(flow_id, once))
         return Promise.resolve(None)
 
     def endAll(self):
+        self._with_flows(lambda host: host.end_all())
         return Promise.resolve(None)
 
     def loadContent(self, content):
+        self._load_content(content)
         return Promise.resolve(None)
 
     def setBaseZIndex(self, z):
+        if kind(z) != 'num' or not (z - z == 0):
+            return self._refuse('setBaseZIndex', 'the z-index must be a finite number')
+
+        def apply(host):
+            host.ui.z = z // 1
+            host.ui.shown = None
+            host.reevaluate()
+        self._with_flows(apply)
         return None
 
     def setCustomNavigate(self, fn):
+        if fn is not None and kind(fn) != 'fn':
+            return self._refuse('setCustomNavigate', 'navigate must be a function or null')
+
+        def apply(host):
+            host.navigate_fn = fn
+        self._with_flows(apply)
         return None
 
     def remount(self):
+        def apply(host):
+            host.ui.unmount()
+            host.reevaluate()
+        self._with_flows(apply)
         return None
+
+    def _with_flows(self, call):
+        """Run `call(flow host)` now if the engine is loaded, else once it is (in order)."""
+        if self.flows is not None:
+            return call(self.flows)
+        self.flow_calls.append(call)
+        return None
+
+    def _load_content(self, content):
+        def loaded(engine):
+            if self.flows is None:
+                self.flows = __new__(engine(self._emit, self._flow_event, self._content_warning))
+                self.flows.page.learn(self.known_attributes)
+            self.flows.load(content)
+            calls = self.flow_calls
+            self.flow_calls = []
+            for call in calls:
+                call(self.flows)
+
+        def failed(reason):
+            self._content_warning('flows are unavailable: ' + (reason.message or str(reason)))
+        env.load_flows().then(_guarded(loaded), _guarded(failed))
+
+    def _fetch_content(self):
+        if self.content_requested or self.egress.endpoint is None or self.config is None:
+            return
+        self.content_requested = True
+
+        def arrived(text):
+            if text is not None:
+                self._load_content(text)
+        self.egress.fetch_content().then(_guarded(arrived))
+
+    def _learn(self, attributes):
+        # Attributes the app passed are known to attribute conditions on this page.
+        for key in Object.js_keys(attributes):
+            self.known_attributes[key] = attributes[key]
+        self._with_flows(lambda host: host.page.learn(attributes))
+
+    def _flow_event(self, fields):
+        # Flow and step IDs with what happened, in standard mode only (SPEC §7).
+        if self.config is not None and self.config['privacy'] != 'strict':
+            self._add('flow', fields, env.now_ms())
+
+    def _emit(self, name, payload):
+        self.emitter.emit(name, env.to_host(payload), self._listener_failed)
+
+    def _content_warning(self, message):
+        env.warn(message)
+        self._emit('error', {'method': 'content', 'message': message})
 
     # -- observing the SDK --------------------------------------------------------------
     def on(self, name, fn):
@@ -229,8 +317,7 @@ class Sdk:
             env.error(text)  # configuration: without it nothing works, so it is an error
         else:
             env.warn(text)
-        self.emitter.emit('error', env.to_host({'method': method, 'message': message}),
-                          self._listener_failed)
+        self._emit('error', {'method': method, 'message': message})
         return Promise.resolve(None)
 
     def _listener_failed(self, name):
@@ -264,6 +351,8 @@ class Sdk:
 
     # -- page views ---------------------------------------------------------------------
     def _page_view(self):
+        if self.flows is not None:
+            self.flows.runtime.page_changed()
         if not self.page_tracking or self.config is None or self.config['privacy'] == 'strict':
             return
         href = env.host.location.href

@@ -18,22 +18,26 @@ TARGET = 'es2017'
 _LOCATION = re.compile(r'^\s*(\S+\.js):(\d+):(\d+):', re.M)
 
 
-def bundle(entry: Path, outfile: Path, minify: bool = True, global_name: str | None = None) -> dict:
+def bundle(entry: Path, outfile: Path, minify: bool = True, global_name: str | None = None,
+           defines: dict | None = None) -> dict:
     """Bundle `entry` into `outfile` (+ `.map` and `.meta.json`); returns esbuild's metafile.
-    A pruned copy of the modules (see prune.py) is kept next to `outfile`, under src/."""
+    `defines` maps global names to JSON values that replace them (esbuild --define)."""
     entry, outfile = entry.resolve(), outfile.resolve()
-    sources = outfile.parent / 'src'
-    if sources.exists():
-        shutil.rmtree(sources)
-    shutil.copytree(entry.parent, sources)
-    entry = sources / entry.name
-    if (sources / RUNTIME).exists():
-        prune(sources)
-    _esbuild(entry, outfile, minify, global_name)
+    _esbuild(entry, outfile, minify, global_name, defines or {})
     return json.loads(outfile.with_suffix('.meta.json').read_text())
 
 
-def _esbuild(entry: Path, outfile: Path, minify: bool, global_name: str | None) -> None:
+def pruned_copy(js_dir: Path, dest: Path) -> Path:
+    """A copy of the modules with the unused runtime removed (see prune.py)."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(js_dir, dest)
+    if (dest / RUNTIME).exists():
+        prune(dest)
+    return dest
+
+
+def _esbuild(entry: Path, outfile: Path, minify: bool, global_name: str | None, defines: dict) -> None:
     cwd = entry.parent.parent
     cmd = [str(esbuild_binary()), str(entry.relative_to(cwd)), '--bundle', '--format=iife',
            f'--target={TARGET}', f'--banner:js={BANNER}', '--sourcemap=external',
@@ -43,6 +47,7 @@ def _esbuild(entry: Path, outfile: Path, minify: bool, global_name: str | None) 
         cmd.append('--minify')
     if global_name:
         cmd.append(f'--global-name={global_name}')
+    cmd.extend(f'--define:{name}={json.dumps(value)}' for name, value in sorted(defines.items()))
     result = run(cmd, cwd)
     if result.returncode != 0:
         raise BundleError(_explain(result.stderr))

@@ -17,7 +17,7 @@ from typing import Callable
 
 from sdk import PY_SRC, ROOT, TEMPLATES
 from sdk.build import bundle as bundler
-from sdk.build import prune
+from sdk.build import prune, split
 from sdk.build import transpile as tp
 from sdk.build.manifest import budget_problems, sri, write_manifest
 from sdk.build.package import write_tgz
@@ -25,7 +25,8 @@ from sdk.build.render import render, render_js
 from sdk.build.tools import versions
 
 CORE_ENTRY = 'core_entry'
-CORE_SOURCE = 'import userflow.main\n'
+# One Transcrypt run compiles both roots; split.py makes two bundles of them.
+CORE_SOURCE = 'import userflow.main\nimport userflow.flowhost\n'
 
 
 @dataclass
@@ -105,9 +106,35 @@ def bundled(work: Path, js_dir: Path, entry: str, stages: _Stages, minify: bool 
         return stages.run('bundle', lambda: out, reused=True)
 
     def fresh():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        bundler.bundle(js_dir / f'{entry}.js', out, minify, global_name)
+        sources = bundler.pruned_copy(js_dir, out.parent / 'src')
+        bundler.bundle(sources / f'{entry}.js', out, minify, global_name)
         return out
+    return stages.run('bundle', fresh)
+
+
+def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
+    """The core and the flows chunk (see split.py), from the cache when the modules are
+    unchanged: {'core': path, 'chunk': path, 'chunk_name': name}."""
+    js = [(p.name, p.read_bytes()) for p in sorted(js_dir.glob('*.js'))]
+    key = _digest(versions()['esbuild'], _code_digest(bundler, prune, split), *[x for f in js for x in f])
+    folder = work / 'cache' / f'split-{key}'
+    result = {'core': folder / 'core.js', 'chunk': folder / 'flows.js'}
+    if result['core'].exists():
+        result['chunk_name'] = (folder / 'chunk-name').read_text()
+        return stages.run('bundle', lambda: result, reused=True)
+
+    def fresh():
+        split.prepare(js_dir, folder / 'core-src', folder / 'chunk-src')
+        bundler.bundle(folder / 'chunk-src' / 'flows.js', result['chunk'])
+        code = result['chunk'].read_bytes()
+        name = f'userflow-flows.{hashlib.sha256(code).hexdigest()[:12]}.js'
+        code += f'//# sourceMappingURL={name}.map\n'.encode()
+        result['chunk'].write_bytes(code)
+        bundler.bundle(folder / 'core-src' / 'core.js', result['core'],
+                       defines={'UF_FLOWS_NAME': name, 'UF_FLOWS_SRI': sri(code)})
+        (folder / 'chunk-name').write_text(name)
+        result['chunk_name'] = name
+        return result
     return stages.run('bundle', fresh)
 
 
@@ -126,7 +153,8 @@ def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
     stages = _Stages(log or _say)
     version = _read_py(src / 'userflow' / 'version.py')['VERSION']
     js_dir = transpiled(work, CORE_ENTRY, CORE_SOURCE, stages, src)
-    core_file = bundled(work, js_dir, CORE_ENTRY, stages)
+    bundles = split_bundles(work, js_dir, stages)
+    core_file = bundles['core']
 
     if out.exists():
         shutil.rmtree(out)
@@ -140,6 +168,11 @@ def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
         data = code + f'//# sourceMappingURL={name}.map\n'.encode()
         (out / name).write_bytes(data)
         (out / f'{name}.map').write_text(json.dumps(source_map, sort_keys=True))
+        chunk = bundles['chunk_name']
+        chunk_map = json.loads(bundles['chunk'].with_suffix('.js.map').read_text())
+        chunk_map['sources'] = ['transcrypt/' + Path(s).name for s in chunk_map['sources']]
+        (out / chunk).write_bytes(bundles['chunk'].read_bytes())
+        (out / f'{chunk}.map').write_text(json.dumps(chunk_map, sort_keys=True))
         return name, data
     core_name, core_data = stages.run('core', write_core)
 
@@ -161,10 +194,12 @@ def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
                                                  loader_sri=loader_sri, version=version))
         npm = out / 'npm'
         shutil.copyfile(out / core_name, npm / core_name)
+        shutil.copyfile(out / bundles['chunk_name'], npm / bundles['chunk_name'])
         (npm / 'index.d.ts').write_text(render('index.d.ts.j2', version=version))
         (npm / 'README.md').write_text(render('README.npm.md.j2', version=version,
                                               core_name=core_name))
-        files = sorted(['index.mjs', 'index.cjs', 'index.d.ts', 'README.md', core_name])
+        files = sorted(['index.mjs', 'index.cjs', 'index.d.ts', 'README.md', core_name,
+                        bundles['chunk_name']])
         (npm / 'package.json').write_text(render('package.json.j2', version=version,
                                                  core_name=core_name, files=files))
         write_tgz(npm, out / f'userflow.js-{version}.tgz')

@@ -1,0 +1,180 @@
+"""Flows in the browser (the flow issue): conditions decided on the live page, reactive without
+polling, progress that survives a reload and follows other tabs, and nothing on the wire but
+flow and step IDs."""
+
+import pytest
+
+from helpers import wait_for
+
+ENGINE = (
+    "window.flowLog.map(e => e[0] + ':' + "
+    "(e[1].stepId || e[1].flowId || e[1].checklistId || e[1].method || ''))"
+)
+
+
+def flow_wire(collector):
+    return [(e['flow'], e.get('step'), e['action']) for e in collector.sink.events() if e['type'] == 'flow']
+
+
+def ui(page, selector):
+    return page.locator('[data-userflow]').locator(selector)
+
+
+@pytest.mark.parametrize('query', ['', '?csp=strict'])
+def test_a_whole_flow_reacts_to_the_page(page, collector, query):
+    page.goto(collector.url + '/fixtures/flows.html' + query)
+    ui(page, 'text=Welcome').wait_for()
+    assert ui(page, '[role=dialog][aria-modal=true]').count() == 1
+    ui(page, 'button:text-is("Start")').click()
+    ui(page, 'text=Name it').wait_for()
+    page.fill('#project-name', 'Apollo')  # typing advances the step
+    ui(page, 'text=Then this').wait_for(timeout=5000)  # the target appears 2 s after load
+    page.click('#late-button')
+    wait_for(lambda: 'stepChanged:route' in page.evaluate(ENGINE))
+    page.evaluate("location.hash = '#/done'")  # hash navigation completes the flow
+    wait_for(lambda: any(a == 'completed' for _, _, a in flow_wire(collector)))
+    assert page.evaluate(ENGINE) == [
+        'error:content',
+        'flowStarted:onboarding',
+        'stepChanged:welcome',
+        'stepChanged:name',
+        'stepChanged:late',
+        'stepChanged:route',
+        'flowEnded:onboarding',
+    ]
+    assert flow_wire(collector) == [
+        ('onboarding', 'welcome', 'started'),
+        ('onboarding', 'welcome', 'stepSeen'),
+        ('onboarding', 'name', 'stepSeen'),
+        ('onboarding', 'late', 'stepSeen'),
+        ('onboarding', 'route', 'stepSeen'),
+        ('onboarding', 'route', 'completed'),
+    ]
+    assert any('flow "broken" skipped: $.flows[2].steps[0].type' in m for m in page.record.warnings())
+    assert page.record.errors == [] and page.evaluate('window.__fixture.errors') == []
+    assert page.evaluate('window.__fixture.violations') == []
+    wire = b''.join(r.body for r in collector.sink.requests)
+    assert b'Apollo' not in wire and b'project-name' not in wire
+
+
+def test_a_reload_resumes_the_step_and_a_second_tab_follows(page, collector):
+    page.goto(collector.url + '/fixtures/flows.html')
+    ui(page, 'button:text-is("Start")').click()
+    ui(page, 'text=Name it').wait_for()
+    page.reload()
+    ui(page, 'text=Name it').wait_for()
+    other = page.context.new_page()
+    other.goto(collector.url + '/fixtures/flows.html')
+    other.locator('[data-userflow]').locator('text=Name it').wait_for()
+    page.fill('#project-name', 'Apollo')
+    other.locator('[data-userflow] [data-step=late]').wait_for(state='attached', timeout=5000)
+    seen = [s for f, s, a in flow_wire(collector) if a == 'stepSeen']
+    assert seen.count('name') == 1 and seen.count('welcome') == 1
+    assert [a for _, _, a in flow_wire(collector)].count('started') == 1
+
+
+def test_invalid_selectors_and_content_never_break_the_page(page, collector):
+    page.goto(collector.url + '/fixtures/manual.html')
+    page.evaluate("""() => {
+        userflow.init('tok_none', {endpoint: location.origin});
+        userflow.loadContent({version: 1, flows: [
+          {id: 'bad-selector', autoStart: {when: {element: '#[[['}}, steps: [{id: 'a', type: 'modal'}]},
+          {id: 'evil', steps: [{id: 'a', type: 'modal',
+                                buttons: [{label: 'x', action: {eval: 'alert(1)'}}]}]}]});
+        userflow.loadContent('{not json');
+        userflow.loadContent({version: 1, flows: 'nope'});
+    }""")
+    page.wait_for_timeout(1500)  # console events reach Python only while Playwright runs
+    warnings = '\n'.join(page.record.warnings())
+    assert 'invalid selector in content: #[[[' in warnings
+    assert 'flow "evil" skipped: $.flows[1].steps[0].buttons[0].action.eval: unknown key' in warnings
+    assert 'content refused: not valid JSON' in warnings
+    assert 'content refused: $.flows: must be a list' in warnings
+    assert page.record.errors == [] and page.evaluate('window.__fixture.errors') == []
+
+
+CONDITIONS = [
+    ({'element': '#project-name'}, True),
+    ({'element': '#nope', 'state': 'absent'}, True),
+    ({'element': '#status', 'state': 'visible'}, True),
+    ({'element': '#off', 'state': 'disabled'}, True),
+    ({'element': '#status', 'text': {'op': 'contains', 'value': 'draft'}}, True),
+    ({'element': '#status', 'text': {'op': 'equals', 'value': 'draft', 'caseSensitive': True}}, False),
+    ({'input': '#project-name', 'op': 'startsWith', 'value': 'apo'}, True),
+    ({'input': '#project-name', 'op': 'matches', 'value': '^[A-Z][a-z]+$'}, True),
+    ({'input': '#secret', 'op': 'isEmpty'}, True),
+    ({'page': {'op': 'glob', 'value': 'http://*/fixtures/flows.html*'}}, True),
+    ({'page': {'op': 'matches', 'value': '/fixtures/\\w+\\.html'}}, True),
+    ({'attribute': 'plan', 'op': 'eq', 'value': 'pro'}, True),
+    ({'attribute': 'seats', 'op': 'gte', 'value': 10}, False),
+    ({'event': 'teammate_invited'}, True),
+    ({'flow': 'onboarding', 'state': 'seen'}, True),
+    ({'all': [{'event': 'teammate_invited'}, {'not': {'element': '#nope'}}]}, True),
+    ({'any': [{'event': 'never'}, {'element': '#off', 'state': 'clicked'}]}, False),
+]
+
+
+def test_each_condition_form_is_decided_on_the_live_page(page, collector):
+    # One checklist task per condition: tasks are evaluated independently, and the placeholder
+    # UI marks a done task with a check.
+    tasks = [
+        {'id': f'c{i}', 'title': f'condition {i}', 'completeWhen': c} for i, (c, _) in enumerate(CONDITIONS)
+    ]
+    page.goto(collector.url + '/fixtures/flows.html?token=tok_none&late=60000')
+    page.fill('#project-name', 'Apollo')
+    page.evaluate(
+        """async (tasks) => {
+        await userflow.identify('flow-user', {plan: 'pro', seats: 5});
+        await userflow.track('teammate_invited');
+        userflow.loadContent({version: 1, flows: [{id: 'onboarding', steps: [{id: 'o', type: 'hidden'}]}],
+                              checklists: [{id: 'conditions', tasks: tasks}]});
+        await userflow.start('onboarding');
+    }""",
+        tasks,
+    )
+    ui(page, '[data-task=c0]').wait_for()
+    page.wait_for_timeout(300)
+    done = {
+        f'c{i}'
+        for i in range(len(CONDITIONS))
+        if ui(page, f'[data-task=c{i}]').text_content().startswith('\u2713')
+    }
+    assert done == {f'c{i}' for i, (_, held) in enumerate(CONDITIONS) if held}
+
+
+@pytest.mark.parametrize('mode', ['strict', 'standard'])
+def test_strict_mode_traffic_is_identical_whichever_secret_the_page_holds(browser, collector, mode):
+    """In standard mode the flow watching the secret completes for one value only, so the
+    traffic differs: that run shows this comparison can see a difference at all."""
+    pinned = """(() => {
+        let t = 1767225600000, n = 0;
+        Date.now = () => t;
+        crypto.randomUUID = () => '00000000-0000-4000-8000-' + String(++n).padStart(12, '0');
+        crypto.getRandomValues = (a) => { a.fill(7); return a; };
+    })()"""
+    bodies = []
+    for secret in ['open sesame', 'something else entirely']:
+        collector.sink.clear()
+        context = browser.new_context()
+        context.add_init_script(pinned)
+        page = context.new_page()
+        page.goto(collector.url + '/fixtures/flows.html?late=0' + ('&strict=1' if mode == 'strict' else ''))
+        page.wait_for_function('window.flowLog.some(e => e[0] === "flowStarted")')
+        page.evaluate("userflow.start('secret-check')")
+        page.fill('#secret', secret)
+        page.fill('#project-name', secret)
+        page.wait_for_timeout(300)
+        page.evaluate("userflow.track('done')")
+        page.goto(collector.url + '/fixtures/other.html')
+        wait_for(lambda: any(b'"done"' in r.body for r in collector.sink.events_posts()))
+        bodies.append(
+            [(r.method, r.path, r.body) for r in collector.sink.requests if r.path.startswith('/v1/')]
+        )
+        context.close()
+    if mode == 'standard':
+        assert bodies[0] != bodies[1]
+        return
+    assert bodies[0] == bodies[1]
+    assert all(b'"flow"' not in body for _, _, body in bodies[0])
+    assert all(b'sesame' not in body and b'entirely' not in body for _, _, body in bodies[0])
+    assert len(bodies[0]) >= 2  # the content GET and at least one events POST were compared
