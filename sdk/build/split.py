@@ -55,14 +55,19 @@ def _exports(js_dir: Path, module: str) -> set[str]:
 
 
 def shared_names(js_dir: Path) -> dict[str, list[str]]:
-    """For each core module the chunk uses: the names it imports from it."""
+    """For each core module the chunk uses: the names it imports from it and really uses
+    (Transcrypt imports the whole runtime into every module; publishing all of it would keep
+    esbuild from dropping what neither bundle calls)."""
     core = _reachable(js_dir, CORE_ROOT)
     need: dict[str, set] = {}
     for module in _reachable(js_dir, CHUNK_ROOT) - core:
+        text = (js_dir / f'{module}.js').read_text()
+        used = set(re.findall(r'[\w$]+', _STAR.sub('', _NAMED.sub('', text))))
         for dep, names in _imports(js_dir, module).items():
             if dep in core:
-                need.setdefault(dep, set()).update(_exports(js_dir, dep) if ALL in names else names)
-    return {dep: sorted(names) for dep, names in sorted(need.items())}
+                wanted = _exports(js_dir, dep) if ALL in names else names & used
+                need.setdefault(dep, set()).update(wanted)
+    return {dep: sorted(names) for dep, names in sorted(need.items()) if names}
 
 
 def prepare(js_dir: Path, core_dir: Path, chunk_dir: Path) -> None:
