@@ -178,3 +178,108 @@ def test_strict_mode_traffic_is_identical_whichever_secret_the_page_holds(browse
     assert all(b'"flow"' not in body for _, _, body in bodies[0])
     assert all(b'sesame' not in body and b'entirely' not in body for _, _, body in bodies[0])
     assert len(bodies[0]) >= 2  # the content GET and at least one events POST were compared
+
+
+def load(page, content, init='{endpoint: location.origin}'):
+    page.evaluate(
+        f"""(content) => {{ window.flowLog = [];
+        ['flowStarted', 'flowEnded', 'stepChanged']
+          .forEach(n => userflow.on(n, p => window.flowLog.push([n, p])));
+        userflow.init('tok_none', {init}); userflow.identify('u');
+        userflow.loadContent(content); }}""",
+        content,
+    )
+
+
+def hidden_flow(flow_id, when, action, auto=True):
+    flow = {
+        'id': flow_id,
+        'steps': [{'id': 'w', 'type': 'hidden', 'triggers': [{'when': when, 'action': action}]}],
+    }
+    if auto:
+        flow['autoStart'] = {'when': {'page': {'op': 'contains', 'value': '/fixtures/'}}}
+    return flow
+
+
+def test_push_state_navigation_advances_a_flow(page, collector):
+    page.goto(collector.url + '/fixtures/manual.html')
+    load(
+        page,
+        {
+            'version': 1,
+            'flows': [
+                hidden_flow('spa', {'page': {'op': 'glob', 'value': '*/app/settings*'}}, {'end': True})
+            ],
+        },
+    )
+    page.wait_for_function("window.flowLog.some(e => e[0] === 'flowStarted')")
+    page.evaluate("history.pushState({}, '', '/fixtures/app/settings?x=1')")
+    page.wait_for_function("window.flowLog.some(e => e[0] === 'flowEnded')")
+    wait_for(lambda: ('spa', 'w', 'dismissed') in flow_wire(collector))
+
+
+def test_navigate_actions_stay_on_the_site_and_use_the_custom_navigate(page, collector):
+    page.goto(collector.url + '/fixtures/manual.html')
+    page.evaluate('window.went = []; userflow.setCustomNavigate(url => window.went.push(url))')
+    content = {
+        'version': 1,
+        'flows': [
+            {
+                'id': 'go',
+                'autoStart': {'when': {'element': 'body'}},
+                'steps': [
+                    {
+                        'id': 'a',
+                        'type': 'modal',
+                        'title': 'Go',
+                        'buttons': [
+                            {'label': 'Billing', 'action': {'navigate': '/billing?tab=2'}},
+                            {'label': 'Away', 'action': {'navigate': 'https://evil.example/steal'}},
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    load(page, content)
+    ui(page, 'button:text-is("Billing")').click()
+    ui(page, 'button:text-is("Away")').click()
+    page.wait_for_timeout(300)
+    assert page.evaluate('window.went') == [collector.url + '/billing?tab=2']
+    assert any(
+        'navigate refused: https://evil.example/steal is not on this site' in m
+        for m in page.record.warnings()
+    )
+    assert page.url.endswith('/fixtures/manual.html')
+
+
+@pytest.mark.parametrize('enabled', [True, False])
+def test_open_shadow_roots_are_searched_only_when_enabled(page, collector, enabled):
+    page.goto(collector.url + '/fixtures/manual.html')
+    load(
+        page,
+        {
+            'version': 1,
+            'flows': [hidden_flow('shadow', {'element': '#inside', 'state': 'present'}, {'complete': True})],
+        },
+        '{endpoint: location.origin, searchShadowRoots: %s}' % ('true' if enabled else 'false'),
+    )
+    page.wait_for_function("window.flowLog.some(e => e[0] === 'flowStarted')")
+    page.evaluate("""() => { const host = document.createElement('div'); document.body.appendChild(host);
+        const root = host.attachShadow({mode: 'open'}); const b = document.createElement('b');
+        b.id = 'inside'; root.appendChild(b); }""")
+    page.wait_for_timeout(400)
+    ended = page.evaluate("window.flowLog.filter(e => e[0] === 'flowEnded').length")
+    assert ended == (1 if enabled else 0)
+
+
+def test_content_is_fetched_without_user_data_and_revalidated_with_its_etag(page, collector):
+    page.goto(collector.url + '/fixtures/flows.html?late=0')
+    ui(page, 'text=Welcome').wait_for()
+    page.reload()
+    ui(page, 'text=Welcome').wait_for()
+    gets = [r for r in collector.sink.requests if r.path == '/v1/content/tok_flows']
+    assert len(gets) == 2 and [g.status for g in gets] == [200, 304]
+    assert gets[1].headers.get('if-none-match', '').startswith('"')
+    for get in gets:
+        assert 'cookie' not in get.headers and 'referer' not in get.headers

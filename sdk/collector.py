@@ -9,12 +9,14 @@
 - `POST /v1/events`: the body is validated against ../shared/wire-schema.json; 204 when valid,
   400 with the JSON path of the first violation otherwise. Every request (method, path,
   headers, body) is recorded, so tests see exactly what arrived.
-- `GET /v1/content/{token}`: flow content from fixtures/content/{token}.json, or 404.
+- `GET /v1/content/{token}`: flow content from fixtures/content/{token}.json with an ETag
+  (304 on a matching If-None-Match), or 404.
 
 CORS allows any origin for the simple `text/plain` POST; no cookie is ever set. The full
 collector (SQLite, rate limits, fault injection, HTTPS) arrives with the transport issue.
 """
 
+import hashlib
 import json
 import mimetypes
 import os
@@ -118,7 +120,8 @@ def make_handler(sink: Sink, root: Path):
             self.send_header('Content-Type', kind)
             self.send_header('Content-Length', str(len(body)))
             self.send_header('Access-Control-Allow-Origin', '*')
-            self.send_header('Cache-Control', 'no-store')
+            if 'ETag' not in (headers or {}):
+                self.send_header('Cache-Control', 'no-store')
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
@@ -155,7 +158,11 @@ def make_handler(sink: Sink, root: Path):
                 token = url.path.rsplit('/', 1)[-1]
                 file = root / 'fixtures' / 'content' / f'{token}.json'
                 if token.replace('-', '').replace('_', '').isalnum() and file.is_file():
-                    return self._send(200, file.read_bytes(), 'application/json')
+                    data = file.read_bytes()
+                    etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
+                    if self.headers.get('If-None-Match') == etag:
+                        return self._send(304, headers={'ETag': etag})
+                    return self._send(200, data, 'application/json', {'ETag': etag})
                 return self._send(404, b'no content')
             if url.path == '/':
                 return self._send(302, headers={'Location': '/fixtures/index.html'})

@@ -150,7 +150,9 @@ def test_id_and_event_name_checks_agree(js, value):
 
 
 options = st.dictionaries(
-    st.sampled_from(['hashUserId', 'privacy', 'allowedAttributes', 'endpoint', 'other', 'items']),
+    st.sampled_from(
+        ['hashUserId', 'privacy', 'allowedAttributes', 'endpoint', 'searchShadowRoots', 'other', 'items']
+    ),
     st.one_of(
         st.booleans(),
         st.sampled_from(['strict', 'standard', 'loose', 'https://c.example.com/', 'http://evil.com']),

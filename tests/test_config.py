@@ -8,7 +8,7 @@ from userflow.retry import outcome, backoff_ms
 def test_defaults_hash_ids_standard_privacy_and_no_endpoint():
     assert parse_init('tok', None)['config'] == {
         'token': 'tok', 'hashUserId': True, 'privacy': 'standard', 'allowedAttributes': None,
-        'endpoint': None}
+        'endpoint': None, 'searchShadowRoots': False}
 
 
 def test_options_are_checked():

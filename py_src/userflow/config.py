@@ -5,13 +5,14 @@ Options (SPEC §5), each with its default:
 - privacy: 'standard'; 'strict' sends only identify, group and track events the app called.
 - allowedAttributes: None (any key); a list keeps only those keys, others are dropped.
 - endpoint: None; nothing is sent until an endpoint is set here or by setServerEndpoint.
+- searchShadowRoots: False; when True, conditions also look inside open shadow roots.
 """
 
 from userflow.values import kind, map_keys, map_get
 from userflow.attributes import valid_key
 from userflow.urls import check_endpoint
 
-OPTIONS = ['hashUserId', 'privacy', 'allowedAttributes', 'endpoint']
+OPTIONS = ['hashUserId', 'privacy', 'allowedAttributes', 'endpoint', 'searchShadowRoots']
 _TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'
 
 
@@ -30,7 +31,7 @@ def parse_init(token, options):
     if not valid_token(token):
         return _refused('token must be 1 to 128 characters of A-Z a-z 0-9 _ -')
     config = {'token': token, 'hashUserId': True, 'privacy': 'standard',
-              'allowedAttributes': None, 'endpoint': None}
+              'allowedAttributes': None, 'endpoint': None, 'searchShadowRoots': False}
     warnings = []
     if options is None:
         return {'error': None, 'warnings': warnings, 'config': config}
@@ -43,6 +44,10 @@ def parse_init(token, options):
         if kind(map_get(options, 'hashUserId')) != 'bool':
             return _refused('hashUserId must be true or false')
         config['hashUserId'] = map_get(options, 'hashUserId')
+    if map_get(options, 'searchShadowRoots') is not None:
+        if kind(map_get(options, 'searchShadowRoots')) != 'bool':
+            return _refused('searchShadowRoots must be true or false')
+        config['searchShadowRoots'] = map_get(options, 'searchShadowRoots')
     if map_get(options, 'privacy') is not None:
         if map_get(options, 'privacy') != 'standard' and map_get(options, 'privacy') != 'strict':
             return _refused('privacy must be "standard" or "strict"')

@@ -17,6 +17,7 @@ class LivePage:
         self.clicked = __new__(WeakSet())
         self.attributes = Object.create(None)
         self.shadow = False
+        self.watch = None  # called with each open shadow root searched, to observe it
 
     def url(self):
         return env.host.location.href
@@ -31,7 +32,10 @@ class LivePage:
                                                        MAX_ELEMENTS - len(found)):
                     found.append(node)
                 if self.shadow:
-                    roots.extend(_shadow_roots(root))
+                    for inner in _shadow_roots(root):
+                        roots.append(inner)
+                        if self.watch is not None:
+                            self.watch(inner)
         except:  # noqa: E722 -- an invalid selector matches nothing, once reported
             env.warn('invalid selector in content: ' + selector)
             return []

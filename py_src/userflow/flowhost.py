@@ -30,6 +30,7 @@ class FlowHost:
         self.page = LivePage(self.runtime)
         self.ui = Ui(self._button, self._task)
         self.observer = Observer(self.reevaluate, self.page.record_click, self._navigated)
+        self.page.watch = self.observer.watch
         self.loaded = False
         self.pending_starts = []
         self.navigate_fn = None

@@ -230,6 +230,8 @@ class Sdk:
             if self.flows is None:
                 self.flows = __new__(engine(self._emit, self._flow_event, self._content_warning))
                 self.flows.page.learn(self.known_attributes)
+            if self.config is not None:
+                self.flows.page.shadow = self.config['searchShadowRoots']
             self.flows.load(content)
             calls = self.flow_calls
             self.flow_calls = []

@@ -21,6 +21,7 @@ class Observer:
         self.mutations = None
         self.ignored = None  # the SDK's own UI container: its mutations are not the page's
         self.started = False
+        self.roots = __new__(WeakSet())  # open shadow roots watched too (searchShadowRoots)
 
     def start(self):
         if self.started:
@@ -28,8 +29,7 @@ class Observer:
         self.started = True
         host = env.host
         self.mutations = __new__(window.MutationObserver(self._mutated))
-        self.mutations.observe(host.document, {'childList': True, 'subtree': True,
-                                               'attributes': True, 'characterData': True})
+        self.watch(host.document)
         for name in ['input', 'change']:
             host.document.addEventListener(name, self.schedule, {'capture': True, 'passive': True})
         host.document.addEventListener('click', self._clicked, {'capture': True, 'passive': True})
@@ -38,6 +38,13 @@ class Observer:
         else:
             env.listen(host, 'popstate', self._navigated)
             env.listen(host, 'hashchange', self._navigated)
+
+    def watch(self, root):
+        """Observe `root` (the document, or an open shadow root conditions looked into)."""
+        if self.mutations is not None and not self.roots.has(root):
+            self.roots.add(root)
+            self.mutations.observe(root, {'childList': True, 'subtree': True,
+                                          'attributes': True, 'characterData': True})
 
     def _mutated(self, records):
         for record in records:
