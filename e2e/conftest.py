@@ -15,7 +15,7 @@ from sdk.browser import executable
 from sdk.build import build
 from sdk.collector import Collector
 
-from helpers import INSECURE_HOST
+from helpers import INSECURE_HOST, quiet
 
 
 @pytest.fixture(scope='session')
@@ -68,3 +68,5 @@ def page(browser, collector):
     page.record = record
     yield page
     context.close()
+    quiet(collector)
+

@@ -9,7 +9,8 @@ def test_calls_made_before_the_core_loads_are_replayed_in_order(page, collector)
     # returned by the stub, resolves once the core has replayed it.
     assert page.evaluate('window.__fixture.identified.then(() => "resolved")') == 'resolved'
     events = wait_for(lambda: len(collector.sink.events()) >= 3 and collector.sink.events())
-    assert [(e['type'], e['seq']) for e in events] == [('page', 1), ('identify', 2), ('track', 3)]
+    diagnostic = [(r.method, r.path, r.status, r.body[:300]) for r in collector.sink.requests]
+    assert [(e['type'], e['seq']) for e in events] == [('page', 1), ('identify', 2), ('track', 3)], diagnostic
     assert events[2]['name'] == 'queued_before_load'
     assert page.evaluate('userflow.isIdentified()') is True
 

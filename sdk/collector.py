@@ -89,7 +89,16 @@ class Sink:
             return [r for r in self.requests if r.path == '/v1/events' and r.method == 'POST']
 
     def events(self) -> list:
-        return [e for r in self.events_posts() if r.status == 204 for e in r.json()['batch']]
+        """Accepted events in arrival order, each once: a retried batch repeats event ids, and
+        ids are what the server deduplicates by (SPEC §7)."""
+        seen, out = set(), []
+        for post in self.events_posts():
+            if post.status == 204:
+                for event in post.json()['batch']:
+                    if event['id'] not in seen:
+                        seen.add(event['id'])
+                        out.append(event)
+        return out
 
     def clear(self) -> None:
         with self.lock:

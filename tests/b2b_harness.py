@@ -7,7 +7,7 @@ from userflow.config import parse_init
 from userflow.hashing import sha256_hex, hmac_sha256_hex, utf8_bytes
 from userflow.outbox import Outbox
 from userflow.payload import draft, body, iso_utc, uuid4
-from userflow.retry import outcome, backoff_ms
+from userflow.retry import outcome, backoff_ms, retry_after_ms
 from userflow.urls import split_url, check_endpoint, default_url_filter, check_sendable_url
 from userflow.values import from_json, to_json, char_count, kind, map_get, has_key
 from userflow.conditions import evaluate
@@ -108,6 +108,7 @@ CASES = {
     'check_pattern': check_pattern, 'test_text': test_text, 'test_url': test_url,
     'glob_match': glob_match, 'evaluate': _evaluate, 'validate': _validate,
     'run_flows': _run_flows,
+    'retry_after_ms': retry_after_ms,
 }
 
 

@@ -485,3 +485,13 @@ script_steps = st.lists(
 )
 def test_the_flow_runtime_agrees_on_generated_scripts(js, script, answers):
     same(js, 'run_flows', CONTENT, [list(s) for s in script], answers)
+
+
+@settings(settings.get_profile('b2b'))
+@given(when=st.integers(0, 253402300799), wait=st.integers(-10, 4000), junk=text)
+def test_retry_after_parsing_agrees(js, when, wait, junk):
+    import email.utils
+
+    same(js, 'retry_after_ms', email.utils.formatdate(when, usegmt=True), (when - wait) * 1000)
+    same(js, 'retry_after_ms', str(wait), 0)
+    same(js, 'retry_after_ms', junk, 0)

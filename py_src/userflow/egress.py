@@ -10,7 +10,7 @@ a beacon always carries cookies, which the promise rules out wherever fetch can 
 
 from userflow import env
 from userflow.payload import body, BATCH_LIMIT
-from userflow.retry import outcome, backoff_ms
+from userflow.retry import outcome, backoff_ms, retry_after_ms
 from userflow.values import to_json
 from userflow.version import VERSION
 
@@ -67,15 +67,16 @@ class Egress:
         text = self._record(url, batch)
 
         def done(response):
-            self._settle(batch, response.status)
+            wait = retry_after_ms(response.headers.js_get('Retry-After'), env.now_ms())
+            self._settle(batch, response.status, wait)
 
         def failed(reason):
-            self._settle(batch, 0)
+            self._settle(batch, 0, None)
 
         try:
             window.fetch(url, self._options(text, False)).then(done, failed)
         except:  # noqa: E722 -- a synchronous TypeError counts as a network error
-            self._settle(batch, 0)
+            self._settle(batch, 0, None)
 
     def flush_all_now(self):
         """Page is going away: send every ready event immediately, outliving the page."""
@@ -127,12 +128,14 @@ class Egress:
             self.sent = self.sent[len(self.sent) - LOG_LIMIT:]
         return text
 
-    def _settle(self, batch, status):
+    def _settle(self, batch, status, retry_after):
         self.inflight = False
         result = outcome(status)
         if result == 'retry':
             self.outbox.requeue(batch)
             delay = backoff_ms(self.attempt, Math.random())
+            if retry_after is not None and retry_after > delay:
+                delay = retry_after  # the server's word (it must expose Retry-After to CORS)
             self.attempt += 1
             env.cancel(self.timer)
             self.timer = env.after(delay, self._tick)
