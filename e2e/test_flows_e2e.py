@@ -55,6 +55,10 @@ def test_a_whole_flow_reacts_to_the_page(page, collector, query):
     assert page.evaluate('window.__fixture.violations') == []
     wire = b''.join(r.body for r in collector.sink.requests)
     assert b'Apollo' not in wire and b'project-name' not in wire
+    # The flow engine and its UI ran in the page: its globals and prototypes are still its own.
+    before, after = page.evaluate('[window.__fixture.before, window.__fixture.snapshot()]')
+    assert set(after['window']) - set(before['window']) == {'0', 'userflow', 'flowLog'}
+    assert all(after[name] == before[name] for name in before if name != 'window')
 
 
 def test_a_reload_resumes_the_step_and_a_second_tab_follows(page, collector):
