@@ -35,6 +35,9 @@ def open_basic(page, collector, query, host='127.0.0.1'):
 def test_the_user_id_on_the_wire_is_the_hmac_python_computes(page, collector):
     open_basic(page, collector, '')
     assert page.evaluate('isSecureContext') is True  # WebCrypto path
+    chunks = [r.path for r in collector.sink.requests if r.path.startswith('/dist/userflow-')]
+    # No content for this token and WebCrypto at hand: the core alone, no chunk.
+    assert len(chunks) == 1 and chunks[0].startswith('/dist/userflow-core.')
     users = {e['user'] for e in collector.sink.events()}
     assert users == {hmac_hex(TOKEN, USER)}
     assert all(e['hashed'] is True for e in collector.sink.events())
@@ -46,6 +49,7 @@ def test_the_pure_hmac_gives_the_same_id_where_webcrypto_is_missing(page, collec
     assert page.evaluate('isSecureContext') is False
     assert page.evaluate('document.querySelector("iframe").contentWindow.crypto.subtle') is None
     assert {e['user'] for e in collector.sink.events()} == {hmac_hex(TOKEN, USER)}
+    assert any(r.path.startswith('/dist/userflow-sha256.') for r in collector.sink.requests)
 
 
 def test_the_raw_user_id_appears_in_no_request(page, collector):

@@ -37,7 +37,7 @@ from sdk.errors import SdkError
 SCHEMA_PATH = Path(os.environ.get('USERFLOW_WIRE_SCHEMA', ROOT.parent / 'shared' / 'wire-schema.json'))
 STRICT_CSP = ("default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
               "style-src 'self'; object-src 'none'; base-uri 'none'; "
-              "require-trusted-types-for 'script'; trusted-types userflow userflow-flows{policies}; "
+              "require-trusted-types-for 'script'; trusted-types userflow userflow-chunks{policies}; "
               "report-uri /csp-report")
 
 

@@ -128,36 +128,51 @@ def remember_event(name):
     storage_set('events', to_json(names[len(names) - MAX_EVENTS:] if len(names) > MAX_EVENTS else names))
 
 
-_flows_loading = None
+_loading = {}
+_CHUNK_URLS = []  # the only URLs the 'userflow-chunks' Trusted Types policy turns into scripts
+_policy = None
 
 
-def load_flows():
-    """A promise of the flow engine (the FlowHost class), loading its chunk once: a script
-    next to the core, pinned by SRI, with the core's nonce and a Trusted Types policy of its
-    own ('userflow-flows')."""
-    global _flows_loading
-    if _flows_loading is not None:
-        return _flows_loading
+def _chunk(name):
+    """[file name, SRI] of an on-demand chunk, filled in by the build (esbuild --define)."""
+    if name == 'flows':
+        return [__pragma__('js', '{}', 'UF_FLOWS_NAME'), __pragma__('js', '{}', 'UF_FLOWS_SRI')]
+    return [__pragma__('js', '{}', 'UF_SHA256_NAME'), __pragma__('js', '{}', 'UF_SHA256_SRI')]
+
+
+def _script_url(url):
+    global _policy
+    _CHUNK_URLS.append(url)
+    try:
+        if _policy is None:
+            _policy = window.trustedTypes.createPolicy('userflow-chunks', {
+                'createScriptURL': lambda u: u if _CHUNK_URLS.indexOf(u) >= 0 else None})
+        return _policy.createScriptURL(url)
+    except:  # noqa: E722 -- no Trusted Types here, or the page allows no such policy
+        return url
+
+
+def load_chunk(name):
+    """A promise of what chunk `name` ('flows': the FlowHost class, 'sha256': the HMAC
+    function) publishes, loading it once: a script beside the core, pinned by SRI, with the
+    core's nonce, through the Trusted Types policy 'userflow-chunks'."""
+    if name in _loading:
+        return _loading[name]
+    published = 'userflowFlows' if name == 'flows' else 'userflowSha256'
 
     def run(resolve, reject):
-        if window.userflowFlows:
-            return resolve(window.userflowFlows)
+        if window[published]:
+            return resolve(window[published])
+        spec = _chunk(name)
+        url = __new__(URL(spec[0], _core_script.src)).href
         script = document.createElement('script')
-        url = __new__(URL(__pragma__('js', '{}', 'UF_FLOWS_NAME'), _core_script.src)).href
-        source = url
-        try:
-            policy = window.trustedTypes.createPolicy('userflow-flows', {
-                'createScriptURL': lambda u: u if u == url else None})
-            source = policy.createScriptURL(url)
-        except:  # noqa: E722 -- no Trusted Types here, or the page allows no such policy
-            pass
         script.nonce = _core_script.nonce
-        script.integrity = __pragma__('js', '{}', 'UF_FLOWS_SRI')
+        script.integrity = spec[1]
         script.crossOrigin = 'anonymous'
         script.referrerPolicy = 'no-referrer'
-        script.onload = lambda: resolve(window.userflowFlows)
-        script.onerror = lambda: reject('the flows chunk failed to load: ' + url)
-        script.src = source
+        script.onload = lambda: resolve(window[published])
+        script.onerror = lambda: reject('the ' + name + ' chunk failed to load: ' + url)
+        script.src = _script_url(url)
         document.head.appendChild(script)
-    _flows_loading = __new__(Promise(run))
-    return _flows_loading
+    _loading[name] = __new__(Promise(run))
+    return _loading[name]

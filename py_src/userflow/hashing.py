@@ -6,8 +6,9 @@ is brought back into [0, 2**32) with `% 2**32`, and right shifts are floor divis
 (TRANSCRYPT.md §3).
 """
 
+from userflow.values import to_hex
+
 M32 = 4294967296
-_HEX = '0123456789abcdef'
 _POW2 = [2 ** i for i in range(33)]
 
 _K = [
@@ -127,10 +128,6 @@ def hmac_sha256_bytes(key, msg):
     outer = [b ^ 0x5C for b in k]
     outer.extend(sha256_bytes(inner))
     return sha256_bytes(outer)
-
-
-def to_hex(data):
-    return ''.join([_HEX[b // 16] + _HEX[b % 16] for b in data])
 
 
 def sha256_hex(text):

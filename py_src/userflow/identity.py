@@ -2,12 +2,13 @@
 
 With `hashUserId` (the default) an ID leaves only as hex(HMAC-SHA256(key=token, msg=id)):
 WebCrypto when the page is a secure context, else the transpiled pure implementation in
-`hashing` (both checked against Python's hmac in the tests). The anonymous ID is 128 random
+`hashing`, loaded on demand as the sha256 chunk (both checked against Python's
+hmac). The anonymous ID is 128 random
 bits kept in localStorage under `uf:anon`.
 """
 
 from userflow import env
-from userflow.hashing import hmac_sha256_hex, to_hex
+from userflow.values import to_hex
 
 
 def protect(config, raw_id):
@@ -22,7 +23,7 @@ def _hmac_hex(key_text, message):
     if window.isSecureContext and window.crypto:
         subtle = window.crypto.subtle
     if not subtle:
-        return Promise.resolve(hmac_sha256_hex(key_text, message))
+        return _pure_hmac(key_text, message)
     encoder = __new__(TextEncoder())
     algorithm = {'name': 'HMAC', 'hash': 'SHA-256'}
 
@@ -32,12 +33,16 @@ def _hmac_hex(key_text, message):
     def fallback(reason):
         # A page may break WebCrypto for its own realm only; ours is intact, but if
         # importKey still fails the pure implementation gives the same digest.
-        return hmac_sha256_hex(key_text, message)
+        return _pure_hmac(key_text, message)
 
     return (subtle.importKey('raw', encoder.encode(key_text), algorithm, False, ['sign'])
             .then(sign)
             .then(lambda signature: to_hex(Array.prototype.slice.call(__new__(Uint8Array(signature)))))
             .then(None, fallback))
+
+
+def _pure_hmac(key_text, message):
+    return env.load_chunk('sha256').then(lambda hmac: hmac(key_text, message))
 
 
 def anonymous_id():

@@ -240,7 +240,7 @@ class Sdk:
 
         def failed(reason):
             self._content_warning('flows are unavailable: ' + (reason.message or str(reason)))
-        env.load_flows().then(_guarded(loaded), _guarded(failed))
+        env.load_chunk('flows').then(_guarded(loaded), _guarded(failed))
 
     def _fetch_content(self):
         if self.content_requested or self.egress.endpoint is None or self.config is None:

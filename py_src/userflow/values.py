@@ -163,3 +163,11 @@ def char_count(s):
 def is_finite_number(v):
     # NaN and the infinities are not JSON; `v - v` is 0 only for finite numbers on both sides.
     return kind(v) == 'num' and v - v == 0
+
+
+_HEX = '0123456789abcdef'
+
+
+def to_hex(data):
+    """Lower-case hex of a list of byte values."""
+    return ''.join([_HEX[b // 16] + _HEX[b % 16] for b in data])

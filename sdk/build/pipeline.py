@@ -26,7 +26,7 @@ from sdk.build.tools import versions
 
 CORE_ENTRY = 'core_entry'
 # One Transcrypt run compiles both roots; split.py makes two bundles of them.
-CORE_SOURCE = 'import userflow.main\nimport userflow.flowhost\n'
+CORE_SOURCE = 'import userflow.main\nimport userflow.flowhost\nimport userflow.sha256chunk\n'
 
 
 @dataclass
@@ -113,28 +113,34 @@ def bundled(work: Path, js_dir: Path, entry: str, stages: _Stages, minify: bool 
 
 
 def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
-    """The core and the flows chunk (see split.py), from the cache when the modules are
-    unchanged: {'core': path, 'chunk': path, 'chunk_name': name}."""
+    """The core and its chunks (see split.py), from the cache when the modules are unchanged:
+    {'core': path, 'chunks': {name: (path, file name)}}."""
     js = [(p.name, p.read_bytes()) for p in sorted(js_dir.glob('*.js'))]
     key = _digest(versions()['esbuild'], _code_digest(bundler, prune, split), *[x for f in js for x in f])
     folder = work / 'cache' / f'split-{key}'
-    result = {'core': folder / 'core.js', 'chunk': folder / 'flows.js'}
-    if result['core'].exists():
-        result['chunk_name'] = (folder / 'chunk-name').read_text()
+    names_file = folder / 'chunk-names.json'
+    if names_file.exists():
+        names = json.loads(names_file.read_text())
+        result = {'core': folder / 'core.js',
+                  'chunks': {c: (folder / f'{c}.js', names[c]) for c in split.CHUNKS}}
         return stages.run('bundle', lambda: result, reused=True)
 
     def fresh():
-        split.prepare(js_dir, folder / 'core-src', folder / 'chunk-src')
-        bundler.bundle(folder / 'chunk-src' / 'flows.js', result['chunk'])
-        code = result['chunk'].read_bytes()
-        name = f'userflow-flows.{hashlib.sha256(code).hexdigest()[:12]}.js'
-        code += f'//# sourceMappingURL={name}.map\n'.encode()
-        result['chunk'].write_bytes(code)
-        bundler.bundle(folder / 'core-src' / 'core.js', result['core'],
-                       defines={'UF_FLOWS_NAME': name, 'UF_FLOWS_SRI': sri(code)})
-        (folder / 'chunk-name').write_text(name)
-        result['chunk_name'] = name
-        return result
+        split.prepare(js_dir, folder / 'core-src', {c: folder / f'{c}-src' for c in split.CHUNKS})
+        chunks, defines = {}, {}
+        for chunk in split.CHUNKS:
+            path = folder / f'{chunk}.js'
+            bundler.bundle(folder / f'{chunk}-src' / f'{chunk}.js', path)
+            code = path.read_bytes()
+            name = f'userflow-{chunk}.{hashlib.sha256(code).hexdigest()[:12]}.js'
+            code += f'//# sourceMappingURL={name}.map\n'.encode()
+            path.write_bytes(code)
+            chunks[chunk] = (path, name)
+            defines[f'UF_{chunk.upper()}_NAME'] = name
+            defines[f'UF_{chunk.upper()}_SRI'] = sri(code)
+        bundler.bundle(folder / 'core-src' / 'core.js', folder / 'core.js', defines=defines)
+        names_file.write_text(json.dumps({c: n for c, (_, n) in chunks.items()}))
+        return {'core': folder / 'core.js', 'chunks': chunks}
     return stages.run('bundle', fresh)
 
 
@@ -168,11 +174,11 @@ def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
         data = code + f'//# sourceMappingURL={name}.map\n'.encode()
         (out / name).write_bytes(data)
         (out / f'{name}.map').write_text(json.dumps(source_map, sort_keys=True))
-        chunk = bundles['chunk_name']
-        chunk_map = json.loads(bundles['chunk'].with_suffix('.js.map').read_text())
-        chunk_map['sources'] = ['transcrypt/' + Path(s).name for s in chunk_map['sources']]
-        (out / chunk).write_bytes(bundles['chunk'].read_bytes())
-        (out / f'{chunk}.map').write_text(json.dumps(chunk_map, sort_keys=True))
+        for path, chunk in bundles['chunks'].values():
+            chunk_map = json.loads(path.with_suffix('.js.map').read_text())
+            chunk_map['sources'] = ['transcrypt/' + Path(s).name for s in chunk_map['sources']]
+            (out / chunk).write_bytes(path.read_bytes())
+            (out / f'{chunk}.map').write_text(json.dumps(chunk_map, sort_keys=True))
         return name, data
     core_name, core_data = stages.run('core', write_core)
 
@@ -194,12 +200,13 @@ def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
                                                  loader_sri=loader_sri, version=version))
         npm = out / 'npm'
         shutil.copyfile(out / core_name, npm / core_name)
-        shutil.copyfile(out / bundles['chunk_name'], npm / bundles['chunk_name'])
+        chunk_names = [name for _, name in bundles['chunks'].values()]
+        for name in chunk_names:
+            shutil.copyfile(out / name, npm / name)
         (npm / 'index.d.ts').write_text(render('index.d.ts.j2', version=version))
         (npm / 'README.md').write_text(render('README.npm.md.j2', version=version,
                                               core_name=core_name))
-        files = sorted(['index.mjs', 'index.cjs', 'index.d.ts', 'README.md', core_name,
-                        bundles['chunk_name']])
+        files = sorted(['index.mjs', 'index.cjs', 'index.d.ts', 'README.md', core_name, *chunk_names])
         (npm / 'package.json').write_text(render('package.json.j2', version=version,
                                                  core_name=core_name, files=files))
         write_tgz(npm, out / f'userflow.js-{version}.tgz')

@@ -1,14 +1,15 @@
-"""Split the transpiled program in two bundles: the core, and the flows chunk it loads on demand.
+"""Split the transpiled program into the core and the chunks it loads on demand.
 
 The core (identity, attributes, events, page views, delivery) must stay within its budget
-(SPEC §3: 16 KiB gzip); the flow engine and its UI load only when a page has content. Both run
-in the SDK's iframe. The chunk must not carry a second Transcrypt runtime or second copies of
-modules the core already holds: every module both need stays in the core, which hands the
-chunk exactly the names it imports through `window.userflowShared`; in the chunk's sources
-those modules are replaced by shims that read that object.
+(SPEC §3: 16 KiB gzip); what most pages never run loads only when needed: the flow engine and
+its UI when a page has content (`flows`), the pure HMAC-SHA256 on pages that are not a secure
+context (`sha256`). All run in the SDK's iframe. A chunk must not carry a second Transcrypt
+runtime or second copies of modules the core already holds: every module the core has stays in
+the core, which hands the chunks exactly the names they use through `window.userflowShared`;
+in a chunk's sources those modules are replaced by shims that read that object.
 
-    core.js    imports the shared names, publishes them, then runs userflow.main
-    flows.js   runs userflow.flowhost, which publishes itself as window.userflowFlows
+    core.js     imports the shared names, publishes them, then runs userflow.main
+    <chunk>.js  runs the chunk's root module, which publishes what it offers on window
 """
 
 import re
@@ -18,7 +19,7 @@ from pathlib import Path
 from sdk.build.prune import prune
 
 CORE_ROOT = 'userflow.main'
-CHUNK_ROOT = 'userflow.flowhost'
+CHUNKS = {'flows': 'userflow.flowhost', 'sha256': 'userflow.sha256chunk'}
 _NAMED = re.compile(r"^import \{([^}]*)\} from '\./([^']+)\.js';$", re.M)
 _STAR = re.compile(r"^import \* as ([\w$]+) from '\./([^']+)\.js';$", re.M)
 _EXPORT = re.compile(r'^export (?:var|let|const|function\*?|class) ([\w$]+)', re.M)
@@ -60,7 +61,8 @@ def shared_names(js_dir: Path) -> dict[str, list[str]]:
     esbuild from dropping what neither bundle calls)."""
     core = _reachable(js_dir, CORE_ROOT)
     need: dict[str, set] = {}
-    for module in _reachable(js_dir, CHUNK_ROOT) - core:
+    outside = set().union(*[_reachable(js_dir, root) for root in CHUNKS.values()]) - core
+    for module in outside:
         text = (js_dir / f'{module}.js').read_text()
         used = set(re.findall(r'[\w$]+', _STAR.sub('', _NAMED.sub('', text))))
         for dep, names in _imports(js_dir, module).items():
@@ -70,14 +72,15 @@ def shared_names(js_dir: Path) -> dict[str, list[str]]:
     return {dep: sorted(names) for dep, names in sorted(need.items()) if names}
 
 
-def prepare(js_dir: Path, core_dir: Path, chunk_dir: Path) -> None:
-    """Write the core's and the chunk's sources, each with its entry (core.js, flows.js)."""
-    for target in (core_dir, chunk_dir):
+def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
+    """Write the sources of the core (entry core.js) and of each chunk (entry <name>.js)."""
+    for target in [core_dir, *chunk_dirs.values()]:
         if target.exists():
             shutil.rmtree(target)
     shutil.copytree(js_dir, core_dir)
-    prune(core_dir)  # with the chunk's modules among the roots: what they use stays
-    shutil.copytree(core_dir, chunk_dir)
+    prune(core_dir)  # with the chunks' modules among the roots: what they use stays
+    for chunk_dir in chunk_dirs.values():
+        shutil.copytree(core_dir, chunk_dir)
     need = shared_names(core_dir)
     lines, table = [], []
     for i, (dep, names) in enumerate(need.items()):
@@ -86,7 +89,8 @@ def prepare(js_dir: Path, core_dir: Path, chunk_dir: Path) -> None:
     lines.append('window.userflowShared = {' + ', '.join(table) + '};')
     lines.append(f"import './{CORE_ROOT}.js';")
     (core_dir / 'core.js').write_text('\n'.join(lines) + '\n')
-    for dep, names in need.items():
-        exports = ', '.join(f'{n} = m.{n}' for n in names)
-        (chunk_dir / f'{dep}.js').write_text(f"var m = window.userflowShared['{dep}'];\nexport var {exports};\n")
-    (chunk_dir / 'flows.js').write_text(f"import './{CHUNK_ROOT}.js';\n")
+    for name, chunk_dir in chunk_dirs.items():
+        for dep, names in need.items():
+            exports = ', '.join(f'{n} = m.{n}' for n in names)
+            (chunk_dir / f'{dep}.js').write_text(f"var m = window.userflowShared['{dep}'];\nexport var {exports};\n")
+        (chunk_dir / f'{name}.js').write_text(f"import './{CHUNKS[name]}.js';\n")
