@@ -9,6 +9,8 @@
 - `POST /v1/events`: the body is validated against ../shared/wire-schema.json; 204 when valid,
   400 with the JSON path of the first violation otherwise. Every request (method, path,
   headers, body) is recorded, so tests see exactly what arrived.
+- Fault injection (tests, from Python): `sink.fail_next(n, status, retry_after)`,
+  `sink.set_down(True/False)` (connections dropped unanswered).
 - `GET /v1/content/{token}`: flow content from fixtures/content/{token}.json with an ETag
   (304 on a matching If-None-Match), or 404.
 
@@ -23,6 +25,7 @@ import os
 import re
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -72,6 +75,7 @@ class Recorded:
     headers: dict
     body: bytes
     status: int
+    at: float = field(default_factory=time.monotonic)  # arrival, for tests of timing
 
     def json(self):
         return json.loads(self.body.decode('utf-8'))
@@ -83,6 +87,18 @@ class Sink:
     violations: list = field(default_factory=list)
     csp_reports: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Fault injection for tests: the next `fail` events POSTs get `status` (with Retry-After
+    # when set); while `down`, every events POST has its connection dropped unanswered.
+    faults: dict = field(default_factory=lambda: {'fail': 0, 'status': 503, 'retry_after': None,
+                                                  'down': False})
+
+    def fail_next(self, count: int, status: int = 503, retry_after: str | None = None) -> None:
+        with self.lock:
+            self.faults.update(fail=count, status=status, retry_after=retry_after)
+
+    def set_down(self, down: bool) -> None:
+        with self.lock:
+            self.faults['down'] = down
 
     def events_posts(self) -> list:
         with self.lock:
@@ -105,6 +121,7 @@ class Sink:
             self.requests.clear()
             self.violations.clear()
             self.csp_reports.clear()
+            self.faults.update(fail=0, status=503, retry_after=None, down=False)
 
 
 def make_handler(sink: Sink, root: Path):
@@ -149,6 +166,19 @@ def make_handler(sink: Sink, root: Path):
             body = self._body()
             path = urlsplit(self.path).path
             if path == '/v1/events':
+                with sink.lock:
+                    faults = dict(sink.faults)
+                    if faults['fail'] > 0 and not faults['down']:
+                        sink.faults['fail'] -= 1
+                if faults['down']:
+                    self._record(body, 0)
+                    self.close_connection = True  # the client sees a network error
+                    return
+                if faults['fail'] > 0:
+                    extra = {'Access-Control-Expose-Headers': 'Retry-After'}
+                    if faults['retry_after'] is not None:
+                        extra['Retry-After'] = faults['retry_after']
+                    return self._send(faults['status'], b'fault injected', headers=extra, received=body)
                 problem = first_violation(body, validator)
                 if problem:
                     with sink.lock:

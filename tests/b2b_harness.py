@@ -96,6 +96,23 @@ def _run_flows(content, script, answers):
     return {'effects': effects, 'state': runtime.state}
 
 
+def _outbox_cycle(count, in_flight, limit_each):
+    """A page dies with `in_flight` batches unacknowledged; the next page restores them and
+    bounds the queue by size (each event measured as `limit_each` characters)."""
+    old = Outbox()
+    for i in range(count):
+        old.add(draft('track', i + 1, 0, str(i), {'name': 'e' + str(i)}))
+    old.promote('u', True)
+    for _ in range(in_flight):
+        old.next_batch()
+    saved = from_json(to_json(old.unsent()))
+    new = Outbox()
+    new.add(draft('page', 1, 0, 'p', {'url': 'https://x/'}))
+    new.restore(saved)
+    dropped = new.bound_bytes(lambda item: limit_each)
+    return {'dropped': dropped, 'ready': [e['seq'] for e in new.ready], 'drafts': len(new.drafts)}
+
+
 CASES = {
     'sha256_hex': sha256_hex, 'hmac_sha256_hex': hmac_sha256_hex, 'utf8_bytes': utf8_bytes,
     'char_count': char_count, 'kind': kind, 'split_url': split_url,
@@ -109,6 +126,7 @@ CASES = {
     'glob_match': glob_match, 'evaluate': _evaluate, 'validate': _validate,
     'run_flows': _run_flows,
     'retry_after_ms': retry_after_ms,
+    'outbox_cycle': _outbox_cycle,
 }
 
 

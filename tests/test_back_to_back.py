@@ -495,3 +495,9 @@ def test_retry_after_parsing_agrees(js, when, wait, junk):
     same(js, 'retry_after_ms', email.utils.formatdate(when, usegmt=True), (when - wait) * 1000)
     same(js, 'retry_after_ms', str(wait), 0)
     same(js, 'retry_after_ms', junk, 0)
+
+
+@settings(settings.get_profile('b2b'))
+@given(count=st.integers(0, 1200), in_flight=st.integers(0, 3), size=st.sampled_from([1, 200, 2000]))
+def test_queue_persistence_and_bounds_agree(js, count, in_flight, size):
+    same(js, 'outbox_cycle', count, in_flight, size)

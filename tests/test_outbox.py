@@ -47,3 +47,32 @@ def test_the_queue_keeps_the_newest_thousand_events_and_counts_the_rest():
     assert box.size() == 1000 and box.dropped == 200
     box.promote('u', False)
     assert box.next_batch()[0]['seq'] == 201
+
+
+def test_a_batch_is_kept_until_acknowledged_and_requeued_in_front():
+    box = _box(3)
+    box.promote('u', False)
+    batch = box.next_batch()
+    assert [e['seq'] for e in box.unsent()['ready']] == [1, 2, 3], 'sent but not acknowledged'
+    box.requeue(batch)
+    assert [e['seq'] for e in box.ready] == [1, 2, 3] and box.sending == []
+    box.acknowledge(box.next_batch())
+    assert box.unsent() == {'ready': [], 'drafts': []}
+
+
+def test_what_one_page_left_unsent_is_restored_before_the_new_events():
+    old = _box(2)
+    old.promote('u', False)
+    old.next_batch()  # in flight when the page died
+    saved = old.unsent()
+    new = _box(1)
+    new.restore(saved)
+    assert [d['seq'] for d in new.drafts] == [1] and [e['seq'] for e in new.ready] == [1, 2]
+
+
+def test_the_queue_keeps_the_newest_256_kib():
+    box = _box(400)
+    box.promote('u', False)
+    dropped = box.bound_bytes(lambda item: 1000)
+    assert dropped == 400 - 262 and box.size() == 262 and box.dropped == 138
+    assert box.ready[0]['seq'] == 139

@@ -6,12 +6,18 @@ Every request goes to `{endpoint}/v1/events` with `credentials: "omit"`,
 after 2 s; on `pagehide` or when the page is hidden, everything ready leaves at once with
 `fetch(..., {keepalive: true})`. `sendBeacon` is used only where keepalive fetch is missing:
 a beacon always carries cookies, which the promise rules out wherever fetch can avoid them.
+
+Everything not yet acknowledged is kept in localStorage under `uf:q:<tab>` (one key per page,
+so tabs do not overwrite each other); a page that starts takes over every such key it finds,
+so a reload, a crash or a closed tab loses nothing, at the price of a batch possibly going
+twice (the server deduplicates by event id). While the browser is offline nothing is tried;
+the `online` event resumes delivery.
 """
 
 from userflow import env
 from userflow.payload import body, BATCH_LIMIT
 from userflow.retry import outcome, backoff_ms, retry_after_ms
-from userflow.values import to_json
+from userflow.values import to_json, from_json, to_hex
 from userflow.version import VERSION
 
 BATCH_DELAY_MS = 2000
@@ -27,6 +33,29 @@ class Egress:
         self.inflight = False
         self.attempt = 0
         self.sent = []
+        self.tab = to_hex(env.random_bytes(8))
+        self._adopt()
+
+    def _adopt(self):
+        for text in env.storage_take('q:'):
+            try:
+                saved = from_json(text)
+                if Array.isArray(saved['ready']) and Array.isArray(saved['drafts']):
+                    self.outbox.restore(saved)
+            except:  # noqa: E722 -- a tampered or truncated queue is dropped, not trusted
+                env.warn('a stored event queue could not be read and was dropped')
+        self.save()
+
+    def save(self):
+        """Keep what is not acknowledged, within the 256 KiB bound."""
+        dropped = self.outbox.bound_bytes(lambda item: len(to_json(item)))
+        if dropped > 0:
+            env.warn('the event queue is full; the oldest events are being dropped')
+        saved = self.outbox.unsent()
+        if len(saved['ready']) + len(saved['drafts']) == 0:
+            env.storage_remove('q:' + self.tab)
+        else:
+            env.storage_set('q:' + self.tab, to_json(saved))
 
     def configure(self, token, endpoint):
         """Set the token, and the endpoint unless it is None (an earlier one stays)."""
@@ -37,6 +66,7 @@ class Egress:
 
     def schedule(self):
         """Send now if a full batch is ready, else within BATCH_DELAY_MS."""
+        self.save()
         if len(self.outbox.ready) == 0:
             return
         if len(self.outbox.ready) >= BATCH_LIMIT and self.attempt == 0:
@@ -58,12 +88,13 @@ class Egress:
     def flush(self):
         """Send the oldest ready batch, one request at a time."""
         url = self._target()
-        if url is None or self.inflight:
+        if url is None or self.inflight or window.navigator.onLine is False:
             return
         batch = self.outbox.next_batch()
         if len(batch) == 0:
             return
         self.inflight = True
+        self.save()
         text = self._record(url, batch)
 
         def done(response):
@@ -90,11 +121,20 @@ class Egress:
             text = self._record(url, batch)
             try:
                 if window.fetch:
-                    window.fetch(url, self._options(text, True)).then(None, lambda r: None)
+                    window.fetch(url, self._options(text, True)).then(self._acknowledger(batch),
+                                                                      lambda r: None)
                 else:
                     window.navigator.sendBeacon(url, text)
-            except:  # noqa: E722 -- over the keepalive quota: nothing more can leave now
+            except:  # noqa: E722 -- over the keepalive quota: it stays stored for the next page
                 env.warn('a batch could not be sent while the page was closing')
+        self.save()  # what left stays stored until acknowledged: the next page resends the rest
+
+    def _acknowledger(self, batch):
+        def acknowledged(response):
+            if outcome(response.status) != 'retry':
+                self.outbox.acknowledge(batch)
+                self.save()
+        return acknowledged
 
     def fetch_content(self):
         """A promise of the flow content text from `GET {endpoint}/v1/content/{token}`, or None.
@@ -133,6 +173,7 @@ class Egress:
         result = outcome(status)
         if result == 'retry':
             self.outbox.requeue(batch)
+            self.save()
             delay = backoff_ms(self.attempt, Math.random())
             if retry_after is not None and retry_after > delay:
                 delay = retry_after  # the server's word (it must expose Retry-After to CORS)
@@ -141,6 +182,7 @@ class Egress:
             self.timer = env.after(delay, self._tick)
             return
         self.attempt = 0
+        self.outbox.acknowledge(batch)
         if result == 'drop':
             env.warn('the server refused a batch of ' + str(len(batch)) + ' events (HTTP '
                      + str(status) + '); it was dropped')

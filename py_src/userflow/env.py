@@ -82,6 +82,28 @@ def storage_set(key, value):
         warn('localStorage is not available; ' + key + ' is kept for this page only')
 
 
+def storage_remove(key):
+    try:
+        window.localStorage.removeItem(STORAGE_PREFIX + key)
+    except:  # noqa: E722
+        pass
+
+
+def storage_take(prefix):
+    """Remove and return the values of every SDK key starting with `prefix`."""
+    found = []
+    try:
+        store = window.localStorage
+        keys = [store.key(i) for i in range(store.length)]
+        for key in keys:
+            if key is not None and key.startswith(STORAGE_PREFIX + prefix):
+                found.append(store.getItem(key))
+                store.removeItem(key)
+    except:  # noqa: E722
+        pass
+    return found
+
+
 def storage_clear():
     """Remove every key the SDK owns (prefix uf:) and nothing else."""
     try:

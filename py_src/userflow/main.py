@@ -73,6 +73,7 @@ class Sdk:
         self.page_tracking = not disabled
         if disabled:
             self.outbox.purge('page')
+            self.egress.save()
         else:
             self.last_page_url = None
             self._page_view()
@@ -343,7 +344,7 @@ class Sdk:
             env.warn('the event queue is full (1000 events); the oldest are being dropped')
         if self.identity is not None:
             self.outbox.promote(self.identity['user'], self.identity['hashed'])
-            self.egress.schedule()
+        self.egress.schedule()
         return None
 
     def _event_id(self):
@@ -388,6 +389,7 @@ class Sdk:
             env.listen(host, 'hashchange', page_changed)
         leaving = _guarded(self.egress.flush_all_now)
         env.listen(host, 'pagehide', leaving)
+        env.listen(host, 'online', _guarded(self.egress.flush))
 
         def visibility(event):
             if host.document.visibilityState == 'hidden':

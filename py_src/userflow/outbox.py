@@ -1,30 +1,54 @@
-"""What waits to leave: drafts waiting for an identity, and wire events waiting for a batch.
+"""What waits to leave: drafts waiting for an identity, wire events waiting for a batch, and
+batches sent but not yet acknowledged.
 
 No event leaves before `identify`/`identifyAnonymous` (SPEC §7): drafts stay here until
-`promote` stamps them with the (hashed) user, in the order they were made.
+`promote` stamps them with the (hashed) user, in the order they were made. Everything not yet
+acknowledged is what `unsent()` returns, for the binding to keep in localStorage, so a reload
+or a crash loses nothing; a batch may then go twice, and the server deduplicates by event id.
 """
 
 from userflow.payload import finalize, BATCH_LIMIT
 
-# SPEC §7: the queue is bounded; when full, the oldest events go first and are counted.
-# (The 256 KiB bound and persistence arrive with the transport work.)
+# SPEC §7: the queue is bounded (1,000 events, 256 KiB as JSON); when full, the oldest events
+# go first and are counted.
 MAX_EVENTS = 1000
+MAX_BYTES = 262144
 
 
 class Outbox:
     def __init__(self):
         self.drafts = []
         self.ready = []
+        self.sending = []
         self.dropped = 0
 
     def add(self, d):
         self.drafts.append(d)
         while self.size() > MAX_EVENTS:
-            if len(self.ready) > 0:
-                self.ready.pop(0)
-            else:
-                self.drafts.pop(0)
-            self.dropped += 1
+            self._shed()
+
+    def _shed(self):
+        # The oldest unsent event goes; a batch already on its way is left alone.
+        if len(self.ready) > 0:
+            self.ready.pop(0)
+        else:
+            self.drafts.pop(0)
+        self.dropped += 1
+
+    def bound_bytes(self, measure):
+        """Drop the oldest events until the unsent ones measure at most MAX_BYTES together
+        (`measure(item)`: its size as JSON); returns how many were dropped."""
+        before = self.dropped
+        sizes = [measure(x) for x in self.sending]
+        sizes.extend([measure(x) for x in self.ready])
+        sizes.extend([measure(x) for x in self.drafts])
+        total = sum(sizes)
+        first = len(self.sending)
+        while total > MAX_BYTES and len(self.ready) + len(self.drafts) > 0:
+            total -= sizes[first]
+            first += 1
+            self._shed()
+        return self.dropped - before
 
     def promote(self, user, hashed):
         """Finalize every draft under `user`; returns how many became ready."""
@@ -35,16 +59,40 @@ class Outbox:
         return count
 
     def next_batch(self):
-        """Remove and return up to BATCH_LIMIT ready events, oldest first."""
+        """Up to BATCH_LIMIT ready events, oldest first, moved to `sending`."""
         batch = self.ready[:BATCH_LIMIT]
         self.ready = self.ready[len(batch):] if len(batch) < len(self.ready) else []
+        self.sending.extend(batch)
         return batch
+
+    def acknowledge(self, batch):
+        """The server has the batch (or refused it for good): forget it."""
+        ids = [e['id'] for e in batch]
+        self.sending = [e for e in self.sending if not _listed(ids, e['id'])]
 
     def requeue(self, batch):
         """Put a batch that could not be delivered back in front, keeping the order."""
+        self.acknowledge(batch)
         restored = [e for e in batch]
         restored.extend(self.ready)
         self.ready = restored
+
+    def unsent(self):
+        """Everything not acknowledged, oldest first: {'ready': wire events, 'drafts': drafts}."""
+        ready = [e for e in self.sending]
+        ready.extend(self.ready)
+        return {'ready': ready, 'drafts': [d for d in self.drafts]}
+
+    def restore(self, saved):
+        """Take back what `unsent()` gave (from this page or another), before what is here."""
+        ready = [e for e in saved['ready']]
+        ready.extend(self.ready)
+        self.ready = ready
+        drafts = [d for d in saved['drafts']]
+        drafts.extend(self.drafts)
+        self.drafts = drafts
+        while self.size() > MAX_EVENTS:
+            self._shed()
 
     def purge(self, event_type):
         """Forget every unsent event of one type (page tracking turned off)."""
@@ -53,3 +101,10 @@ class Outbox:
 
     def size(self):
         return len(self.drafts) + len(self.ready)
+
+
+def _listed(items, item):
+    for x in items:
+        if x == item:
+            return True
+    return False

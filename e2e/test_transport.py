@@ -1,0 +1,68 @@
+"""Delivery (SPEC §7): nothing lost across outages and reloads, nothing counted twice, the
+server's Retry-After respected, nothing tried while offline."""
+
+from helpers import wait_for
+
+SETUP = "userflow.init('tok_transport', {endpoint: location.origin}); userflow.identify('u1')"
+
+
+def tracked(collector, prefix):
+    return [e['name'] for e in collector.sink.events() if e.get('name', '').startswith(prefix)]
+
+
+def test_an_outage_then_recovery_delivers_every_event_exactly_once(page, collector):
+    page.goto(collector.url + '/fixtures/manual.html')
+    page.evaluate(SETUP)
+    wait_for(lambda: collector.sink.events())
+    collector.sink.set_down(True)
+    page.evaluate("for (let i = 0; i < 30; i++) userflow.track('o' + i)")
+    wait_for(lambda: any(r.status == 0 for r in collector.sink.requests), 10)
+    collector.sink.set_down(False)
+    names = wait_for(lambda: len(tracked(collector, 'o')) == 30 and tracked(collector, 'o'), 30)
+    assert names == [f'o{i}' for i in range(30)]
+    attempts = [r for r in collector.sink.events_posts() if b'"o0"' in r.body]
+    assert len(attempts) >= 2, 'the first attempt failed, a retry delivered'
+
+
+def test_a_reload_in_the_middle_of_an_outage_loses_nothing(page, collector):
+    page.goto(collector.url + '/fixtures/manual.html')
+    page.evaluate(SETUP)
+    wait_for(lambda: collector.sink.events())
+    collector.sink.set_down(True)
+    page.evaluate("for (let i = 0; i < 10; i++) userflow.track('r' + i)")
+    page.wait_for_timeout(500)
+    keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('uf:q:'))")
+    assert len(keys) == 1, 'the unsent events are kept in localStorage'
+    page.reload()
+    collector.sink.set_down(False)
+    page.evaluate(SETUP)
+    names = wait_for(lambda: len(tracked(collector, 'r')) == 10 and tracked(collector, 'r'), 30)
+    assert names == [f'r{i}' for i in range(10)]
+    wait_for(
+        lambda: page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('uf:q:')).length") == 0
+    )
+
+
+def test_a_429_with_retry_after_is_respected(page, collector):
+    page.goto(collector.url + '/fixtures/manual.html')
+    collector.sink.fail_next(1, 429, '5')
+    page.evaluate(SETUP)
+    wait_for(lambda: collector.sink.events(), 15)
+    refused, accepted = collector.sink.events_posts()
+    assert (refused.status, accepted.status) == (429, 204)
+    assert accepted.at - refused.at >= 5 - 0.05  # no request before the 5 s the server asked for
+    assert refused.body == accepted.body
+
+
+def test_nothing_is_tried_offline_and_everything_leaves_when_back_online(page, collector):
+    page.goto(collector.url + '/fixtures/manual.html')
+    page.evaluate(SETUP)
+    wait_for(lambda: collector.sink.events())
+    posts = len(collector.sink.events_posts())
+    page.context.set_offline(True)
+    page.evaluate("for (let i = 0; i < 5; i++) userflow.track('f' + i)")
+    page.wait_for_timeout(3000)
+    assert len(collector.sink.events_posts()) == posts
+    page.context.set_offline(False)
+    names = wait_for(lambda: len(tracked(collector, 'f')) == 5 and tracked(collector, 'f'), 15)
+    assert names == [f'f{i}' for i in range(5)]
