@@ -6,14 +6,19 @@ from helpers import wait_for
 SETUP = "userflow.init('tok_transport', {endpoint: location.origin}); userflow.identify('u1')"
 
 
+def identified(page, collector):
+    """The manual fixture, identified, with its first events delivered."""
+    page.goto(collector.url + '/fixtures/manual.html')
+    page.evaluate(SETUP)
+    wait_for(lambda: collector.sink.events())
+
+
 def tracked(collector, prefix):
     return [e['name'] for e in collector.sink.events() if e.get('name', '').startswith(prefix)]
 
 
 def test_an_outage_then_recovery_delivers_every_event_exactly_once(page, collector):
-    page.goto(collector.url + '/fixtures/manual.html')
-    page.evaluate(SETUP)
-    wait_for(lambda: collector.sink.events())
+    identified(page, collector)
     collector.sink.set_down(True)
     page.evaluate("for (let i = 0; i < 30; i++) userflow.track('o' + i)")
     wait_for(lambda: any(r.status == 0 for r in collector.sink.requests), 10)
@@ -25,9 +30,7 @@ def test_an_outage_then_recovery_delivers_every_event_exactly_once(page, collect
 
 
 def test_a_reload_in_the_middle_of_an_outage_loses_nothing(page, collector):
-    page.goto(collector.url + '/fixtures/manual.html')
-    page.evaluate(SETUP)
-    wait_for(lambda: collector.sink.events())
+    identified(page, collector)
     collector.sink.set_down(True)
     page.evaluate("for (let i = 0; i < 10; i++) userflow.track('r' + i)")
     page.wait_for_timeout(500)
@@ -55,9 +58,7 @@ def test_a_429_with_retry_after_is_respected(page, collector):
 
 
 def test_nothing_is_tried_offline_and_everything_leaves_when_back_online(page, collector):
-    page.goto(collector.url + '/fixtures/manual.html')
-    page.evaluate(SETUP)
-    wait_for(lambda: collector.sink.events())
+    identified(page, collector)
     posts = len(collector.sink.events_posts())
     page.context.set_offline(True)
     page.evaluate("for (let i = 0; i < 5; i++) userflow.track('f' + i)")

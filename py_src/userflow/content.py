@@ -227,22 +227,26 @@ def _step(step, path, step_ids, flow_ids, budget):
     _optional(step, 'placement', path, lambda v, p: _one_of(v, p, PLACEMENTS))
     _optional(step, 'title', path, lambda v, p: _text(v, p, 0, 200))
     _optional(step, 'body', path, lambda v, p: _text(v, p, 0, 2000))
-    buttons = map_get(step, 'buttons')
-    if buttons is not None:
-        _list(buttons, path + '.buttons', 0, MAX_BUTTONS)
-        for i in range(len(buttons)):
-            where = path + '.buttons[' + str(i) + ']'
-            _map(buttons[i], where, ['label', 'action'], [])
-            _text(buttons[i]['label'], where + '.label', 1, 60)
-            action(buttons[i]['action'], where + '.action', step_ids, flow_ids, ACTIONS)
-    triggers = map_get(step, 'triggers')
-    if triggers is not None:
-        _list(triggers, path + '.triggers', 0, MAX_TRIGGERS)
-        for i in range(len(triggers)):
-            where = path + '.triggers[' + str(i) + ']'
-            _map(triggers[i], where, ['when', 'action'], [])
-            condition(triggers[i]['when'], where + '.when', 1, budget)
-            action(triggers[i]['action'], where + '.action', step_ids, flow_ids, ACTIONS)
+    def button(item, where):
+        _map(item, where, ['label', 'action'], [])
+        _text(item['label'], where + '.label', 1, 60)
+        action(item['action'], where + '.action', step_ids, flow_ids, ACTIONS)
+
+    def trigger(item, where):
+        _map(item, where, ['when', 'action'], [])
+        condition(item['when'], where + '.when', 1, budget)
+        action(item['action'], where + '.action', step_ids, flow_ids, ACTIONS)
+    _each(step, 'buttons', path, MAX_BUTTONS, button)
+    _each(step, 'triggers', path, MAX_TRIGGERS, trigger)
+
+
+def _each(parent, key, path, limit, check):
+    """Check each item of the optional list `parent[key]` with `check(item, its path)`."""
+    items = map_get(parent, key)
+    if items is not None:
+        _list(items, path + '.' + key, 0, limit)
+        for i in range(len(items)):
+            check(items[i], path + '.' + key + '[' + str(i) + ']')
 
 
 def flow(f, path, flow_ids):
