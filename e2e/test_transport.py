@@ -67,3 +67,14 @@ def test_nothing_is_tried_offline_and_everything_leaves_when_back_online(page, c
     page.context.set_offline(False)
     names = wait_for(lambda: len(tracked(collector, 'f')) == 5 and tracked(collector, 'f'), 15)
     assert names == [f'f{i}' for i in range(5)]
+
+
+def test_past_1000_events_offline_the_oldest_are_dropped_and_counted(page, collector):
+    identified(page, collector)
+    page.context.set_offline(True)
+    page.evaluate("for (let i = 0; i < 1200; i++) userflow.track('b' + i)")
+    assert page.evaluate('userflow.getEgressLog().dropped') == 200
+    page.context.set_offline(False)
+    names = wait_for(lambda: len(tracked(collector, 'b')) == 1000 and tracked(collector, 'b'), 30)
+    assert names == [f'b{i}' for i in range(200, 1200)]
+    assert any('the event queue is full' in m for m in page.record.warnings())

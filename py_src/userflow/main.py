@@ -283,7 +283,9 @@ class Sdk:
         return None
 
     def getEgressLog(self):
-        return env.to_host(self.egress.sent)
+        log = env.to_host(self.egress.sent)
+        log.dropped = self.outbox.dropped  # events the bounded queue had to let go, oldest first
+        return log
 
     # -- internals ----------------------------------------------------------------------
     def _ready(self, method):
