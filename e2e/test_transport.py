@@ -2,6 +2,7 @@
 server's Retry-After respected, nothing tried while offline."""
 
 from helpers import wait_for
+from sdk.collector import Collector
 
 SETUP = "userflow.init('tok_transport', {endpoint: location.origin}); userflow.identify('u1')"
 
@@ -78,3 +79,15 @@ def test_past_1000_events_offline_the_oldest_are_dropped_and_counted(page, colle
     names = wait_for(lambda: len(tracked(collector, 'b')) == 1000 and tracked(collector, 'b'), 30)
     assert names == [f'b{i}' for i in range(200, 1200)]
     assert any('the event queue is full' in m for m in page.record.warnings())
+
+
+def test_the_sdk_delivers_to_an_https_collector_that_sends_hsts(browser):
+    with Collector(https=True) as server:
+        context = browser.new_context(ignore_https_errors=True)  # the collector's CA is local
+        page = context.new_page()
+        response = page.goto(server.url + '/fixtures/manual.html')
+        assert response.headers['strict-transport-security'] == 'max-age=63072000; includeSubDomains; preload'
+        page.evaluate(SETUP)
+        assert [e['type'] for e in wait_for(lambda: server.sink.events())][:2] == ['page', 'identify']
+        assert page.evaluate('isSecureContext') is True
+        context.close()

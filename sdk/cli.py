@@ -23,9 +23,9 @@ def build_command(out: Path | None) -> int:
     return 1 if result.warnings else 0
 
 
-def serve_command(port: int, host: str) -> int:
+def serve_command(port: int, host: str, https: bool = False, db: str = ':memory:') -> int:
     from sdk.collector import serve_forever
-    serve_forever(host, port)
+    serve_forever(host, port, https, db)
     return 0
 
 
@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     s = commands.add_parser('serve', help='dev server: dist/, fixtures and the events collector')
     s.add_argument('--port', type=int, default=8000)
     s.add_argument('--host', default='127.0.0.1')
+    s.add_argument('--https', action='store_true', help='HTTPS with a locally generated CA, and HSTS')
+    s.add_argument('--db', default=':memory:', help='SQLite file for received events (default: memory)')
     args = parser.parse_args(argv)
     if args.command == 'build':
         return build_command(args.out)
-    return serve_command(args.port, args.host)
+    return serve_command(args.port, args.host, args.https, args.db)

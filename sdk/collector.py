@@ -7,15 +7,16 @@
   Content-Security-Policy with that nonce (no unsafe-*, Trusted Types required; `&tt=name`
   allows an app's own policy) and a report-uri that records violations.
 - `POST /v1/events`: the body is validated against ../shared/wire-schema.json; 204 when valid,
-  400 with the JSON path of the first violation otherwise. Every request (method, path,
-  headers, body) is recorded, so tests see exactly what arrived.
+  400 with the JSON path of the first violation otherwise; 429 (Retry-After) past the token's
+  rate, 503 (Retry-After) past the concurrency cap. Accepted events go to SQLite, once per id.
+  Every request (method, path, headers, body, time) is recorded, so tests see what arrived.
 - Fault injection (tests, from Python): `sink.fail_next(n, status, retry_after)`,
   `sink.set_down(True/False)` (connections dropped unanswered).
 - `GET /v1/content/{token}`: flow content from fixtures/content/{token}.json with an ETag
   (304 on a matching If-None-Match), or 404.
 
-CORS allows any origin for the simple `text/plain` POST; no cookie is ever set. The full
-collector (SQLite, rate limits, fault injection, HTTPS) arrives with the transport issue.
+CORS allows any origin for the simple `text/plain` POST; no cookie is ever set. With HTTPS
+(a locally generated CA), every response carries Strict-Transport-Security.
 """
 
 import hashlib
@@ -24,6 +25,7 @@ import mimetypes
 import os
 import re
 import secrets
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -35,9 +37,12 @@ import jsonschema
 
 from sdk import ROOT
 from sdk.errors import SdkError
+from sdk.limits import Gate, TokenBuckets
+from sdk.store import EventStore
 
 # The one wire schema, shared with the product's servers; never copied into this repository.
 SCHEMA_PATH = Path(os.environ.get('USERFLOW_WIRE_SCHEMA', ROOT.parent / 'shared' / 'wire-schema.json'))
+HSTS = 'max-age=63072000; includeSubDomains; preload'
 STRICT_CSP = ("default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
               "style-src 'self'; object-src 'none'; base-uri 'none'; "
               "require-trusted-types-for 'script'; trusted-types userflow userflow-chunks{policies}; "
@@ -91,6 +96,7 @@ class Sink:
     # when set); while `down`, every events POST has its connection dropped unanswered.
     faults: dict = field(default_factory=lambda: {'fail': 0, 'status': 503, 'retry_after': None,
                                                   'down': False})
+    store: EventStore = field(default_factory=EventStore)
 
     def fail_next(self, count: int, status: int = 503, retry_after: str | None = None) -> None:
         with self.lock:
@@ -105,16 +111,8 @@ class Sink:
             return [r for r in self.requests if r.path == '/v1/events' and r.method == 'POST']
 
     def events(self) -> list:
-        """Accepted events in arrival order, each once: a retried batch repeats event ids, and
-        ids are what the server deduplicates by (SPEC §7)."""
-        seen, out = set(), []
-        for post in self.events_posts():
-            if post.status == 204:
-                for event in post.json()['batch']:
-                    if event['id'] not in seen:
-                        seen.add(event['id'])
-                        out.append(event)
-        return out
+        """Accepted events in arrival order, each once (from the SQLite store)."""
+        return self.store.events()
 
     def clear(self) -> None:
         with self.lock:
@@ -122,9 +120,10 @@ class Sink:
             self.violations.clear()
             self.csp_reports.clear()
             self.faults.update(fail=0, status=503, retry_after=None, down=False)
+        self.store.clear()
 
 
-def make_handler(sink: Sink, root: Path):
+def make_handler(sink: Sink, root: Path, buckets: TokenBuckets, gate: Gate, https: bool):
     validator = jsonschema.Draft202012Validator(load_schema())
 
     class Handler(BaseHTTPRequestHandler):
@@ -148,6 +147,8 @@ def make_handler(sink: Sink, root: Path):
             self.send_header('Access-Control-Allow-Origin', '*')
             if 'ETag' not in (headers or {}):
                 self.send_header('Cache-Control', 'no-store')
+            if https:
+                self.send_header('Strict-Transport-Security', HSTS)
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
@@ -179,17 +180,30 @@ def make_handler(sink: Sink, root: Path):
                     if faults['retry_after'] is not None:
                         extra['Retry-After'] = faults['retry_after']
                     return self._send(faults['status'], b'fault injected', headers=extra, received=body)
-                problem = first_violation(body, validator)
-                if problem:
-                    with sink.lock:
-                        sink.violations.append(problem)
-                    return self._send(400, problem.encode(), received=body)
-                return self._send(204, received=body)
+                if not gate.enter():
+                    return self._send(503, b'busy', headers=_retry_after(1), received=body)
+                try:
+                    return self._events(body)
+                finally:
+                    gate.leave()
             if path == '/csp-report':
                 with sink.lock:
                     sink.csp_reports.append(body.decode('utf-8', 'replace'))
                 return self._send(204, received=body)
             self._send(404, b'not found', received=body)
+
+        def _events(self, body: bytes):
+            problem = first_violation(body, validator)
+            if problem:
+                with sink.lock:
+                    sink.violations.append(problem)
+                return self._send(400, problem.encode(), received=body)
+            document = json.loads(body)
+            wait = buckets.take(document['token'])
+            if wait is not None:
+                return self._send(429, b'slow down', headers=_retry_after(wait), received=body)
+            sink.store.add(document['token'], document['batch'])
+            return self._send(204, received=body)
 
         def do_GET(self):
             url = urlsplit(self.path)
@@ -241,15 +255,32 @@ def make_handler(sink: Sink, root: Path):
     return Handler
 
 
-class Collector:
-    """The server in a background thread: `with Collector() as c: c.url`."""
+def _retry_after(seconds: int) -> dict:
+    return {'Retry-After': str(seconds), 'Access-Control-Expose-Headers': 'Retry-After'}
 
-    def __init__(self, host: str = '127.0.0.1', port: int = 0, root: Path = ROOT):
-        self.sink = Sink()
-        self.server = ThreadingHTTPServer((host, port), make_handler(self.sink, root))
+
+class Collector:
+    """The server in a background thread: `with Collector() as c: c.url`.
+
+    Defaults: 20 events requests a second per token with bursts of 100, 16 at once; HTTP, or
+    HTTPS with a locally generated CA (`https=True`; `c.ca` is the trustme CA, for clients);
+    events in SQLite in memory, or in the file `db`."""
+
+    def __init__(self, host: str = '127.0.0.1', port: int = 0, root: Path = ROOT, https: bool = False,
+                 db: str = ':memory:', rate: float = 20, burst: int = 100, concurrency: int = 16):
+        self.sink = Sink(store=EventStore(db))
+        handler = make_handler(self.sink, root, TokenBuckets(rate, burst), Gate(concurrency), https)
+        self.server = ThreadingHTTPServer((host, port), handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        self.url = f'http://{host}:{self.port}'
+        self.ca = None
+        if https:
+            import trustme
+            self.ca = trustme.CA()
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            self.ca.issue_cert(host, 'localhost', '127.0.0.1').configure_cert(context)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.url = f'{"https" if https else "http"}://{host}:{self.port}'
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):
@@ -261,8 +292,8 @@ class Collector:
         self.server.server_close()
 
 
-def serve_forever(host: str, port: int) -> None:
-    server = Collector(host, port)
+def serve_forever(host: str, port: int, https: bool = False, db: str = ':memory:') -> None:
+    server = Collector(host, port, https=https, db=db)
     print(f'userflow dev server on {server.url}/ (dist/ at /dist/, fixtures at /fixtures/)',
           flush=True)
     try:
