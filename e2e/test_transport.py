@@ -91,3 +91,29 @@ def test_the_sdk_delivers_to_an_https_collector_that_sends_hsts(browser):
         assert [e['type'] for e in wait_for(lambda: server.sink.events())][:2] == ['page', 'identify']
         assert page.evaluate('isSecureContext') is True
         context.close()
+
+
+def test_a_30_second_outage_loses_nothing_and_duplicates_nothing(page, collector):
+    """Real time: the SDK's timers live in its own realm, which clock control does not reach
+    reliably, and this is the case users meet."""
+    identified(page, collector)
+    collector.sink.set_down(True)
+    for second in range(30):
+        page.evaluate(f"userflow.track('long{second}')")
+        page.wait_for_timeout(1000)
+    failed = len([r for r in collector.sink.requests if r.status == 0])
+    collector.sink.set_down(False)
+    names = wait_for(lambda: len(tracked(collector, 'long')) == 30 and tracked(collector, 'long'), 90)
+    assert names == [f'long{i}' for i in range(30)]
+    assert failed >= 3, 'the SDK kept retrying through the outage, with backoff'
+    assert failed <= 30, 'and did not hammer the server'
+
+
+def test_a_slow_server_gets_one_request_at_a_time_and_everything_in_order(page, collector):
+    identified(page, collector)
+    collector.sink.set_delay(1.5)
+    page.evaluate("for (let i = 0; i < 120; i++) userflow.track('slow' + i)")
+    names = wait_for(lambda: len(tracked(collector, 'slow')) == 120 and tracked(collector, 'slow'), 30)
+    assert names == [f'slow{i}' for i in range(120)]
+    posts = [r for r in collector.sink.events_posts() if b'slow' in r.body]
+    assert all(b.at - a.at >= 1.4 for a, b in zip(posts, posts[1:], strict=False)), 'never two at once'

@@ -11,7 +11,7 @@
   rate, 503 (Retry-After) past the concurrency cap. Accepted events go to SQLite, once per id.
   Every request (method, path, headers, body, time) is recorded, so tests see what arrived.
 - Fault injection (tests, from Python): `sink.fail_next(n, status, retry_after)`,
-  `sink.set_down(True/False)` (connections dropped unanswered).
+  `sink.set_down(True/False)` (connections dropped unanswered), `sink.set_delay(seconds)`.
 - `GET /v1/content/{token}`: flow content from fixtures/content/{token}.json with an ETag
   (304 on a matching If-None-Match), or 404.
 
@@ -95,7 +95,7 @@ class Sink:
     # Fault injection for tests: the next `fail` events POSTs get `status` (with Retry-After
     # when set); while `down`, every events POST has its connection dropped unanswered.
     faults: dict = field(default_factory=lambda: {'fail': 0, 'status': 503, 'retry_after': None,
-                                                  'down': False})
+                                                  'down': False, 'delay': 0.0})
     store: EventStore = field(default_factory=EventStore)
 
     def fail_next(self, count: int, status: int = 503, retry_after: str | None = None) -> None:
@@ -105,6 +105,11 @@ class Sink:
     def set_down(self, down: bool) -> None:
         with self.lock:
             self.faults['down'] = down
+
+    def set_delay(self, seconds: float) -> None:
+        """Answer every events POST `seconds` late (a slow server)."""
+        with self.lock:
+            self.faults['delay'] = seconds
 
     def events_posts(self) -> list:
         with self.lock:
@@ -119,7 +124,7 @@ class Sink:
             self.requests.clear()
             self.violations.clear()
             self.csp_reports.clear()
-            self.faults.update(fail=0, status=503, retry_after=None, down=False)
+            self.faults.update(fail=0, status=503, retry_after=None, down=False, delay=0.0)
         self.store.clear()
 
 
@@ -171,6 +176,8 @@ def make_handler(sink: Sink, root: Path, buckets: TokenBuckets, gate: Gate, http
                     faults = dict(sink.faults)
                     if faults['fail'] > 0 and not faults['down']:
                         sink.faults['fail'] -= 1
+                if faults['delay']:
+                    time.sleep(faults['delay'])
                 if faults['down']:
                     self._record(body, 0)
                     self.close_connection = True  # the client sees a network error
