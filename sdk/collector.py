@@ -1,4 +1,4 @@
-"""A real HTTP server for development and tests: dist/, fixtures/, and a recording events sink.
+"""The dev server and collector (aiohttp): dist/, fixtures/, content, and the events collector.
 
 - `GET /dist/...`, `GET /fixtures/...`: static files. In HTML, `{{NONCE}}` becomes a fresh
   per-response nonce and `{{DIST}}` the origin given as `?dist=` (loopback only; default: this
@@ -19,30 +19,32 @@ CORS allows any origin for the simple `text/plain` POST; no cookie is ever set. 
 (a locally generated CA), every response carries Strict-Transport-Security.
 """
 
+import asyncio
 import hashlib
 import json
 import mimetypes
 import os
 import re
 import secrets
+import socket
 import ssl
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit, parse_qs
 
 import jsonschema
+from aiohttp import web
 
 from sdk import ROOT
 from sdk.errors import SdkError
-from sdk.limits import Gate, TokenBuckets
+from sdk.limits import TokenBuckets
 from sdk.store import EventStore
 
 # The one wire schema, shared with the product's servers; never copied into this repository.
 SCHEMA_PATH = Path(os.environ.get('USERFLOW_WIRE_SCHEMA', ROOT.parent / 'shared' / 'wire-schema.json'))
 HSTS = 'max-age=63072000; includeSubDomains; preload'
+DROPPED = 599  # a response never sent: the connection was dropped (recorded as status 0)
 STRICT_CSP = ("default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
               "style-src 'self'; object-src 'none'; base-uri 'none'; "
               "require-trusted-types-for 'script'; trusted-types userflow userflow-chunks{policies}; "
@@ -128,138 +130,126 @@ class Sink:
         self.store.clear()
 
 
-def make_handler(sink: Sink, root: Path, buckets: TokenBuckets, gate: Gate, https: bool):
+def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, https: bool) -> web.Application:
+    """The aiohttp application: static files and fixtures, content, the events collector."""
     validator = jsonschema.Draft202012Validator(load_schema())
+    inside = {'now': 0}  # events requests being handled (one event loop: no lock needed)
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = 'HTTP/1.1'
+    @web.middleware
+    async def common(request: web.Request, handler):
+        body = await request.read()  # aiohttp keeps it: handlers read it again for free
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            response = error
+        response.headers['Access-Control-Allow-Origin'] = '*'
+        if 'ETag' not in response.headers:
+            response.headers['Cache-Control'] = 'no-store'
+        if https:
+            response.headers['Strict-Transport-Security'] = HSTS
+        record(request, body, 0 if response.status == DROPPED else response.status)
+        return response
 
-        def log_message(self, *args):  # keep test output clean
-            pass
+    def record(request: web.Request, body: bytes, status: int) -> None:
+        with sink.lock:
+            sink.requests.append(Recorded(request.method, request.path,
+                                          {k.lower(): v for k, v in request.headers.items()}, body, status))
 
-        def _record(self, body: bytes, status: int) -> None:
-            with sink.lock:
-                sink.requests.append(Recorded(self.command, urlsplit(self.path).path,
-                                              {k.lower(): v for k, v in self.headers.items()},
-                                              body, status))
+    async def preflight(request):
+        return web.Response(status=204, headers={'Access-Control-Allow-Methods': 'GET, POST',
+                                                 'Access-Control-Max-Age': '600'})
 
-        def _send(self, status: int, body: bytes = b'', kind: str = 'text/plain',
-                  headers: dict | None = None, received: bytes = b'') -> None:
-            self._record(received, status)
-            self.send_response(status)
-            self.send_header('Content-Type', kind)
-            self.send_header('Content-Length', str(len(body)))
-            self.send_header('Access-Control-Allow-Origin', '*')
-            if 'ETag' not in (headers or {}):
-                self.send_header('Cache-Control', 'no-store')
-            if https:
-                self.send_header('Strict-Transport-Security', HSTS)
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            if self.command != 'HEAD':
-                self.wfile.write(body)
-
-        def _body(self) -> bytes:
-            length = int(self.headers.get('Content-Length') or 0)
-            return self.rfile.read(length) if length else b''
-
-        def do_OPTIONS(self):
-            self._send(204, headers={'Access-Control-Allow-Methods': 'GET, POST',
-                                     'Access-Control-Max-Age': '600'})
-
-        def do_POST(self):
-            body = self._body()
-            path = urlsplit(self.path).path
-            if path == '/v1/events':
-                with sink.lock:
-                    faults = dict(sink.faults)
-                    if faults['fail'] > 0 and not faults['down']:
-                        sink.faults['fail'] -= 1
-                if faults['delay']:
-                    time.sleep(faults['delay'])
-                if faults['down']:
-                    self._record(body, 0)
-                    self.close_connection = True  # the client sees a network error
-                    return
-                if faults['fail'] > 0:
-                    extra = {'Access-Control-Expose-Headers': 'Retry-After'}
-                    if faults['retry_after'] is not None:
-                        extra['Retry-After'] = faults['retry_after']
-                    return self._send(faults['status'], b'fault injected', headers=extra, received=body)
-                if not gate.enter():
-                    return self._send(503, b'busy', headers=_retry_after(1), received=body)
-                try:
-                    return self._events(body)
-                finally:
-                    gate.leave()
-            if path == '/csp-report':
-                with sink.lock:
-                    sink.csp_reports.append(body.decode('utf-8', 'replace'))
-                return self._send(204, received=body)
-            self._send(404, b'not found', received=body)
-
-        def _events(self, body: bytes):
+    async def events(request):
+        body = await request.read()
+        with sink.lock:
+            faults = dict(sink.faults)
+            if faults['fail'] > 0 and not faults['down']:
+                sink.faults['fail'] -= 1
+        if faults['delay']:
+            await asyncio.sleep(faults['delay'])
+        if faults['down']:
+            request.transport.abort()  # the client sees a network error
+            return web.Response(status=DROPPED)
+        if faults['fail'] > 0:
+            extra = {'Access-Control-Expose-Headers': 'Retry-After'}
+            if faults['retry_after'] is not None:
+                extra['Retry-After'] = faults['retry_after']
+            return web.Response(status=faults['status'], text='fault injected', headers=extra)
+        if inside['now'] >= concurrency:
+            return web.Response(status=503, text='busy', headers=_retry_after(1))
+        inside['now'] += 1
+        try:
             problem = first_violation(body, validator)
             if problem:
                 with sink.lock:
                     sink.violations.append(problem)
-                return self._send(400, problem.encode(), received=body)
+                return web.Response(status=400, text=problem)
             document = json.loads(body)
             wait = buckets.take(document['token'])
             if wait is not None:
-                return self._send(429, b'slow down', headers=_retry_after(wait), received=body)
+                return web.Response(status=429, text='slow down', headers=_retry_after(wait))
             sink.store.add(document['token'], document['batch'])
-            return self._send(204, received=body)
+            return web.Response(status=204)
+        finally:
+            inside['now'] -= 1
 
-        def do_GET(self):
-            url = urlsplit(self.path)
-            if url.path.startswith('/v1/content/'):
-                token = url.path.rsplit('/', 1)[-1]
-                file = root / 'fixtures' / 'content' / f'{token}.json'
-                if token.replace('-', '').replace('_', '').isalnum() and file.is_file():
-                    data = file.read_bytes()
-                    etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
-                    if self.headers.get('If-None-Match') == etag:
-                        return self._send(304, headers={'ETag': etag})
-                    return self._send(200, data, 'application/json', {'ETag': etag})
-                return self._send(404, b'no content')
-            if url.path == '/':
-                return self._send(302, headers={'Location': '/fixtures/index.html'})
-            file = (root / url.path.lstrip('/')).resolve()
-            if url.path in VENDOR:
-                file = root / VENDOR[url.path]
-            elif url.path.startswith('/fixtures/spa/') and not file.is_file():
-                file = root / 'fixtures' / 'spa' / 'index.html'  # history-mode fallback
-            allowed = [(root / 'dist').resolve(), (root / 'fixtures').resolve(),
-                       (root / 'node_modules').resolve()]
-            if not any(file.is_relative_to(a) for a in allowed) or not file.is_file():
-                return self._send(404, b'not found')
-            data = file.read_bytes()
-            kind = mimetypes.guess_type(file.name)[0] or 'application/octet-stream'
-            headers = {}
-            if file.suffix == '.html':
-                nonce = secrets.token_urlsafe(16)
-                data = data.replace(b'{{NONCE}}', nonce.encode())
-                # ?dist=http://localhost:PORT loads the SDK from another origin (a CDN).
-                dist = parse_qs(url.query).get('dist', [''])[0]
-                if not re.fullmatch(r'http://(localhost|127\.0\.0\.1):\d{1,5}', dist):
-                    dist = ''
-                data = data.replace(b'{{DIST}}', dist.encode())
-                if parse_qs(url.query).get('csp') == ['strict']:
-                    # ?tt=name allows the app's own Trusted Types policies (Vue creates 'vue').
-                    policies = ''.join(' ' + p for p in parse_qs(url.query).get('tt', [])
-                                       if p.isalnum())
-                    headers['Content-Security-Policy'] = STRICT_CSP.format(nonce=nonce,
-                                                                           policies=policies)
-                kind = 'text/html; charset=utf-8'
-            elif kind == 'text/javascript' or file.suffix == '.js':
-                kind = 'text/javascript; charset=utf-8'
-            self._send(200, data, kind, headers)
+    async def csp_report(request):
+        with sink.lock:
+            sink.csp_reports.append((await request.read()).decode('utf-8', 'replace'))
+        return web.Response(status=204)
 
-        do_HEAD = do_GET
+    async def content(request):
+        token = request.match_info['token']
+        file = root / 'fixtures' / 'content' / f'{token}.json'
+        if not (token.replace('-', '').replace('_', '').isalnum() and file.is_file()):
+            return web.Response(status=404, text='no content')
+        data = file.read_bytes()
+        etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
+        if request.headers.get('If-None-Match') == etag:
+            return web.Response(status=304, headers={'ETag': etag})
+        return web.Response(body=data, content_type='application/json', headers={'ETag': etag})
 
-    return Handler
+    async def static(request):
+        path = request.path
+        if path == '/':
+            return web.Response(status=302, headers={'Location': '/fixtures/index.html'})
+        file = (root / path.lstrip('/')).resolve()
+        if path in VENDOR:
+            file = root / VENDOR[path]
+        elif path.startswith('/fixtures/spa/') and not file.is_file():
+            file = root / 'fixtures' / 'spa' / 'index.html'  # history-mode fallback
+        allowed = [(root / d).resolve() for d in ('dist', 'fixtures', 'node_modules')]
+        if not any(file.is_relative_to(a) for a in allowed) or not file.is_file():
+            return web.Response(status=404, text='not found')
+        data = file.read_bytes()
+        kind = mimetypes.guess_type(file.name)[0] or 'application/octet-stream'
+        headers = {}
+        if file.suffix == '.html':
+            query = request.query
+            nonce = secrets.token_urlsafe(16)
+            data = data.replace(b'{{NONCE}}', nonce.encode())
+            # ?dist=http://localhost:PORT loads the SDK from another origin (a CDN).
+            dist = query.get('dist', '')
+            if not re.fullmatch(r'http://(localhost|127\.0\.0\.1):\d{1,5}', dist):
+                dist = ''
+            data = data.replace(b'{{DIST}}', dist.encode())
+            if query.get('csp') == 'strict':
+                # ?tt=name allows the app's own Trusted Types policies (Vue creates 'vue').
+                policies = ''.join(' ' + p for p in query.getall('tt', []) if p.isalnum())
+                headers['Content-Security-Policy'] = STRICT_CSP.format(nonce=nonce, policies=policies)
+            kind = 'text/html'
+        elif file.suffix == '.js':
+            kind = 'text/javascript'
+        charset = 'utf-8' if kind.startswith('text/') else None
+        return web.Response(body=data, content_type=kind, charset=charset, headers=headers)
+
+    app = web.Application(middlewares=[common], client_max_size=16 * 1024 * 1024)
+    app.router.add_route('OPTIONS', '/{tail:.*}', preflight)
+    app.router.add_post('/v1/events', events)
+    app.router.add_post('/csp-report', csp_report)
+    app.router.add_get('/v1/content/{token}', content)
+    app.router.add_get('/{tail:.*}', static)
+    return app
 
 
 def _retry_after(seconds: int) -> dict:
@@ -267,7 +257,8 @@ def _retry_after(seconds: int) -> dict:
 
 
 class Collector:
-    """The server in a background thread: `with Collector() as c: c.url`.
+    """The server (aiohttp) on its own event loop in a background thread:
+    `with Collector() as c: c.url`.
 
     Defaults: 20 events requests a second per token with bursts of 100, 16 at once; HTTP, or
     HTTPS with a locally generated CA (`https=True`; `c.ca` is the trustme CA, for clients);
@@ -276,34 +267,39 @@ class Collector:
     def __init__(self, host: str = '127.0.0.1', port: int = 0, root: Path = ROOT, https: bool = False,
                  db: str = ':memory:', rate: float = 20, burst: int = 100, concurrency: int = 16):
         self.sink = Sink(store=EventStore(db))
-        handler = make_handler(self.sink, root, TokenBuckets(rate, burst), Gate(concurrency), https)
-        self.server = ThreadingHTTPServer((host, port), handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.ca = None
+        self.app = make_app(self.sink, root, TokenBuckets(rate, burst), concurrency, https)
+        self.socket = socket.create_server((host, port))
+        self.port = self.socket.getsockname()[1]
+        self.ca, self.context = None, None
         if https:
             import trustme
             self.ca = trustme.CA()
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            self.ca.issue_cert(host, 'localhost', '127.0.0.1').configure_cert(context)
-            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            self.ca.issue_cert(host, 'localhost', '127.0.0.1').configure_cert(self.context)
         self.url = f'{"https" if https else "http"}://{host}:{self.port}'
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+
+    async def _start(self):
+        await self.runner.setup()
+        await web.SockSite(self.runner, self.socket, ssl_context=self.context).start()
 
     def __enter__(self):
         self.thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
 
 
 def serve_forever(host: str, port: int, https: bool = False, db: str = ':memory:') -> None:
-    server = Collector(host, port, https=https, db=db)
-    print(f'userflow dev server on {server.url}/ (dist/ at /dist/, fixtures at /fixtures/)',
-          flush=True)
-    try:
-        server.server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    with Collector(host, port, https=https, db=db) as server:
+        print(f'userflow dev server on {server.url}/ (dist/ at /dist/, fixtures at /fixtures/)', flush=True)
+        try:
+            server.thread.join()
+        except KeyboardInterrupt:
+            pass

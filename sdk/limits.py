@@ -1,6 +1,6 @@
 """Abuse protection like the product's own servers: a token bucket per project token (429 with
-Retry-After when empty) and a cap on concurrent events requests (503 with Retry-After).
-Time is a parameter, so tests pin it."""
+Retry-After when empty). Time is a parameter, so tests pin it. (The cap on concurrent events
+requests, 503 with Retry-After, is a counter in the collector's event loop.)"""
 
 import math
 import threading
@@ -26,16 +26,3 @@ class TokenBuckets:
                 return None
             self.buckets[key] = [level, now]
             return max(1, math.ceil((1 - level) / self.rate))
-
-
-class Gate:
-    """At most `limit` requests inside at once; the others are turned away, not queued."""
-
-    def __init__(self, limit: int):
-        self.slots = threading.BoundedSemaphore(limit)
-
-    def enter(self) -> bool:
-        return self.slots.acquire(blocking=False)
-
-    def leave(self) -> None:
-        self.slots.release()

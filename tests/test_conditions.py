@@ -47,6 +47,8 @@ PAGE = SnapshotPage({
     ({'attribute': 'trial', 'op': 'exists'}, True),
     ({'attribute': 'email', 'op': 'notExists'}, True),
     ({'attribute': 'seats', 'op': 'eq', 'value': True}, False),
+    ({'attribute': 'tags', 'op': 'eq', 'value': ['beta', 'eu']}, True),
+    ({'attribute': 'tags', 'op': 'ne', 'value': ['eu', 'beta']}, True),
     ({'event': 'invited'}, True),
     ({'event': 'paid'}, False),
     ({'flow': 'tour', 'state': 'active'}, True),

@@ -64,8 +64,18 @@ def _element(condition, page):
 
 
 def _same(a, b):
-    # Kinds first: in CPython True == 1, in JS true !== 1.
-    return kind(a) == kind(b) and a == b
+    # Kinds first: in CPython True == 1, in JS true !== 1. Lists item by item: in JS two
+    # arrays are equal only if they are the same array.
+    if kind(a) != kind(b):
+        return False
+    if kind(a) == 'list':
+        if len(a) != len(b):
+            return False
+        for i in range(len(a)):
+            if not _same(a[i], b[i]):
+                return False
+        return True
+    return a == b
 
 
 def _attribute(op, known, value):
