@@ -44,7 +44,7 @@ class LivePage:
     def fact(self, node, name):
         if name == 'text':
             text = node.textContent or ''  # noqa: F841 -- read by the JS below
-            return __pragma__('js', '{}', 'text.slice(0, 10000).replace(/\\s+/g, " ").trim()')
+            return __pragma__('js', '{}', 'text.slice(0, MAX_TEXT).replace(/\\s+/g, " ").trim()')
         if name == 'visible':
             if node.checkVisibility:
                 return node.checkVisibility({'checkOpacity': True, 'checkVisibilityCSS': True})
