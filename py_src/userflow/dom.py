@@ -94,6 +94,6 @@ class LivePage:
 def _shadow_roots(root):
     found = []
     for node in Array.prototype.slice.call(root.querySelectorAll('*')):
-        if node.shadowRoot:
+        if node.shadowRoot and not node.hasAttribute('data-userflow'):  # not the SDK's own UI
             found.append(node.shadowRoot)
     return found

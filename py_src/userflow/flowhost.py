@@ -28,7 +28,7 @@ class FlowHost:
         self.warn = warn
         self.runtime = FlowRuntime(_stored_state())
         self.page = LivePage(self.runtime)
-        self.ui = Ui(self._button, self._task)
+        self.ui = Ui(self._button, self._task, self._close_checklist, self._render)
         self.observer = Observer(self.reevaluate, self.page.record_click, self._navigated)
         self.page.watch = self.observer.watch
         self.loaded = False
@@ -126,9 +126,10 @@ class FlowHost:
         return None  # the step waits: the next mutation that brings it re-renders
 
     def _button(self, action):
-        if action is None:
-            return self._render()
         self._apply(self.runtime.act(action))
+
+    def _close_checklist(self, checklist_id):
+        self._apply(self.runtime.close_checklist(checklist_id))
 
     def _task(self, checklist_id, task_id):
         for checklist in self.runtime.checklists:

@@ -119,11 +119,15 @@ class FlowRuntime:
     def end_all(self):
         effects = self._end(False)
         for checklist in self.checklists:
-            if not _has(self.state['closed'], checklist['id']):
-                self.state['closed'].append(checklist['id'])
-                effects.append({'kind': 'checklistEnded', 'checklist': checklist['id'],
-                                'completed': False})
+            effects.extend(self.close_checklist(checklist['id']))
         return effects
+
+    def close_checklist(self, checklist_id):
+        """The user dismissed an open checklist (it stays closed, incomplete)."""
+        if _find(self.checklists, checklist_id) is None or _has(self.state['closed'], checklist_id):
+            return []
+        self.state['closed'].append(checklist_id)
+        return [{'kind': 'checklistEnded', 'checklist': checklist_id, 'completed': False}]
 
     def page_changed(self):
         self.ended_here = []

@@ -197,9 +197,7 @@ class Sdk:
             return self._refuse('setBaseZIndex', 'the z-index must be a finite number')
 
         def apply(host):
-            host.ui.z = z // 1
-            host.ui.shown = None
-            host.reevaluate()
+            host.ui.set_z(z // 1)
         self._with_flows(apply)
         return None
 

@@ -1,149 +1,434 @@
-"""Binding: a minimal placeholder UI for steps and checklists, until the real UI lands.
+"""Binding: what the end user sees. Modals, tooltips, beacons and checklists in one
+`<userflow-ui data-userflow>` element with an open shadow root, styled by a constructable
+stylesheet (`uicss.py`), so host CSS cannot reach in and nothing needs `unsafe-inline`.
 
-One container on the host page holding an open shadow root; every text goes through
-textContent, every style through the CSSOM (nothing a strict CSP refuses), and nothing here
-decides anything: it shows what the flow runtime says and reports clicks back as actions.
+Every text goes in through `textContent`; the only links are `http(s)` URLs found in a body
+(`urls.text_links`), opened with `rel="noopener noreferrer"`. Nothing here decides anything:
+it shows what the flow runtime says and reports clicks and keys back as actions.
+
+Geometry is `position.py` (pure); this module measures and moves. A tooltip follows its target
+on scroll, resize and layout changes (ResizeObserver, and IntersectionObserver to hide it while
+the target is scrolled away), repositioned at most once per animation frame.
+
+Accessibility: cards are `role="dialog"` named by their title (modals `aria-modal`, focus kept
+inside); a new modal, or a tooltip when the user was in the UI or nowhere, takes focus, which
+returns where it was when the UI goes away; Escape dismisses; everything is a real button.
 """
 
 from userflow import env
+from userflow.position import place, beacon_spot
+from userflow.uicss import CSS
+from userflow.links import text_links
+from userflow.values import map_get
+
+TAG = 'userflow-ui'
+BASE_Z = 2147483000
+BEACON_SIZE = 24
+ARROW_HALF = 6
 
 
-def _el(tag, parent, text, style):
+def _el(tag, parent, cls, text):
     node = env.host.document.createElement(tag)
-    if text is not None:
+    if cls:
+        node.className = cls
+    if text:
         node.textContent = text
-    for key in Object.js_keys(style):
-        node.style.setProperty(key, style[key])
     if parent is not None:
         parent.appendChild(node)
     return node
 
 
-_PANEL = {'position': 'fixed', 'background': '#fff', 'color': '#111', 'font': '14px/1.4 sans-serif',
-          'padding': '16px', 'border-radius': '8px', 'box-shadow': '0 4px 24px rgba(0,0,0,.25)',
-          'max-width': '320px', 'pointer-events': 'auto'}
+def _button(parent, cls, text, key, label):
+    node = _el('button', parent, cls, text)
+    node.setAttribute('type', 'button')
+    node.setAttribute('data-key', key)
+    if label:
+        node.setAttribute('aria-label', label)
+    return node
+
+
+def _rich(parent, text):
+    """Plain text, with http(s) URLs as links that open apart from the page."""
+    for piece in text_links(text):
+        if piece[0]:
+            link = _el('a', parent, None, piece[1])
+            link.href = piece[1]
+            link.target = '_blank'
+            link.rel = 'noopener noreferrer'
+            link.referrerPolicy = 'no-referrer'
+        else:
+            parent.appendChild(env.host.document.createTextNode(piece[1]))
+
+
+def _guarded(fn):
+    def run(event):
+        try:
+            fn(event)
+        except:  # noqa: E722 -- a UI handler never throws into the page
+            env.error('internal error in the UI')
+    return run
 
 
 class Ui:
-    def __init__(self, on_action, on_task):
-        self.on_action = on_action
-        self.on_task = on_task
+    def __init__(self, on_action, on_task, on_close, refresh):
+        self.on_action = on_action  # a button's action; {'end': True} for close and Escape
+        self.on_task = on_task      # (checklist id, task id) clicked
+        self.on_close = on_close    # checklist id dismissed
+        self.refresh = refresh      # render again from the runtime's state
+        self.z = BASE_Z
         self.container = None
         self.root = None
-        self.z = 2147483000
-        self.shown = None  # what is on screen, to rebuild only on change
+        self.sheet = None
+        self.view = None            # signature of what is built
+        self.step_key = None        # the active flow/step, shown or waiting for its target
+        self.focused_key = None     # the card that already took focus
         self.beacon_open = False
+        self.collapsed = []         # checklist ids the user collapsed
+        self.card = None
+        self.arrow = None
+        self.beacon = None
+        self.modal = False
+        self.placement = 'auto'
+        self.target = None
+        self.revealed = None        # the target last scrolled into view
+        self.restore = None         # the host element that had focus before the UI took it
+        self.frame = None
+        self.resizes = None
+        self.crossings = None
+        # One bound function each, so that listeners can be removed again.
+        self.reposition = self._schedule
+        self.keys = _guarded(self._key)
+        self.guard = _guarded(self._focus_in)
 
+    # -- mounting ----------------------------------------------------------------------
     def mount(self):
-        host = env.host
         if self.container is not None and self.container.isConnected:
-            return self.container
-        self.container = _el('div', None, None, {'position': 'fixed', 'top': '0', 'left': '0',
-                                                 'width': '0', 'height': '0'})
+            return
+        host = env.host
+        doc = host.document
+        self.container = doc.createElement(TAG)
         self.container.setAttribute('data-userflow', '')
+        self.set_z(self.z)
         self.root = self.container.attachShadow({'mode': 'open'})
-        (host.document.body or host.document.documentElement).appendChild(self.container)
-        self.shown = None
-        return self.container
+        self._style()
+        self.root.addEventListener('keydown', self.keys)
+        (doc.body or doc.documentElement).appendChild(self.container)
+        self.view = None
+        if self.resizes is None:
+            self.resizes = __new__(host.ResizeObserver(self.reposition))
+            self.crossings = __new__(host.IntersectionObserver(self.reposition))
+        host.addEventListener('scroll', self.reposition, {'capture': True, 'passive': True})
+        host.addEventListener('resize', self.reposition, {'passive': True})
+        doc.addEventListener('focusin', self.guard, True)
+        self.resizes.observe(doc.documentElement)
+
+    def _style(self):
+        try:
+            if self.sheet is None:
+                self.sheet = __new__(env.host.CSSStyleSheet())
+                self.sheet.replaceSync(CSS)
+            self.root.adoptedStyleSheets = [self.sheet]
+        except:  # noqa: E722 -- no constructable stylesheets: a style element (needs the CSP to allow it)
+            _el('style', self.root, None, CSS)
+
+    def set_z(self, z):
+        self.z = z
+        if self.container is not None:
+            self.container.style.setProperty('z-index', str(z), 'important')
 
     def unmount(self):
-        if self.container is not None and self.container.isConnected:
+        had_focus = self._has_focus()
+        if self.container is not None:
             self.container.remove()
-        self.shown = None
+            host = env.host
+            host.removeEventListener('scroll', self.reposition, {'capture': True})
+            host.removeEventListener('resize', self.reposition)
+            host.document.removeEventListener('focusin', self.guard, True)
+            self.resizes.disconnect()
+            self.crossings.disconnect()
+        self.container = None
+        self.card = None
+        self.beacon = None
+        self.target = None
+        self.view = None
+        if had_focus:
+            self._restore_focus()
 
+    # -- rendering ---------------------------------------------------------------------
     def render(self, here, target, checklists, done):
         """Show step `here` ({'flow', 'step'} or None) at `target` (an element or None) and the
-        open `checklists` (with `done(checklist_id, task_id)`)."""
+        open `checklists` (`done(checklist id, task id)` says which tasks are done)."""
         step = here['step'] if here is not None else None
-        visible = step is not None and step['type'] != 'hidden' and \
-            (step['type'] == 'modal' or target is not None)
-        if not visible and len(checklists) == 0:
+        key = here['flow']['id'] + '\n' + step['id'] if step is not None else None
+        if key != self.step_key:
+            self.step_key = key
+            self.beacon_open = False
+        shown = step is not None and step['type'] != 'hidden' and (step['type'] == 'modal' or target is not None)
+        if not shown and len(checklists) == 0:
             self.unmount()
             return
-        rect = target.getBoundingClientRect() if visible and target is not None else None
-        key = [here['flow']['id'] + '/' + step['id'] if visible else '', self.beacon_open,
-               [rect.top // 1, rect.left // 1] if rect is not None else None,
-               [[c['id'], [done(c['id'], t['id']) for t in c['tasks']]] for c in checklists]]
-        signature = JSON.stringify(key)
-        if signature == self.shown and self.container is not None and self.container.isConnected:
-            return
+        lists = [[c['id'], self._collapsed(c['id']), [done(c['id'], t['id']) for t in c['tasks']]]
+                 for c in checklists]
+        signature = JSON.stringify([key if shown else '', self.beacon_open, lists])
         self.mount()
-        self.shown = signature
+        if signature != self.view:
+            self._build(here if shown else None, checklists, done, signature)
+        self._follow(target if shown and step['type'] != 'modal' else None)
+        self.position()
+
+    def _build(self, here, checklists, done, signature):
+        inside = self._has_focus()
+        active = self.root.activeElement
+        focused = active.getAttribute('data-key') if inside and active is not None else None
+        self.view = signature
         self.root.replaceChildren()
-        layer = _el('div', self.root, None, {'position': 'fixed', 'inset': '0', 'z-index': str(self.z),
-                                             'pointer-events': 'none'})
-        if visible:
-            self._step(layer, here, step, rect)
-        for checklist in checklists:
-            self._checklist(layer, checklist, done)
+        self.card = None
+        self.arrow = None
+        self.beacon = None
+        self.modal = False
+        layer = _el('div', self.root, 'layer', None)
+        if here is not None:
+            self._step(layer, here['flow'], here['step'])
+        if len(checklists) > 0:
+            dock = _el('div', layer, 'dock', None)
+            for i in range(len(checklists)):
+                self._checklist(dock, checklists[i], done, i)
+        if self.card is not None:
+            self.resizes.observe(self.card)  # its size decides where it goes
+        self._settle_focus(inside, focused)
 
-    def _step(self, layer, here, step, rect):
+    def _step(self, layer, flow, step):
+        title = map_get(step, 'title')
+        self.placement = map_get(step, 'placement') or 'auto'
         if step['type'] == 'beacon' and not self.beacon_open:
-            dot = _el('button', layer, None, dict(_PANEL))
-            dot.setAttribute('aria-label', step['title'] if step['title'] else 'Open tip')
-            dot.style.setProperty('padding', '8px')
-            dot.style.setProperty('border-radius', '50%')
-            dot.style.setProperty('background', '#2563eb')
-            _place(dot, rect)
-            dot.addEventListener('click', self._open_beacon)
+            self.beacon = _button(layer, 'beacon', None, 'beacon', 'Open tip: ' + (title or 'tip'))
+            self.beacon.setAttribute('aria-expanded', 'false')
+            self.beacon.setAttribute('data-step', step['id'])
+            self.beacon.addEventListener('click', _guarded(self._open_beacon))
             return
-        if step['type'] == 'modal':
-            backdrop = _el('div', layer, None, {'position': 'fixed', 'inset': '0',
-                                                'background': 'rgba(0,0,0,.4)', 'pointer-events': 'auto'})
-            backdrop.setAttribute('data-role', 'backdrop')
-        panel = _el('div', layer, None, dict(_PANEL))
-        panel.setAttribute('role', 'dialog')
-        panel.setAttribute('data-step', step['id'])
-        panel.setAttribute('dir', 'auto')
-        if step['type'] == 'modal':
-            panel.setAttribute('aria-modal', 'true')
-            panel.style.setProperty('top', '50%')
-            panel.style.setProperty('left', '50%')
-            panel.style.setProperty('transform', 'translate(-50%, -50%)')
+        self.modal = step['type'] == 'modal'
+        if self.modal:
+            _el('div', layer, 'backdrop', None).setAttribute('data-role', 'backdrop')
+        card = _el('div', layer, 'card modal' if self.modal else 'card', None)
+        card.setAttribute('role', 'dialog')
+        if self.modal:
+            card.setAttribute('aria-modal', 'true')
+        card.setAttribute('tabindex', '-1')
+        card.setAttribute('dir', 'auto')
+        card.setAttribute('data-step', step['id'])
+        card.setAttribute('data-type', step['type'])
+        if not self.modal:
+            self.arrow = _el('div', card, 'arrow', None)
+            self.arrow.setAttribute('aria-hidden', 'true')
+        if title:
+            _el('h2', card, None, title).id = 'uf-title'
+            card.setAttribute('aria-labelledby', 'uf-title')
         else:
-            _place(panel, rect)
-        if step['title']:
-            _el('h2', panel, step['title'], {'font-size': '16px', 'margin': '0 0 8px'})
-            panel.setAttribute('aria-label', step['title'])
-        if step['body']:
-            _el('p', panel, step['body'], {'margin': '0 0 12px'})
-        for button in step['buttons'] or []:
-            node = _el('button', panel, button['label'], {'margin-right': '8px'})
-            node.addEventListener('click', self._action_handler(button['action']))
-        close = _el('button', panel, '\u00d7', {'position': 'absolute', 'top': '4px', 'right': '8px',
-                                                'border': '0', 'background': 'none'})
-        close.setAttribute('aria-label', 'Close')
-        close.addEventListener('click', self._action_handler({'end': True}))
+            card.setAttribute('aria-label', map_get(flow, 'name') or 'Product tour')
+        body = map_get(step, 'body')
+        if body:
+            _rich(_el('p', card, None, None), body)
+            card.lastChild.id = 'uf-body'
+            card.setAttribute('aria-describedby', 'uf-body')
+        buttons = map_get(step, 'buttons') or []
+        if len(buttons) > 0:
+            row = _el('div', card, 'actions', None)
+            for i in range(len(buttons)):
+                node = _button(row, 'primary' if i == len(buttons) - 1 else None, buttons[i]['label'],
+                               'button:' + str(i), None)
+                node.addEventListener('click', self._act(buttons[i]['action']))
+        close = _button(card, 'close', '\u00d7', 'close', 'Close')
+        close.addEventListener('click', self._act({'end': True}))
+        self.card = card
 
-    def _checklist(self, layer, checklist, done):
-        panel = _el('div', layer, None, dict(_PANEL))
-        panel.setAttribute('data-checklist', checklist['id'])
-        panel.style.setProperty('right', '16px')
-        panel.style.setProperty('bottom', '16px')
-        if checklist['title']:
-            _el('h2', panel, checklist['title'], {'font-size': '15px', 'margin': '0 0 8px'})
-        for task in checklist['tasks']:
-            finished = done(checklist['id'], task['id'])
-            node = _el('button' if task['action'] and not finished else 'div', panel,
-                       ('\u2713 ' if finished else '\u25cb ') + task['title'], {'display': 'block'})
-            node.setAttribute('data-task', task['id'])
-            if task['action'] and not finished:
-                node.addEventListener('click', self._task_handler(checklist['id'], task['id']))
+    def _checklist(self, dock, checklist, done, index):
+        cid = checklist['id']
+        tasks = checklist['tasks']
+        finished = len([t for t in tasks if done(cid, t['id'])])
+        collapsed = self._collapsed(cid)
+        box = _el('section', dock, 'checklist', None)
+        box.setAttribute('data-checklist', cid)
+        box.setAttribute('dir', 'auto')
+        box.setAttribute('aria-labelledby', 'uf-cl' + str(index))
+        head = _el('div', box, 'head', None)
+        _el('h2', head, None, map_get(checklist, 'title') or 'Checklist').id = 'uf-cl' + str(index)
+        toggle = _button(head, 'icon', '\u25b4' if collapsed else '\u25be', 'toggle:' + cid,
+                         'Show tasks' if collapsed else 'Hide tasks')
+        toggle.setAttribute('aria-expanded', 'false' if collapsed else 'true')
+        toggle.addEventListener('click', _guarded(lambda event: self._toggle(cid)))
+        close = _button(head, 'icon', '\u00d7', 'close:' + cid, 'Dismiss checklist')
+        close.addEventListener('click', _guarded(lambda event: self.on_close(cid)))
+        progress = str(finished) + ' of ' + str(len(tasks)) + ' done'
+        bar = _el('div', box, 'bar', None)
+        bar.setAttribute('role', 'progressbar')
+        bar.setAttribute('aria-valuemin', '0')
+        bar.setAttribute('aria-valuemax', str(len(tasks)))
+        bar.setAttribute('aria-valuenow', str(finished))
+        bar.setAttribute('aria-valuetext', progress)
+        bar.setAttribute('aria-labelledby', 'uf-cl' + str(index))
+        _el('span', bar, None, None).style.setProperty('width', str(round(100 * finished / max(1, len(tasks)))) + '%')
+        _el('p', box, 'summary', progress)
+        if collapsed:
+            return
+        items = _el('ul', box, None, None)
+        for task in tasks:
+            finished_task = done(cid, task['id'])
+            item = _el('li', items, 'done' if finished_task else None, None)
+            item.setAttribute('data-task', task['id'])
+            mark = _el('span', item, None, '\u2713' if finished_task else '\u25cb')
+            mark.setAttribute('aria-hidden', 'true')
+            if map_get(task, 'action') and not finished_task:
+                node = _button(item, None, task['title'], 'task:' + task['id'], None)
+                node.addEventListener('click', self._task(cid, task['id']))
+            else:
+                _el('span', item, None, task['title'])
+            if finished_task:
+                _el('span', item, 'sr', ' (done)')
+
+    # -- focus and keys ----------------------------------------------------------------
+    def _has_focus(self):
+        return self.container is not None and env.host.document.activeElement is self.container
+
+    def _settle_focus(self, inside, focused):
+        """After a rebuild: a new card takes focus when it is a modal, or when the user was in
+        the UI or nowhere; otherwise focus stays on the control it was on (rebuilt), or goes
+        back where it came from."""
+        card_key = (self.step_key or '') + ('\nopen' if self.beacon_open else '')
+        if self.card is not None and card_key != self.focused_key:
+            self.focused_key = card_key
+            doc = env.host.document
+            idle = doc.activeElement is None or doc.activeElement is doc.body
+            if self.modal or inside or idle:
+                if not inside and not idle:
+                    self.restore = doc.activeElement
+                self.card.focus({'preventScroll': True})
+                return
+        if not inside:
+            return
+        for node in Array.prototype.slice.call(self.root.querySelectorAll('[data-key]')):
+            if node.getAttribute('data-key') == focused:
+                node.focus({'preventScroll': True})
+                return
+        if self.card is not None:
+            self.card.focus({'preventScroll': True})
+        elif self.beacon is not None:
+            self.beacon.focus({'preventScroll': True})
+        else:
+            self._restore_focus()
+
+    def _restore_focus(self):
+        back = self.restore
+        self.restore = None
+        if back is not None and back.isConnected and back.focus:
+            back.focus({'preventScroll': True})
+
+    def _key(self, event):
+        if event.key == 'Escape':
+            if self.beacon_open:
+                self.beacon_open = False
+                self.refresh()
+            elif self.card is not None and self.card.contains(event.target):
+                self.on_action({'end': True})
+            else:
+                return
+            event.stopPropagation()
+        elif event.key == 'Tab' and self.modal and self.card is not None:
+            controls = self.card.querySelectorAll('button, a[href]')
+            first = controls[0]
+            last = controls[controls.length - 1]
+            here = self.root.activeElement
+            if event.shiftKey and (here is first or here is self.card):
+                last.focus()
+                event.preventDefault()
+            elif not event.shiftKey and here is last:
+                first.focus()
+                event.preventDefault()
+
+    def _focus_in(self, event):
+        # A modal keeps focus inside: focus that lands on the page comes back to the card.
+        if self.modal and self.card is not None and event.target is not self.container:
+            self.card.focus({'preventScroll': True})
+
+    # -- following the target ----------------------------------------------------------
+    def _follow(self, target):
+        if target is self.target:
+            return
+        if self.target is not None:
+            self.resizes.unobserve(self.target)
+            self.crossings.unobserve(self.target)
+        self.target = target
+        if target is None:
+            return
+        self.resizes.observe(target)
+        self.crossings.observe(target)
+        if target is not self.revealed:
+            self.revealed = target
+            box = target.getBoundingClientRect()
+            view = _viewport()
+            if box.top < 0 or box.left < 0 or box.bottom > view['height'] or box.right > view['width']:
+                reduced = env.host.matchMedia and env.host.matchMedia('(prefers-reduced-motion: reduce)').matches
+                target.scrollIntoView({'block': 'center', 'inline': 'nearest',
+                                       'behavior': 'auto' if reduced else 'smooth'})
+
+    def _schedule(self, event=None):
+        if self.frame is None and self.target is not None:
+            self.frame = env.host.requestAnimationFrame(self._frame)
+
+    def _frame(self, stamp):
+        self.frame = None
+        try:
+            self.position()
+        except:  # noqa: E722
+            env.error('internal error while positioning the UI')
+
+    def position(self):
+        target = self.target
+        if target is None or not target.isConnected:
+            return
+        box = target.getBoundingClientRect()
+        rect = {'top': box.top, 'left': box.left, 'width': box.width, 'height': box.height}
+        view = _viewport()
+        if self.beacon is not None:
+            spot = beacon_spot(rect, BEACON_SIZE, view)
+            _move(self.beacon, spot['x'], spot['y'])
+            return
+        if self.card is None:
+            return
+        at = place(rect, {'width': self.card.offsetWidth, 'height': self.card.offsetHeight}, view,
+                   self.placement)
+        _move(self.card, at['x'], at['y'])
+        self.card.setAttribute('data-side', at['side'])
+        self.card.classList.toggle('away', at['hidden'])
+        vertical = at['side'] == 'top' or at['side'] == 'bottom'
+        self.arrow.style.setProperty('left' if vertical else 'top', str(round(at['arrow'] - ARROW_HALF)) + 'px')
+        self.arrow.style.removeProperty('top' if vertical else 'left')
+
+    # -- user actions ------------------------------------------------------------------
+    def _collapsed(self, checklist_id):
+        return checklist_id in self.collapsed
+
+    def _toggle(self, checklist_id):
+        if self._collapsed(checklist_id):
+            self.collapsed = [c for c in self.collapsed if c != checklist_id]
+        else:
+            self.collapsed.append(checklist_id)
+        self.refresh()
 
     def _open_beacon(self, event):
         self.beacon_open = True
-        self.shown = None
-        self.on_action(None)
+        self.refresh()
 
-    def _action_handler(self, action):
-        return lambda event: self.on_action(action)
+    def _act(self, action):
+        return _guarded(lambda event: self.on_action(action))
 
-    def _task_handler(self, checklist_id, task_id):
-        return lambda event: self.on_task(checklist_id, task_id)
+    def _task(self, checklist_id, task_id):
+        return _guarded(lambda event: self.on_task(checklist_id, task_id))
 
 
-def _place(node, rect):
-    # Below the target, kept inside the viewport; the real UI brings placement and flipping.
-    width = env.host.innerWidth
-    node.style.setProperty('top', str(rect.bottom + 8) + 'px')
-    node.style.setProperty('left', str(max(8, min(rect.left, width - 336))) + 'px')
+def _viewport():
+    root = env.host.document.documentElement
+    return {'width': root.clientWidth or env.host.innerWidth, 'height': root.clientHeight or env.host.innerHeight}
+
+
+def _move(node, x, y):
+    node.style.setProperty('transform', 'translate(' + str(round(x)) + 'px,' + str(round(y)) + 'px)')

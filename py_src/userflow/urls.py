@@ -78,7 +78,7 @@ def split_authority(authority):
     return {'userinfo': userinfo, 'host': host.lower(), 'port': port}
 
 
-def _has_unsafe_chars(text):
+def has_unsafe_chars(text):
     # Control characters, spaces and backslashes: browsers strip or reinterpret them
     # (`https://a.com\@localhost`), so an endpoint containing one is never accepted.
     for ch in text:
@@ -88,7 +88,7 @@ def _has_unsafe_chars(text):
     return False
 
 
-def _valid_host(host):
+def valid_host(host):
     if len(host) == 0:
         return False
     chars = _HOST_CHARS
@@ -119,7 +119,7 @@ def check_endpoint(url):
     {'url': None, 'error': message}. Normalised: lower-case scheme and host, no trailing '/'."""
     if kind(url) != 'str':
         return {'url': None, 'error': 'endpoint must be a string'}
-    if len(url) == 0 or len(url) > MAX_URL or _has_unsafe_chars(url):
+    if len(url) == 0 or len(url) > MAX_URL or has_unsafe_chars(url):
         return {'url': None, 'error': 'endpoint is empty, too long or contains spaces, '
                 'control characters or backslashes'}
     parts = split_url(url)
@@ -131,7 +131,7 @@ def check_endpoint(url):
     if parts['query'] is not None or parts['fragment'] is not None:
         return {'url': None, 'error': 'endpoint must not have a query or a fragment'}
     auth = split_authority(parts['authority'])
-    if auth is None or not _valid_host(auth['host']) or not _valid_port(auth['port']):
+    if auth is None or not valid_host(auth['host']) or not _valid_port(auth['port']):
         return {'url': None, 'error': 'endpoint host or port is malformed'}
     if auth['userinfo'] is not None:
         return {'url': None, 'error': 'endpoint must not contain credentials'}
@@ -158,7 +158,7 @@ def _is_loopback(host):
 def default_url_filter(url):
     """The URL a page view may carry by default: scheme, host, port and path. Query, fragment
     and credentials are removed. Returns None for URLs without a host (about:, data:, blob:)."""
-    if kind(url) != 'str' or _has_unsafe_chars(url):
+    if kind(url) != 'str' or has_unsafe_chars(url):
         return None
     parts = split_url(url)
     if parts is None or parts['authority'] is None:
@@ -178,3 +178,4 @@ def default_url_filter(url):
 def check_sendable_url(url):
     """A URL a filter returned may be sent only if it is a string within the wire limit."""
     return kind(url) == 'str' and 0 < char_count(url) <= MAX_URL
+

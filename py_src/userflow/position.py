@@ -1,0 +1,92 @@
+"""Where a tooltip goes: pure geometry, no browser in sight.
+
+`place(target, size, viewport, placement)` puts a box of `size` ({'width', 'height'}) beside
+the `target` rectangle ({'top', 'left', 'width', 'height'}, viewport coordinates) inside the
+`viewport` ({'width', 'height'}):
+
+- side: the preferred one when the box fits there, else the opposite one, else the first of the
+  others that fits, else the one with the most room. `auto` prefers bottom, then top, right, left.
+- main axis: `GAP` away from the target (the arrow lives in the gap); clamped into the viewport
+  only when no side fits (then covering the target is unavoidable).
+- cross axis: centred on the target, then shifted to stay `MARGIN` inside the viewport.
+- arrow: points at the target's centre, at least `ARROW_INSET` from the box's corners.
+- hidden: the target does not intersect the viewport (scrolled away); the box is not shown.
+"""
+
+GAP = 12
+MARGIN = 8
+ARROW_INSET = 16
+SIDES = ['bottom', 'top', 'right', 'left']
+_OPPOSITE = {'top': 'bottom', 'bottom': 'top', 'left': 'right', 'right': 'left'}
+
+
+def _vertical(side):
+    return side == 'top' or side == 'bottom'
+
+
+def _room(target, viewport, side):
+    if side == 'top':
+        return target['top']
+    if side == 'bottom':
+        return viewport['height'] - target['top'] - target['height']
+    if side == 'left':
+        return target['left']
+    return viewport['width'] - target['left'] - target['width']
+
+
+def _surplus(target, size, viewport, side):
+    need = (size['height'] if _vertical(side) else size['width']) + GAP + MARGIN
+    return _room(target, viewport, side) - need
+
+
+def _clamp(value, low, high):
+    # A box larger than the room keeps its start edge visible.
+    return max(low, min(value, high))
+
+
+def sides_in_order(placement):
+    first = placement if placement in SIDES else 'bottom'
+    order = [first, _OPPOSITE[first]]
+    for side in SIDES:
+        if side != first and side != _OPPOSITE[first]:
+            order.append(side)
+    return order
+
+
+def place(target, size, viewport, placement):
+    order = sides_in_order(placement)
+    side = None
+    for candidate in order:
+        if _surplus(target, size, viewport, candidate) >= 0:
+            side = candidate
+            break
+    fits = side is not None
+    if not fits:
+        side = order[0]
+        for candidate in order:
+            if _surplus(target, size, viewport, candidate) > _surplus(target, size, viewport, side):
+                side = candidate
+    centre_x = target['left'] + target['width'] / 2
+    centre_y = target['top'] + target['height'] / 2
+    if _vertical(side):
+        x = _clamp(centre_x - size['width'] / 2, MARGIN, viewport['width'] - size['width'] - MARGIN)
+        y = target['top'] - GAP - size['height'] if side == 'top' else target['top'] + target['height'] + GAP
+        if not fits:
+            y = _clamp(y, MARGIN, viewport['height'] - size['height'] - MARGIN)
+        arrow = _clamp(centre_x - x, ARROW_INSET, size['width'] - ARROW_INSET)
+    else:
+        y = _clamp(centre_y - size['height'] / 2, MARGIN, viewport['height'] - size['height'] - MARGIN)
+        x = target['left'] - GAP - size['width'] if side == 'left' else target['left'] + target['width'] + GAP
+        if not fits:
+            x = _clamp(x, MARGIN, viewport['width'] - size['width'] - MARGIN)
+        arrow = _clamp(centre_y - y, ARROW_INSET, size['height'] - ARROW_INSET)
+    hidden = target['top'] + target['height'] <= 0 or target['left'] + target['width'] <= 0 or \
+        target['top'] >= viewport['height'] or target['left'] >= viewport['width']
+    return {'side': side, 'x': x, 'y': y, 'arrow': arrow, 'hidden': hidden}
+
+
+def beacon_spot(target, size, viewport):
+    """A hotspot of `size` on the target's top-right corner, kept inside the viewport."""
+    x = _clamp(target['left'] + target['width'] - size / 2, MARGIN, viewport['width'] - size - MARGIN)
+    y = _clamp(target['top'] - size / 2, MARGIN, viewport['height'] - size - MARGIN)
+    return {'x': x, 'y': y}
