@@ -14,6 +14,8 @@ from userflow.conditions import evaluate
 from userflow.content import validate
 from userflow.flows import FlowRuntime
 from userflow.patterns import check_pattern, test_text, test_url, glob_match
+from userflow.position import place, beacon_spot
+from userflow.links import text_links
 
 
 def _events_body(token, sdk, user, hashed, specs):
@@ -91,6 +93,8 @@ def _run_flows(content, script, answers):
             effects.append(runtime.evaluate(lambda c: map_get(answers, to_json(c)) is True))
         elif op == 'end_all':
             effects.append(runtime.end_all())
+        elif op == 'close':
+            effects.append(runtime.close_checklist(item[1]))
         elif op == 'page':
             runtime.page_changed()
     return {'effects': effects, 'state': runtime.state}
@@ -127,6 +131,7 @@ CASES = {
     'run_flows': _run_flows,
     'retry_after_ms': retry_after_ms,
     'outbox_cycle': _outbox_cycle,
+    'place': place, 'beacon_spot': beacon_spot, 'text_links': text_links,
 }
 
 

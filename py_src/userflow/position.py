@@ -80,9 +80,12 @@ def place(target, size, viewport, placement):
         if not fits:
             x = _clamp(x, MARGIN, viewport['width'] - size['width'] - MARGIN)
         arrow = _clamp(centre_y - y, ARROW_INSET, size['height'] - ARROW_INSET)
-    hidden = target['top'] + target['height'] <= 0 or target['left'] + target['width'] <= 0 or \
+    return {'side': side, 'x': x, 'y': y, 'arrow': arrow, 'hidden': off_screen(target, viewport)}
+
+
+def off_screen(target, viewport):
+    return target['top'] + target['height'] <= 0 or target['left'] + target['width'] <= 0 or \
         target['top'] >= viewport['height'] or target['left'] >= viewport['width']
-    return {'side': side, 'x': x, 'y': y, 'arrow': arrow, 'hidden': hidden}
 
 
 def beacon_spot(target, size, viewport):

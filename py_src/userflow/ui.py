@@ -16,7 +16,7 @@ returns where it was when the UI goes away; Escape dismisses; everything is a re
 """
 
 from userflow import env
-from userflow.position import place, beacon_spot
+from userflow.position import place, beacon_spot, off_screen
 from userflow.uicss import CSS
 from userflow.links import text_links
 from userflow.values import map_get
@@ -92,6 +92,7 @@ class Ui:
         self.target = None
         self.revealed = None        # the target last scrolled into view
         self.restore = None         # the host element that had focus before the UI took it
+        self.restore_key = None     # or the UI control (a checklist task) that had it
         self.frame = None
         self.resizes = None
         self.crossings = None
@@ -134,7 +135,7 @@ class Ui:
     def set_z(self, z):
         self.z = z
         if self.container is not None:
-            self.container.style.setProperty('z-index', str(z), 'important')
+            self.container.style.setProperty('--uf-z', str(z))  # used by :host, whose !important wins
 
     def unmount(self):
         had_focus = self._has_focus()
@@ -147,6 +148,8 @@ class Ui:
             self.resizes.disconnect()
             self.crossings.disconnect()
         self.container = None
+        self.focused_key = None
+        self.restore_key = None
         self.card = None
         self.beacon = None
         self.target = None
@@ -163,7 +166,8 @@ class Ui:
         if key != self.step_key:
             self.step_key = key
             self.beacon_open = False
-        shown = step is not None and step['type'] != 'hidden' and (step['type'] == 'modal' or target is not None)
+        shown = step is not None and step['type'] != 'hidden' and \
+            (step['type'] == 'modal' or target is not None)
         if not shown and len(checklists) == 0:
             self.unmount()
             return
@@ -180,6 +184,8 @@ class Ui:
         inside = self._has_focus()
         active = self.root.activeElement
         focused = active.getAttribute('data-key') if inside and active is not None else None
+        if focused is not None and active.closest('.card') is not None:
+            focused = '.card ' + focused  # a card's control: not where focus returns to later
         self.view = signature
         self.root.replaceChildren()
         self.card = None
@@ -195,6 +201,8 @@ class Ui:
                 self._checklist(dock, checklists[i], done, i)
         if self.card is not None:
             self.resizes.observe(self.card)  # its size decides where it goes
+        else:
+            self.focused_key = None  # the same step shown again later takes focus again
         self._settle_focus(inside, focused)
 
     def _step(self, layer, flow, step):
@@ -266,7 +274,8 @@ class Ui:
         bar.setAttribute('aria-valuenow', str(finished))
         bar.setAttribute('aria-valuetext', progress)
         bar.setAttribute('aria-labelledby', 'uf-cl' + str(index))
-        _el('span', bar, None, None).style.setProperty('width', str(round(100 * finished / max(1, len(tasks)))) + '%')
+        share = str(round(100 * finished / max(1, len(tasks)))) + '%'
+        _el('span', bar, None, None).style.setProperty('width', share)
         _el('p', box, 'summary', progress)
         if collapsed:
             return
@@ -299,22 +308,32 @@ class Ui:
             doc = env.host.document
             idle = doc.activeElement is None or doc.activeElement is doc.body
             if self.modal or inside or idle:
-                if not inside and not idle:
+                if inside and focused is not None and not focused.startswith('.card '):
+                    self.restore_key = focused
+                elif not idle:
                     self.restore = doc.activeElement
                 self.card.focus({'preventScroll': True})
                 return
         if not inside:
             return
-        for node in Array.prototype.slice.call(self.root.querySelectorAll('[data-key]')):
-            if node.getAttribute('data-key') == focused:
-                node.focus({'preventScroll': True})
-                return
+        if self.card is None and self._focus_key(self.restore_key):
+            self.restore_key = None
+            return
+        if self._focus_key(focused.replace('.card ', '') if focused else None):
+            return
         if self.card is not None:
             self.card.focus({'preventScroll': True})
         elif self.beacon is not None:
             self.beacon.focus({'preventScroll': True})
         else:
             self._restore_focus()
+
+    def _focus_key(self, key):
+        for node in Array.prototype.slice.call(self.root.querySelectorAll('[data-key]')):
+            if key and node.getAttribute('data-key') == key:
+                node.focus({'preventScroll': True})
+                return True
+        return False
 
     def _restore_focus(self):
         back = self.restore
@@ -366,7 +385,8 @@ class Ui:
             box = target.getBoundingClientRect()
             view = _viewport()
             if box.top < 0 or box.left < 0 or box.bottom > view['height'] or box.right > view['width']:
-                reduced = env.host.matchMedia and env.host.matchMedia('(prefers-reduced-motion: reduce)').matches
+                query = env.host.matchMedia
+                reduced = query and env.host.matchMedia('(prefers-reduced-motion: reduce)').matches
                 target.scrollIntoView({'block': 'center', 'inline': 'nearest',
                                        'behavior': 'auto' if reduced else 'smooth'})
 
@@ -391,6 +411,7 @@ class Ui:
         if self.beacon is not None:
             spot = beacon_spot(rect, BEACON_SIZE, view)
             _move(self.beacon, spot['x'], spot['y'])
+            self.beacon.classList.toggle('away', off_screen(rect, view))
             return
         if self.card is None:
             return
@@ -400,7 +421,8 @@ class Ui:
         self.card.setAttribute('data-side', at['side'])
         self.card.classList.toggle('away', at['hidden'])
         vertical = at['side'] == 'top' or at['side'] == 'bottom'
-        self.arrow.style.setProperty('left' if vertical else 'top', str(round(at['arrow'] - ARROW_HALF)) + 'px')
+        offset = str(round(at['arrow'] - ARROW_HALF)) + 'px'
+        self.arrow.style.setProperty('left' if vertical else 'top', offset)
         self.arrow.style.removeProperty('top' if vertical else 'left')
 
     # -- user actions ------------------------------------------------------------------
@@ -427,7 +449,8 @@ class Ui:
 
 def _viewport():
     root = env.host.document.documentElement
-    return {'width': root.clientWidth or env.host.innerWidth, 'height': root.clientHeight or env.host.innerHeight}
+    return {'width': root.clientWidth or env.host.innerWidth,
+            'height': root.clientHeight or env.host.innerHeight}
 
 
 def _move(node, x, y):

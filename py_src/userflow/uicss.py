@@ -13,7 +13,7 @@ CSS = ''.join([
     ':host{all:initial!important;display:block!important;position:fixed!important;top:0!important;'
     'left:0!important;width:0!important;height:0!important;overflow:visible!important;'
     'transform:none!important;filter:none!important;contain:none!important;'
-    'visibility:visible!important;opacity:1!important;pointer-events:none!important;'
+    'visibility:visible!important;opacity:1!important;pointer-events:none!important;z-index:var(--uf-z)!important;'
     '--a:var(--uf-accent,#2563eb);--at:var(--uf-accent-text,#fff);--bg:var(--uf-background,#fff);'
     '--fg:var(--uf-text,#1f2937);--mu:var(--uf-muted,#4b5563);--bd:var(--uf-border,#d1d5db);'
     '--fo:var(--uf-focus,#b45309);--r:var(--uf-radius,10px)}',
@@ -27,10 +27,11 @@ CSS = ''.join([
     'box-shadow:0 12px 32px rgba(0,0,0,.24),0 2px 6px rgba(0,0,0,.12);pointer-events:auto;'
     'animation:uf-in .18s ease-out}',
     '.card:focus{outline:none}',
-    '.card:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid var(--fo);outline-offset:2px}',
+    '.card:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid var(--fo);'
+    'outline-offset:2px}',
     '.modal{top:50%;left:50%;transform:translate(-50%,-50%);width:var(--uf-modal-width,440px);'
     'max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;padding:24px}',
-    '.away{visibility:hidden}',
+    '.away{opacity:0;pointer-events:none}',  # not visibility: that would drop the focus
     '.arrow{position:absolute;width:12px;height:12px;background:var(--bg);transform:rotate(45deg)}',
     '[data-side=bottom]>.arrow{top:-6px}[data-side=top]>.arrow{bottom:-6px}',
     '[data-side=right]>.arrow{left:-6px}[data-side=left]>.arrow{right:-6px}',
