@@ -298,7 +298,8 @@ class Collector:
 
 def serve_forever(host: str, port: int, https: bool = False, db: str = ':memory:') -> None:
     with Collector(host, port, https=https, db=db) as server:
-        print(f'userflow dev server on {server.url}/ (dist/ at /dist/, fixtures at /fixtures/)', flush=True)
+        print(f'userflow dev server on {server.url}/ (dist/ at /dist/, fixtures at /fixtures/)\n'
+              f'demo: a product tour with every step type at {server.url}/fixtures/tour.html', flush=True)
         try:
             server.thread.join()
         except KeyboardInterrupt:

@@ -58,6 +58,9 @@ def test_manifest_sizes_and_hashes_are_true_and_within_budget(built):
         assert entry['raw'] == len(data) and entry['sha384'] == sri(data)
     assert manifest['files']['userflow.js']['gzip'] <= 1024
     assert manifest['files'][built.core_name]['gzip'] <= 16384
+    chunks = [n for n in manifest['files'] if n.startswith(('userflow-flows.', 'userflow-sha256.'))
+              and n.endswith('.js')]
+    assert len(chunks) == 2 and all(manifest['files'][n]['gzip'] <= 16384 for n in chunks)
     assert set(manifest['tools']) == {'transcrypt', 'esbuild', 'jinja2'}
     assert built.warnings == []
 
