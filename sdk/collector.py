@@ -83,6 +83,7 @@ class Recorded:
     body: bytes
     status: int
     at: float = field(default_factory=time.monotonic)  # arrival, for tests of timing
+    target: str = ''  # path and query as sent (undecoded)
 
     def json(self):
         return json.loads(self.body.decode('utf-8'))
@@ -93,6 +94,7 @@ class Sink:
     requests: list = field(default_factory=list)
     violations: list = field(default_factory=list)
     csp_reports: list = field(default_factory=list)
+    ws_frames: list = field(default_factory=list)  # what arrived on /ws (the audit's self-test)
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Fault injection for tests: the next `fail` events POSTs get `status` (with Retry-After
     # when set); while `down`, every events POST has its connection dropped unanswered.
@@ -126,6 +128,7 @@ class Sink:
             self.requests.clear()
             self.violations.clear()
             self.csp_reports.clear()
+            self.ws_frames.clear()
             self.faults.update(fail=0, status=503, retry_after=None, down=False, delay=0.0)
         self.store.clear()
 
@@ -142,6 +145,9 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
             response = await handler(request)
         except web.HTTPException as error:
             response = error
+        if isinstance(response, web.WebSocketResponse):  # already answered
+            record(request, body, 101)
+            return response
         response.headers['Access-Control-Allow-Origin'] = '*'
         if 'ETag' not in response.headers:
             response.headers['Cache-Control'] = 'no-store'
@@ -153,7 +159,8 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
     def record(request: web.Request, body: bytes, status: int) -> None:
         with sink.lock:
             sink.requests.append(Recorded(request.method, request.path,
-                                          {k.lower(): v for k, v in request.headers.items()}, body, status))
+                                          {k.lower(): v for k, v in request.headers.items()}, body, status,
+                                          target=request.raw_path))
 
     async def preflight(request):
         return web.Response(status=204, headers={'Access-Control-Allow-Methods': 'GET, POST',
@@ -197,6 +204,14 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
         with sink.lock:
             sink.csp_reports.append((await request.read()).decode('utf-8', 'replace'))
         return web.Response(status=204)
+
+    async def websocket(request):
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async for message in ws:
+            with sink.lock:
+                sink.ws_frames.append(message.data if isinstance(message.data, bytes) else str(message.data).encode())
+        return ws
 
     async def content(request):
         token = request.match_info['token']
@@ -248,6 +263,7 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
     app.router.add_post('/v1/events', events)
     app.router.add_post('/csp-report', csp_report)
     app.router.add_get('/v1/content/{token}', content)
+    app.router.add_get('/ws', websocket)
     app.router.add_get('/{tail:.*}', static)
     return app
 

@@ -1,0 +1,194 @@
+"""The privacy audit: `python -m sdk audit URL [--scenario FILE] [--out DIR]`, and the pytest
+fixture `uf_audit` (sdk.audit.pytest_plugin).
+
+An audit is several runs of one scenario in a hermetic Chromium (sdk.audit.runner):
+
+1. baseline: the SDK's files blocked, to learn the page's own traffic, storage and cookies;
+2. main: the page as it is, with canaries in every source;
+3. with `strict_url` (the page in `privacy: "strict"`), the differential runs (AUDIT §5, §8):
+   A and B with `Date` and `crypto` pinned in every frame and only the secrets changed (other
+   canaries, the secret element present in A and absent in B), and C as A without automation
+   signals (`navigator.webdriver` false). The SDK's egress must be byte-identical in A, B, C.
+
+Every run is judged (sdk.audit.verdict); the report lists every request with its verdict and
+every finding with its channel and source.
+"""
+
+import json
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+
+from sdk.audit.canaries import Canaries, standard_set
+from sdk.audit.encodings import ENCODINGS, HASHES, Index, needles
+from sdk.audit.runner import load_scenario, run
+from sdk.audit.verdict import Context, Finding, compare, egress, judge, normalize, reconcile, sdk_base_of
+
+CHANNELS = ['URL (path, query)', 'request headers', 'request bodies (decompressed)', 'WebSocket frames',
+            'NetLog socket bytes', 'UDP datagrams', 'localStorage', 'sessionStorage', 'cookies', 'window.name']
+
+
+class AuditError(Exception):
+    """The audit itself could not run (exit code 2)."""
+
+
+@dataclass
+class Report:
+    url: str
+    scenario: str
+    findings: list = field(default_factory=list)
+    runs: dict = field(default_factory=dict)       # name -> [row dicts]
+    canaries: dict = field(default_factory=dict)
+    versions: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    needles: int = 0
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+    def as_dict(self) -> dict:
+        return {'url': self.url, 'scenario': self.scenario, 'passed': self.passed,
+                'date': time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
+                'machine': f'{platform.system()} {platform.machine()}, Python {platform.python_version()}',
+                'versions': self.versions, 'seconds': round(self.seconds, 1),
+                'findings': [f.as_dict() for f in self.findings], 'runs': self.runs,
+                'canaries': self.canaries, 'needles_searched': self.needles, 'channels': CHANNELS,
+                'encodings': sorted(ENCODINGS), 'hashes': HASHES + ['hmac-sha256 (project token)'],
+                'notes': self.notes}
+
+    def summary(self) -> str:
+        lines = [f'userflow privacy audit of {self.url} ({self.scenario}): '
+                 f'{"PASS" if self.passed else "FAIL"} in {self.seconds:.1f} s']
+        for name, rows in self.runs.items():
+            verdicts: dict[str, int] = {}
+            for row in rows:
+                verdicts[row['verdict']] = verdicts.get(row['verdict'], 0) + 1
+            lines.append(f'  run {name}: {len(rows)} requests ' +
+                         ', '.join(f'{v} {k}' for k, v in sorted(verdicts.items())))
+        lines.append(f'  {len(self.canaries)} canaries, {self.needles:,} encoded forms searched')
+        for note in self.notes:
+            lines.append(f'  note: {note}')
+        for f in self.findings:
+            lines.append(f'  FINDING [{f.channel}] {f.source}: {f.detail}' + (f' — {f.request}' if f.request else ''))
+        return '\n'.join(lines)
+
+
+def public(canaries: Canaries) -> dict:
+    return {k: v for k, v in canaries.values.items() if not k.startswith('_')}
+
+
+def _token(capture) -> str | None:
+    for row in reconcile(capture):
+        if row.method == 'POST' and row.url.endswith('/v1/events'):
+            for _, _, body in row.copies:
+                try:
+                    return json.loads(body)['token']
+                except (ValueError, KeyError, TypeError):
+                    continue
+    return None
+
+
+def audit(url: str, scenario=None, *, collector=None, executable=None, strict_url: str | None = None,
+          leak: str | None = None, endpoint: str | None = None, out: Path | None = None,
+          baselines: dict | None = None, automation: bool = True) -> Report:
+    """Audit `url`. `baselines` (a dict) caches baseline runs by URL across audits of the same
+    page (the self-test); `automation` False skips run C."""
+    from sdk.collector import load_schema
+    started = time.monotonic()
+    try:
+        plan = load_scenario(scenario)
+    except (OSError, ValueError) as error:
+        raise AuditError(f'scenario: {error}') from error
+    report = Report(url, plan.get('name', 'scenario'))
+    validator = jsonschema.Draft202012Validator(load_schema())
+    page_tracking = plan.get('pageTracking')
+    origin = url.split('/', 3)
+    endpoint = endpoint or f'{origin[0]}//{origin[2]}'
+
+    def judged(name: str, capture, canaries: Canaries, base) -> list:
+        index = Index(public(canaries), _token(capture), canaries.cores)
+        report.needles = max(report.needles, index.count)
+        ctx = Context(index, sdk_base_of(capture), endpoint, base['keys'], base['storage'], base['cookies'],
+                      capture.url, page_tracking, plan.get('userId'), validator, public(canaries))
+        rows, findings = judge(capture, ctx)
+        report.runs[name] = [r.as_dict() for r in rows]
+        report.findings.extend(findings)
+        report.notes.extend(f'{name}: {p}' for p in capture.problems)
+        return rows
+
+    def baseline(page_url: str, canaries: Canaries) -> dict:
+        if baselines is not None and page_url in baselines:
+            return baselines[page_url]
+        capture = run(page_url, plan, canaries, collector=collector, executable=executable, block_sdk=True)
+        values = public(canaries)
+        keys = {(r.method, normalize(r.url, values)) for r in reconcile(capture)}
+        storage = {kind: {k: normalize(v or '', values) for k, v in capture.storage.get(kind, {}).items()}
+                   for kind in ('local', 'session')}
+        storage['windowName'] = normalize(capture.storage.get('windowName') or '', values)
+        result = {'keys': keys, 'storage': storage, 'cookies': {(c['name'], c['domain']) for c in capture.cookies}}
+        if baselines is not None:
+            baselines[page_url] = result
+        return result
+
+    try:
+        canaries = standard_set([])
+        base = baseline(url, canaries)
+        main = run(url, plan, canaries, collector=collector, executable=executable, leak=leak)
+        report.versions = main.versions
+        if sdk_base_of(main) is None:
+            raise AuditError('the page did not load the SDK (no request for userflow.js)')
+        judged('main', main, canaries, base)
+        report.canaries = public(canaries)
+        if strict_url:
+            strict_base = baseline(strict_url, canaries)
+            a = run(strict_url, plan, canaries, collector=collector, executable=executable, pin=True, leak=leak)
+            other = standard_set([])
+            b = run(strict_url, plan, other, collector=collector, executable=executable, pin=True, leak=leak,
+                    presence=False)
+            rows_a = judged('strict A', a, canaries, strict_base)
+            rows_b = judged('strict B (other secrets)', b, other, strict_base)
+            report.findings.extend(compare(egress(rows_a), egress(rows_b), 'secrets changed'))
+            if automation:
+                c = run(strict_url, plan, canaries, collector=collector, executable=executable, pin=True,
+                        leak=leak, webdriver=False)
+                rows_c = judged('strict C (no webdriver)', c, canaries, strict_base)
+                if a.webdriver == c.webdriver:
+                    raise AuditError('navigator.webdriver was the same with and without automation signals')
+                report.findings.extend(compare(egress(rows_a), egress(rows_c), 'automation signals'))
+        else:
+            report.notes.append('differential runs skipped: no strict-mode URL given (--strict-url)')
+    except AuditError:
+        raise
+    except Exception as error:  # the browser or the page failed: the audit proves nothing
+        raise AuditError(f'{type(error).__name__}: {error}') from error
+    report.findings = _dedupe(report.findings)
+    report.seconds = time.monotonic() - started
+    if out is not None:
+        write(report, out)
+    return report
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, unique = set(), []
+    for f in findings:
+        key = (f.channel, f.source, f.detail.split(' found as ')[0], f.request)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def write(report: Report, out: Path) -> None:
+    from sdk.audit.report import render_html
+    out.mkdir(parents=True, exist_ok=True)
+    data = report.as_dict()
+    (out / 'report.json').write_text(json.dumps(data, indent=2, sort_keys=True) + '\n')
+    (out / 'report.html').write_text(render_html(data))
+
+
+__all__ = ['audit', 'Report', 'AuditError', 'needles', 'write']

@@ -1,0 +1,304 @@
+"""Judging a run (AUDIT §1, §4, §6): reconcile the three captures into one list of requests,
+explain each one, search everything the SDK sent for every canary in every encoding, and check
+the exact rules: the wire schema, no Cookie, no Referer, no page URL when page tracking is off,
+no raw user ID, storage only under `uf:` and no cookie set.
+
+A request is explained as one of:
+- `sdk-file`: GET of the loader, the core or a chunk, from where the loader was loaded;
+- `content`: GET {endpoint}/v1/content/{token}, with no query;
+- `events`: POST {endpoint}/v1/events whose body validates against the wire schema;
+- `page`: the page's own traffic, seen in the baseline run with the SDK blocked;
+- `browser`: started by Chromium itself (no initiator, unseen by the page), attributed;
+anything else is `unexplained`, a finding.
+"""
+
+import gzip
+import json
+import re
+import zlib
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import brotli
+import jsonschema
+
+from sdk.audit.encodings import Index
+
+SDK_FILE = re.compile(r'userflow\.js|userflow-(core|flows|sha256)\.[0-9a-f]{12}\.js')
+CONTENT = re.compile(r'/v1/content/[A-Za-z0-9_-]{1,128}')
+SDK_VERDICTS = ('sdk-file', 'content', 'events')
+
+
+@dataclass
+class Finding:
+    channel: str   # where: url, header:<name>, body, websocket, netlog-bytes, udp, storage:<kind>, cookie, ...
+    source: str    # which canary source (or rule) it is about
+    detail: str
+    request: str = ''
+
+    def as_dict(self):
+        return {'channel': self.channel, 'source': self.source, 'detail': self.detail, 'request': self.request}
+
+
+@dataclass
+class Row:
+    method: str
+    url: str
+    seen: set = field(default_factory=set)
+    count: dict = field(default_factory=dict)   # capture -> how many times
+    copies: list = field(default_factory=list)  # (capture, headers [(k, v)], body bytes)
+    initiator: str | None = None
+    verdict: str = ''
+    hits: list = field(default_factory=list)    # (part, source, form)
+
+    @property
+    def size(self) -> int:
+        return max((len(body) for _, _, body in self.copies), default=0)
+
+    def as_dict(self):
+        return {'method': self.method, 'url': self.url, 'seen_by': sorted(self.seen),
+                'count': max(self.count.values(), default=1), 'size': self.size, 'verdict': self.verdict,
+                'hits': [{'part': p, 'source': s, 'form': f} for p, s, f in self.hits],
+                'initiator': self.initiator}
+
+
+def decompress(body: bytes, headers: list) -> bytes:
+    encoding = next((v.lower() for k, v in headers if k.lower() == 'content-encoding'), '')
+    try:
+        if encoding == 'gzip' or body[:2] == b'\x1f\x8b':
+            return gzip.decompress(body)
+        if encoding == 'deflate':
+            return zlib.decompress(body)
+        if encoding == 'br':
+            return brotli.decompress(body)
+    except Exception:  # not what it claims: search the bytes as they are
+        return body
+    return body
+
+
+def reconcile(capture) -> list[Row]:
+    rows: dict[tuple, Row] = {}
+
+    def row(method: str, url: str, capture_name: str) -> Row:
+        key = (method.upper(), url.split('#')[0])
+        if key not in rows:
+            rows[key] = Row(*key)
+        r = rows[key]
+        r.seen.add(capture_name)
+        return r
+
+    for message in capture.netlog.messages:
+        r = row(message.method, message.url, 'netlog')
+        r.copies.append(('netlog', message.headers, message.body))
+    for request in capture.netlog.requests:
+        r = row(request.method, request.url, 'netlog')
+        r.count['netlog'] = r.count.get('netlog', 0) + 1
+        if r.initiator is None:
+            r.initiator = request.initiator
+    for request in capture.requests:
+        r = row(request['method'], request['url'], 'playwright')
+        r.count['playwright'] = r.count.get('playwright', 0) + 1
+        r.copies.append(('playwright', list(request['headers'].items()), request['body']))
+    for recorded, url in capture.sink:  # the URL as the browser wrote it: Host header + target
+        r = row(recorded.method, url, 'sink')
+        r.count['sink'] = r.count.get('sink', 0) + 1
+        r.copies.append(('sink', list(recorded.headers.items()), recorded.body))
+    for ws in capture.websockets:
+        r = row('WS', ws['url'], 'playwright')
+        for frame in ws['frames']:
+            r.copies.append(('playwright', [], frame))
+    for url in capture.netlog.websockets:
+        row('WS', url, 'netlog')
+    return list(rows.values())
+
+
+@dataclass
+class Context:
+    """What a judgement needs to know besides the capture."""
+    index: Index
+    sdk_base: str | None          # where the loader came from (its folder)
+    endpoint: str                 # the events/content origin
+    baseline: set                 # (method, url) of the page's own traffic
+    baseline_storage: dict
+    baseline_cookies: set
+    page_url: str
+    page_tracking: bool | None
+    user_id: str | None
+    validator: jsonschema.Draft202012Validator
+    canaries: dict = field(default_factory=dict)  # this run's source -> canary
+
+    def normal(self, text: str) -> str:
+        """`text` with this run's canaries replaced by their source names: a run with other
+        secrets compares equal to the baseline where only the secrets differ."""
+        return normalize(text, self.canaries)
+
+
+def normalize(text: str, canaries: dict) -> str:
+    for source, value in sorted(canaries.items(), key=lambda item: -len(item[1])):
+        text = text.replace(value, '{' + source + '}')
+    return text
+
+
+def sdk_base_of(capture) -> str | None:
+    for request in capture.requests:
+        if urlsplit(request['url']).path.endswith('/userflow.js'):
+            return request['url'].split('?')[0].rsplit('/', 1)[0] + '/'
+    return None
+
+
+def classify(r: Row, ctx: Context) -> str:
+    parts = urlsplit(r.url)
+    name = parts.path.rsplit('/', 1)[-1]
+    if r.method == 'GET' and ctx.sdk_base and r.url.startswith(ctx.sdk_base) and SDK_FILE.fullmatch(name) \
+            and '/' not in r.url[len(ctx.sdk_base):] and not parts.query:
+        return 'sdk-file'
+    if r.method == 'GET' and r.url.startswith(ctx.endpoint + '/v1/content/') and \
+            CONTENT.fullmatch(parts.path) and not parts.query:
+        return 'content'
+    if r.method == 'POST' and r.url == ctx.endpoint + '/v1/events':
+        return 'events'
+    if 'playwright' not in r.seen and r.initiator in ('not an origin', '', None) and \
+            parts.hostname not in ('127.0.0.1', 'localhost', urlsplit(ctx.page_url).hostname):
+        return 'browser'
+    if (r.method, ctx.normal(r.url)) in ctx.baseline:
+        return 'page'
+    if r.method == 'GET' and parts.path == '/favicon.ico' and not parts.query:
+        return 'page'  # the browser asks the page's origin for its icon, SDK or not
+    return 'unexplained'
+
+
+def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
+    rows = reconcile(capture)
+    findings: list[Finding] = []
+    page = urlsplit(ctx.page_url)
+    page_forms = {ctx.page_url.split('#')[0], f'{page.scheme}://{page.netloc}{page.path}'}
+    if len(page.path) > 4:
+        page_forms.add(page.path)
+    for r in rows:
+        r.verdict = classify(r, ctx)
+        label = f'{r.method} {r.url}'
+        if r.verdict == 'page':
+            continue  # the page's own traffic carries the page's own data
+        if r.verdict == 'unexplained':
+            findings.append(Finding('request', 'unexplained', f'a request the SDK has no reason to make '
+                                    f'(seen by {", ".join(sorted(r.seen))})', label))
+        if r.method == 'WS':
+            findings.append(Finding('websocket', 'unexplained', 'a WebSocket: the SDK never opens one', label))
+        for part, source, form in _search_row(r, ctx.index):
+            r.hits.append((part, source, form))
+            findings.append(Finding(part, source, f'canary of {source} found as {form}', label))
+        if r.verdict in SDK_VERDICTS:
+            findings.extend(_rules(r, ctx, page_forms, label))
+    for leftover in capture.netlog.leftovers:
+        for source, form in ctx.index.search(leftover):
+            findings.append(Finding('netlog-bytes', source, f'canary in raw socket bytes as {form}'))
+    for datagram in capture.netlog.udp_bytes:
+        for source, form in ctx.index.search(datagram):
+            findings.append(Finding('udp', source, f'canary in a UDP datagram as {form}'))
+    for frame in capture.sink_ws:
+        for source, form in ctx.index.search(frame):
+            findings.append(Finding('websocket', source, f'canary in a WebSocket frame (at the sink) as {form}'))
+    findings.extend(_storage(capture, ctx))
+    return rows, _unique(findings)
+
+
+def _search_row(r: Row, index: Index) -> list[tuple]:
+    hits = [('url', source, form) for source, form in index.search(r.url.encode())]
+    for _, headers, body in r.copies:
+        for name, value in headers:
+            for source, form in index.search(f'{name}: {value}'.encode()):
+                hits.append((f'header:{name.lower()}', source, form))
+        for source, form in index.search(decompress(body, headers)):
+            hits.append(('websocket' if r.method == 'WS' else 'body', source, form))
+    return sorted(set(hits))
+
+
+def _rules(r: Row, ctx: Context, page_forms: set, label: str) -> list[Finding]:
+    found = []
+    for capture_name, headers, body in r.copies:
+        names = {k.lower() for k, _ in headers}
+        if 'cookie' in names:
+            found.append(Finding('header:cookie', 'cookie', 'a Cookie header on an SDK request', label))
+        if 'referer' in names:
+            found.append(Finding('header:referer', 'referer', 'a Referer header on an SDK request', label))
+        text = r.url + '\n' + '\n'.join(f'{k}: {v}' for k, v in headers) + '\n' + body.decode('utf-8', 'replace')
+        if ctx.page_tracking is False:
+            for form in page_forms:
+                if form in text:
+                    found.append(Finding('page-url', 'url', f'the page URL ({form}) with page tracking off', label))
+        if ctx.user_id and ctx.user_id in text:
+            found.append(Finding('user-id', 'user-id', 'the raw user ID', label))
+        if r.verdict == 'events' and body:
+            try:
+                ctx.validator.validate(json.loads(body))
+            except (ValueError, jsonschema.ValidationError) as error:
+                message = getattr(error, 'message', str(error))
+                found.append(Finding('schema', 'wire-schema', f'events body breaks the wire schema: {message[:200]}',
+                                     label))
+    return found
+
+
+def _storage(capture, ctx: Context) -> list[Finding]:
+    found = []
+    for kind, key in (('localStorage', 'local'), ('sessionStorage', 'session')):
+        before = ctx.baseline_storage.get(key, {})
+        for name, value in capture.storage.get(key, {}).items():
+            if before.get(name) == ctx.normal(value) and not name.startswith('uf:'):
+                continue  # the page's own entry, unchanged
+            if not name.startswith('uf:'):
+                found.append(Finding(f'storage:{kind}', 'storage', f'a key outside uf: ("{name}")'))
+            for source, form in ctx.index.search(f'{name}={value}'.encode()):
+                found.append(Finding(f'storage:{kind}', source, f'canary of {source} as {form} in "{name}"'))
+    for cookie in capture.cookies:
+        if (cookie['name'], cookie['domain']) not in ctx.baseline_cookies:
+            found.append(Finding('cookie', 'cookie-set', f'a cookie was set: {cookie["name"]} on {cookie["domain"]}'))
+    name = ctx.normal(capture.storage.get('windowName') or '')
+    if name != ctx.baseline_storage.get('windowName'):
+        found.append(Finding('storage:window.name', 'window-name', 'window.name was changed'))
+    return found
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f.channel, f.source, f.request, f.detail)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def egress(rows: list[Row]) -> dict:
+    """What the SDK (and anything unexplained) sent, for comparing two runs: the events bodies in
+    order, and every other request with its count and body (order-insensitive: file and content
+    loads may race)."""
+    events, others = [], []
+    for r in rows:
+        if r.verdict in ('page', 'browser'):
+            continue
+        bodies = [body for name, _, body in r.copies if name == 'sink'] or \
+                 [body for name, _, body in r.copies if name == 'netlog'] or \
+                 [body for name, _, body in r.copies]
+        if r.verdict == 'events':
+            events.extend(bodies)
+        else:
+            others.append((r.method, r.url, max(r.count.values(), default=1), sorted(bodies)))
+    return {'events': events, 'others': sorted(others)}
+
+
+def compare(a: dict, b: dict, what: str) -> list[Finding]:
+    found = []
+    if len(a['events']) != len(b['events']):
+        found.append(Finding('differential', what, f'{len(a["events"])} vs {len(b["events"])} events requests'))
+    else:
+        for i, (x, y) in enumerate(zip(a['events'], b['events'])):
+            if x != y:
+                found.append(Finding('differential', what, f'events request {i + 1} differs: '
+                                     f'{len(x)} vs {len(y)} bytes; first difference at byte '
+                                     f'{next(j for j in range(min(len(x), len(y)) + 1) if x[j:j + 1] != y[j:j + 1])}'))
+    if a['others'] != b['others']:
+        left = {(m, u, c) for m, u, c, _ in a['others']}
+        right = {(m, u, c) for m, u, c, _ in b['others']}
+        found.append(Finding('differential', what, f'other requests differ: only in the first run '
+                             f'{sorted(left - right)}, only in the second {sorted(right - left)}'))
+    return found
