@@ -17,6 +17,8 @@ from sdk.collector import Collector
 
 from helpers import INSECURE_HOST, quiet
 
+pytest_plugins = ['sdk.audit.pytest_plugin']  # uf_audit, uf_audit_sink: the audit as customers use it
+
 
 @pytest.fixture(scope='session')
 def dist():

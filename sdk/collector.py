@@ -210,7 +210,8 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
         await ws.prepare(request)
         async for message in ws:
             with sink.lock:
-                sink.ws_frames.append(message.data if isinstance(message.data, bytes) else str(message.data).encode())
+                data = message.data
+                sink.ws_frames.append(data if isinstance(data, bytes) else str(data).encode())
         return ws
 
     async def content(request):
@@ -310,6 +311,9 @@ class Collector:
         asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        if not self.thread.is_alive():
+            self.loop.close()
+        self.socket.close()
 
 
 def serve_forever(host: str, port: int, https: bool = False, db: str = ':memory:') -> None:

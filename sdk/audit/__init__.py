@@ -27,8 +27,18 @@ from sdk.audit.encodings import ENCODINGS, HASHES, Index, needles
 from sdk.audit.runner import load_scenario, run
 from sdk.audit.verdict import Context, Finding, compare, egress, judge, normalize, reconcile, sdk_base_of
 
-CHANNELS = ['URL (path, query)', 'request headers', 'request bodies (decompressed)', 'WebSocket frames',
-            'NetLog socket bytes', 'UDP datagrams', 'localStorage', 'sessionStorage', 'cookies', 'window.name']
+CHANNELS = [
+    'URL (path, query)',
+    'request headers',
+    'request bodies (decompressed)',
+    'WebSocket frames',
+    'NetLog socket bytes',
+    'UDP datagrams',
+    'localStorage',
+    'sessionStorage',
+    'cookies',
+    'window.name',
+]
 
 
 class AuditError(Exception):
@@ -40,7 +50,7 @@ class Report:
     url: str
     scenario: str
     findings: list = field(default_factory=list)
-    runs: dict = field(default_factory=dict)       # name -> [row dicts]
+    runs: dict = field(default_factory=dict)  # name -> [row dicts]
     canaries: dict = field(default_factory=dict)
     versions: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
@@ -52,29 +62,44 @@ class Report:
         return not self.findings
 
     def as_dict(self) -> dict:
-        return {'url': self.url, 'scenario': self.scenario, 'passed': self.passed,
-                'date': time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
-                'machine': f'{platform.system()} {platform.machine()}, Python {platform.python_version()}',
-                'versions': self.versions, 'seconds': round(self.seconds, 1),
-                'findings': [f.as_dict() for f in self.findings], 'runs': self.runs,
-                'canaries': self.canaries, 'needles_searched': self.needles, 'channels': CHANNELS,
-                'encodings': sorted(ENCODINGS), 'hashes': HASHES + ['hmac-sha256 (project token)'],
-                'notes': self.notes}
+        return {
+            'url': self.url,
+            'scenario': self.scenario,
+            'passed': self.passed,
+            'date': time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
+            'machine': f'{platform.system()} {platform.machine()}, Python {platform.python_version()}',
+            'versions': self.versions,
+            'seconds': round(self.seconds, 1),
+            'findings': [f.as_dict() for f in self.findings],
+            'runs': self.runs,
+            'canaries': self.canaries,
+            'needles_searched': self.needles,
+            'channels': CHANNELS,
+            'encodings': sorted(ENCODINGS),
+            'hashes': HASHES + ['hmac-sha256 (project token)'],
+            'notes': self.notes,
+        }
 
     def summary(self) -> str:
-        lines = [f'userflow privacy audit of {self.url} ({self.scenario}): '
-                 f'{"PASS" if self.passed else "FAIL"} in {self.seconds:.1f} s']
+        lines = [
+            f'userflow privacy audit of {self.url} ({self.scenario}): '
+            f'{"PASS" if self.passed else "FAIL"} in {self.seconds:.1f} s'
+        ]
         for name, rows in self.runs.items():
             verdicts: dict[str, int] = {}
             for row in rows:
                 verdicts[row['verdict']] = verdicts.get(row['verdict'], 0) + 1
-            lines.append(f'  run {name}: {len(rows)} requests ' +
-                         ', '.join(f'{v} {k}' for k, v in sorted(verdicts.items())))
+            lines.append(
+                f'  run {name}: {len(rows)} requests '
+                + ', '.join(f'{v} {k}' for k, v in sorted(verdicts.items()))
+            )
         lines.append(f'  {len(self.canaries)} canaries, {self.needles:,} encoded forms searched')
         for note in self.notes:
             lines.append(f'  note: {note}')
         for f in self.findings:
-            lines.append(f'  FINDING [{f.channel}] {f.source}: {f.detail}' + (f' — {f.request}' if f.request else ''))
+            lines.append(
+                f'  FINDING [{f.channel}] {f.source}: {f.detail}' + (f' — {f.request}' if f.request else '')
+            )
         return '\n'.join(lines)
 
 
@@ -93,12 +118,23 @@ def _token(capture) -> str | None:
     return None
 
 
-def audit(url: str, scenario=None, *, collector=None, executable=None, strict_url: str | None = None,
-          leak: str | None = None, endpoint: str | None = None, out: Path | None = None,
-          baselines: dict | None = None, automation: bool = True) -> Report:
+def audit(
+    url: str,
+    scenario=None,
+    *,
+    collector=None,
+    executable=None,
+    strict_url: str | None = None,
+    leak: str | None = None,
+    endpoint: str | None = None,
+    out: Path | None = None,
+    baselines: dict | None = None,
+    automation: bool = True,
+) -> Report:
     """Audit `url`. `baselines` (a dict) caches baseline runs by URL across audits of the same
     page (the self-test); `automation` False skips run C."""
     from sdk.collector import load_schema
+
     started = time.monotonic()
     try:
         plan = load_scenario(scenario)
@@ -113,8 +149,19 @@ def audit(url: str, scenario=None, *, collector=None, executable=None, strict_ur
     def judged(name: str, capture, canaries: Canaries, base) -> list:
         index = Index(public(canaries), _token(capture), canaries.cores)
         report.needles = max(report.needles, index.count)
-        ctx = Context(index, sdk_base_of(capture), endpoint, base['keys'], base['storage'], base['cookies'],
-                      capture.url, page_tracking, plan.get('userId'), validator, public(canaries))
+        ctx = Context(
+            index,
+            sdk_base_of(capture),
+            endpoint,
+            base['keys'],
+            base['storage'],
+            base['cookies'],
+            capture.url,
+            page_tracking,
+            plan.get('userId'),
+            validator,
+            public(canaries),
+        )
         rows, findings = judge(capture, ctx)
         report.runs[name] = [r.as_dict() for r in rows]
         report.findings.extend(findings)
@@ -127,10 +174,16 @@ def audit(url: str, scenario=None, *, collector=None, executable=None, strict_ur
         capture = run(page_url, plan, canaries, collector=collector, executable=executable, block_sdk=True)
         values = public(canaries)
         keys = {(r.method, normalize(r.url, values)) for r in reconcile(capture)}
-        storage = {kind: {k: normalize(v or '', values) for k, v in capture.storage.get(kind, {}).items()}
-                   for kind in ('local', 'session')}
+        storage = {
+            kind: {k: normalize(v or '', values) for k, v in capture.storage.get(kind, {}).items()}
+            for kind in ('local', 'session')
+        }
         storage['windowName'] = normalize(capture.storage.get('windowName') or '', values)
-        result = {'keys': keys, 'storage': storage, 'cookies': {(c['name'], c['domain']) for c in capture.cookies}}
+        result = {
+            'keys': keys,
+            'storage': storage,
+            'cookies': {(c['name'], c['domain']) for c in capture.cookies},
+        }
         if baselines is not None:
             baselines[page_url] = result
         return result
@@ -146,16 +199,34 @@ def audit(url: str, scenario=None, *, collector=None, executable=None, strict_ur
         report.canaries = public(canaries)
         if strict_url:
             strict_base = baseline(strict_url, canaries)
-            a = run(strict_url, plan, canaries, collector=collector, executable=executable, pin=True, leak=leak)
+            a = run(
+                strict_url, plan, canaries, collector=collector, executable=executable, pin=True, leak=leak
+            )
             other = standard_set([])
-            b = run(strict_url, plan, other, collector=collector, executable=executable, pin=True, leak=leak,
-                    presence=False)
+            b = run(
+                strict_url,
+                plan,
+                other,
+                collector=collector,
+                executable=executable,
+                pin=True,
+                leak=leak,
+                presence=False,
+            )
             rows_a = judged('strict A', a, canaries, strict_base)
             rows_b = judged('strict B (other secrets)', b, other, strict_base)
             report.findings.extend(compare(egress(rows_a), egress(rows_b), 'secrets changed'))
             if automation:
-                c = run(strict_url, plan, canaries, collector=collector, executable=executable, pin=True,
-                        leak=leak, webdriver=False)
+                c = run(
+                    strict_url,
+                    plan,
+                    canaries,
+                    collector=collector,
+                    executable=executable,
+                    pin=True,
+                    leak=leak,
+                    webdriver=False,
+                )
                 rows_c = judged('strict C (no webdriver)', c, canaries, strict_base)
                 if a.webdriver == c.webdriver:
                     raise AuditError('navigator.webdriver was the same with and without automation signals')
@@ -185,6 +256,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 def write(report: Report, out: Path) -> None:
     from sdk.audit.report import render_html
+
     out.mkdir(parents=True, exist_ok=True)
     data = report.as_dict()
     (out / 'report.json').write_text(json.dumps(data, indent=2, sort_keys=True) + '\n')

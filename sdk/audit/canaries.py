@@ -12,10 +12,29 @@ import string
 from dataclasses import dataclass, field
 
 ALPHABET = string.ascii_letters + string.digits
-INPUT_SOURCES = ['input-text', 'input-email', 'input-password', 'input-tel', 'input-number', 'input-search',
-                 'input-hidden', 'textarea', 'contenteditable', 'select-option']
-PAGE_SOURCES = ['page-text', 'attr-id', 'attr-class', 'attr-data', 'attr-aria-label', 'attr-title', 'attr-alt',
-                'meta', 'document-title']
+INPUT_SOURCES = [
+    'input-text',
+    'input-email',
+    'input-password',
+    'input-tel',
+    'input-number',
+    'input-search',
+    'input-hidden',
+    'textarea',
+    'contenteditable',
+    'select-option',
+]
+PAGE_SOURCES = [
+    'page-text',
+    'attr-id',
+    'attr-class',
+    'attr-data',
+    'attr-aria-label',
+    'attr-title',
+    'attr-alt',
+    'meta',
+    'document-title',
+]
 URL_SOURCES = ['url-query', 'url-fragment']
 STORE_SOURCES = ['cookie', 'local-storage', 'session-storage', 'window-name']
 
@@ -27,7 +46,7 @@ def _core(size: int = 16, alphabet: str = ALPHABET) -> str:
 @dataclass
 class Canaries:
     values: dict = field(default_factory=dict)  # source -> canary
-    cores: dict = field(default_factory=dict)   # source -> its random core
+    cores: dict = field(default_factory=dict)  # source -> its random core
 
     def add(self, source: str, shape: str = 'plain') -> str:
         if source in self.values:
@@ -59,15 +78,30 @@ class Canaries:
         return None
 
 
-SHAPES = {'input-email': 'email', 'input-number': 'number', 'input-tel': 'tel', 'attr-id': 'token',
-          'attr-class': 'token', 'attr-data': 'token', 'cookie': 'token', 'url-query': 'token',
-          'url-fragment': 'token', 'input-text': 'token', 'input-search': 'token', 'input-hidden': 'token'}
+SHAPES = {
+    'input-email': 'email',
+    'input-number': 'number',
+    'input-tel': 'tel',
+    'attr-id': 'token',
+    'attr-class': 'token',
+    'attr-data': 'token',
+    'cookie': 'token',
+    'url-query': 'token',
+    'url-fragment': 'token',
+    'input-text': 'token',
+    'input-search': 'token',
+    'input-hidden': 'token',
+}
 
 
 def standard_set(with_inputs: list[str] | None = None) -> Canaries:
     canaries = Canaries()
-    for source in (with_inputs if with_inputs is not None else INPUT_SOURCES) + PAGE_SOURCES + URL_SOURCES + \
-            STORE_SOURCES:
+    for source in (
+        (with_inputs if with_inputs is not None else INPUT_SOURCES)
+        + PAGE_SOURCES
+        + URL_SOURCES
+        + STORE_SOURCES
+    ):
         canaries.add(source, SHAPES.get(source, 'plain'))
     return canaries
 
@@ -92,7 +126,9 @@ def plant_script(canaries: Canaries, presence: bool = True) -> str:
     return f"""(() => {{
   const c = {json.dumps({k: c[k] for k in PAGE_SOURCES})};
   let box = document.getElementById('uf-audit-secret');
-  if (!box) {{ box = document.createElement('div'); box.id = 'uf-audit-secret'; document.body.appendChild(box); }}
+  if (!box) {{
+    box = document.createElement('div'); box.id = 'uf-audit-secret'; document.body.appendChild(box);
+  }}
   if (!{json.dumps(presence)}) {{ box.remove(); return; }}
   box.textContent = 'Account note: ' + c['page-text'];
   box.className = 'secret ' + c['attr-class'];

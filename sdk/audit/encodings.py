@@ -62,8 +62,13 @@ ENCODINGS = {
 
 def _digest_forms(name: str, digest: bytes) -> dict:
     hex_ = digest.hex()
-    return {f'{name}-hex': hex_, f'{name}-HEX': hex_.upper(), f'{name}-base64': _b64(digest),
-            f'{name}-base64url': _b64url(digest), f'{name}-hex16': hex_[:16]}
+    return {
+        f'{name}-hex': hex_,
+        f'{name}-HEX': hex_.upper(),
+        f'{name}-base64': _b64(digest),
+        f'{name}-base64url': _b64url(digest),
+        f'{name}-hex16': hex_[:16],
+    }
 
 
 def hash_forms(text: str, token: str | None) -> dict:
@@ -84,8 +89,13 @@ def layers(text: str, token: str | None) -> dict:
 
 
 def seeds(canary: str) -> dict:
-    out = {'as-is': canary, 'lower': canary.lower(), 'upper': canary.upper(), 'trimmed': canary.strip(),
-           'reversed': canary[::-1]}
+    out = {
+        'as-is': canary,
+        'lower': canary.lower(),
+        'upper': canary.upper(),
+        'trimmed': canary.strip(),
+        'reversed': canary[::-1],
+    }
     unique = {}
     for name, value in out.items():
         unique.setdefault(value, name)
@@ -98,7 +108,11 @@ def needles(canary: str, token: str | None = None, core: str | None = None) -> d
     found: dict[bytes, str] = {}
 
     def add(value: str, label: str):
-        data = value.encode('utf-8', 'surrogatepass') if not label.endswith('utf16le') else value.encode('latin-1')
+        data = (
+            value.encode('utf-8', 'surrogatepass')
+            if not label.endswith('utf16le')
+            else value.encode('latin-1')
+        )
         if len(data) >= WINDOW and data not in found:
             found[data] = label
 
@@ -117,7 +131,7 @@ def needles(canary: str, token: str | None = None, core: str | None = None) -> d
     core = core or canary
     for size in range(len(core), WINDOW - 1, -1):  # substrings of the canary itself
         for start in range(0, len(core) - size + 1):
-            add(core[start:start + size], f'substring({size} chars)')
+            add(core[start : start + size], f'substring({size} chars)')
     return found
 
 
@@ -135,13 +149,16 @@ class Index:
     def search(self, haystack: bytes) -> list[tuple[str, str]]:
         if len(haystack) < WINDOW:
             return []
-        windows = {haystack[i:i + WINDOW] for i in range(len(haystack) - WINDOW + 1)}
+        windows = {haystack[i : i + WINDOW] for i in range(len(haystack) - WINDOW + 1)}
         # One finding per source: the most direct form found (a whole-canary form with the
         # shortest label, else the longest substring).
         best: dict[str, tuple] = {}
         for window in windows & self.by_prefix.keys():
             for needle, source, label in self.by_prefix[window]:
-                rank = (label.startswith('substring'), -len(needle) if label.startswith('substring') else len(label))
+                rank = (
+                    label.startswith('substring'),
+                    -len(needle) if label.startswith('substring') else len(label),
+                )
                 if (source not in best or rank < best[source][0]) and needle in haystack:
                     best[source] = (rank, label)
         return sorted((source, label) for source, (_, label) in best.items())

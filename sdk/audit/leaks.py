@@ -15,8 +15,10 @@ _PRELUDE = """(() => {
     const v = e.target.value || e.target.textContent || '';
     if (v) { values.push(v); leak(v, e.target); }
   }, true);
-  const rot13 = (s) => s.replace(/[a-z]/gi, c => String.fromCharCode((c <= 'Z' ? 90 : 122) >= (c = c.charCodeAt(0) + 13) ? c : c - 26));
-  const hex = async (s) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)))]
+  const rot13 = (s) => s.replace(/[a-z]/gi, (c) =>
+    String.fromCharCode((c <= 'Z' ? 90 : 122) >= (c = c.charCodeAt(0) + 13) ? c : c - 26));
+  const hex = async (s) =>
+    [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)))]
     .map(b => b.toString(16).padStart(2, '0')).join('');
   let leak = () => {};
 """
@@ -28,8 +30,8 @@ class Leak:
     name: str
     what: str
     js: str
-    channel: str        # the finding's channel must start with this
-    source: str         # and its source with this
+    channel: str  # the finding's channel must start with this
+    source: str  # and its source with this
     strict: bool = False  # needs the differential runs
 
     def script(self) -> str:
@@ -37,55 +39,112 @@ class Leak:
 
 
 LEAKS = [
-    Leak('query', 'a typed value in the query string of a request to the collector',
-         "leak = (v) => fetch('/v1/events?q=' + encodeURIComponent(v), {method: 'POST', body: '{}'});",
-         'url', 'input-'),
-    Leak('beacon-base64', 'a typed value, base64-encoded, as a beacon body',
-         "leak = (v) => navigator.sendBeacon('/v1/events', btoa(unescape(encodeURIComponent(v))));",
-         'body', 'input-'),
-    Leak('hashed-attribute', 'the SHA-256 hex of a typed value as an event attribute (through the SDK)',
-         "leak = async (v) => userflow.track('profile_updated', {h: await hex(v)});",
-         'body', 'input-'),
-    Leak('rot13-attribute', 'a typed value in rot13 as an event attribute (through the SDK)',
-         "leak = (v) => userflow.track('profile_updated', {n: rot13(v).slice(0, 100)});",
-         'body', ''),
-    Leak('image-pixel', 'a typed value in the URL of a tracking pixel',
-         "leak = (v) => { new Image().src = '/pixel.gif?d=' + encodeURIComponent(v); };",
-         'url', 'input-'),
-    Leak('websocket', 'a typed value in a WebSocket frame',
-         """let socket = null;
+    Leak(
+        'query',
+        'a typed value in the query string of a request to the collector',
+        "leak = (v) => fetch('/v1/events?q=' + encodeURIComponent(v), {method: 'POST', body: '{}'});",
+        'url',
+        'input-',
+    ),
+    Leak(
+        'beacon-base64',
+        'a typed value, base64-encoded, as a beacon body',
+        "leak = (v) => navigator.sendBeacon('/v1/events', btoa(unescape(encodeURIComponent(v))));",
+        'body',
+        'input-',
+    ),
+    Leak(
+        'hashed-attribute',
+        'the SHA-256 hex of a typed value as an event attribute (through the SDK)',
+        "leak = async (v) => userflow.track('profile_updated', {h: await hex(v)});",
+        'body',
+        'input-',
+    ),
+    Leak(
+        'rot13-attribute',
+        'a typed value in rot13 as an event attribute (through the SDK)',
+        "leak = (v) => userflow.track('profile_updated', {n: rot13(v).slice(0, 100)});",
+        'body',
+        '',
+    ),
+    Leak(
+        'image-pixel',
+        'a typed value in the URL of a tracking pixel',
+        "leak = (v) => { new Image().src = '/pixel.gif?d=' + encodeURIComponent(v); };",
+        'url',
+        'input-',
+    ),
+    Leak(
+        'websocket',
+        'a typed value in a WebSocket frame',
+        """let socket = null;
   leak = (v) => {
     if (!socket) { socket = new WebSocket(location.origin.replace('http', 'ws') + '/ws');
                    socket.onopen = () => values.forEach(x => socket.send(x)); }
     else if (socket.readyState === 1) socket.send(v);
-  };""", 'websocket', 'input-'),
-    Leak('cookie', 'a typed value written to a cookie',
-         "leak = (v) => { document.cookie = 'uf_profile=' + encodeURIComponent(v) + '; path=/'; };",
-         'cookie', ''),
-    Leak('referer', 'the page URL (its query) sent as a Referer header',
-         "leak = () => fetch('/v1/content/tok_audit', {referrerPolicy: 'unsafe-url', credentials: 'omit'});",
-         'header:referer', ''),
-    Leak('shared-worker', 'a typed value sent from a SharedWorker (unseen by Playwright)',
-         """let worker = null;
+  };""",
+        'websocket',
+        'input-',
+    ),
+    Leak(
+        'cookie',
+        'a typed value written to a cookie',
+        "leak = (v) => { document.cookie = 'uf_profile=' + encodeURIComponent(v) + '; path=/'; };",
+        'cookie',
+        '',
+    ),
+    Leak(
+        'referer',
+        'the page URL (its query) sent as a Referer header',
+        "leak = () => fetch('/v1/content/tok_audit', {referrerPolicy: 'unsafe-url', credentials: 'omit'});",
+        'header:referer',
+        '',
+    ),
+    Leak(
+        'shared-worker',
+        'a typed value sent from a SharedWorker (unseen by Playwright)',
+        """let worker = null;
   leak = (v) => {
     if (!worker) worker = new SharedWorker(URL.createObjectURL(new Blob([
-      "onconnect = (e) => { e.ports[0].onmessage = (m) => fetch(m.data[0] + '/sw?d=' + encodeURIComponent(m.data[1])); };"
+      "onconnect = (e) => { e.ports[0].onmessage = (m) => " +
+      "fetch(m.data[0] + '/sw?d=' + encodeURIComponent(m.data[1])); };"
     ], {type: 'text/javascript'})));
     worker.port.postMessage([location.origin, v]);
-  };""", 'url', 'input-'),
-    Leak('unload-beacon', 'typed values in a beacon sent while the page unloads (only the NetLog sees it)',
-         """addEventListener('pagehide', () => navigator.sendBeacon('/collect', JSON.stringify(values)));""",
-         'body', 'input-'),
-    Leak('local-storage', 'a typed value kept in localStorage under a uf: key',
-         "leak = () => localStorage.setItem('uf:cache', values.join('|'));",
-         'storage:localStorage', 'input-'),
-    Leak('page-url', 'the page path as an event attribute while page tracking is off',
-         "leak = () => userflow.track('visit', {where: location.pathname});",
-         'page-url', 'url'),
-    Leak('presence-bit', 'one bit, whether the secret element exists, as the number of content requests',
-         """addEventListener('pagehide', () => {
+  };""",
+        'url',
+        'input-',
+    ),
+    Leak(
+        'unload-beacon',
+        'typed values in a beacon sent while the page unloads (only the NetLog sees it)',
+        """addEventListener('pagehide', () => navigator.sendBeacon('/collect', JSON.stringify(values)));""",
+        'body',
+        'input-',
+    ),
+    Leak(
+        'local-storage',
+        'a typed value kept in localStorage under a uf: key',
+        "leak = () => localStorage.setItem('uf:cache', values.join('|'));",
+        'storage:localStorage',
+        'input-',
+    ),
+    Leak(
+        'page-url',
+        'the page path as an event attribute while page tracking is off',
+        "leak = () => userflow.track('visit', {where: location.pathname});",
+        'page-url',
+        'url',
+    ),
+    Leak(
+        'presence-bit',
+        'one bit, whether the secret element exists, as the number of content requests',
+        """addEventListener('pagehide', () => {
     if (document.getElementById('uf-audit-secret')) fetch('/v1/content/tok_audit', {keepalive: true});
-  });""", 'differential', 'secrets changed', strict=True),
+  });""",
+        'differential',
+        'secrets changed',
+        strict=True,
+    ),
 ]
 
 
@@ -99,12 +158,21 @@ class Result:
 def self_test(url: str, strict_url: str, scenario: dict, **options) -> list[Result]:
     """Audit `url` once per leak; each must be flagged with its channel and source."""
     from sdk.audit import audit
+
     baselines: dict = {}
     results = []
     for leak in LEAKS:
-        report = audit(url, scenario, leak=leak.script(), strict_url=strict_url if leak.strict else None,
-                       baselines=baselines, automation=False, **options)
-        caught = any(f.channel.startswith(leak.channel) and f.source.startswith(leak.source)
-                     for f in report.findings)
+        report = audit(
+            url,
+            scenario,
+            leak=leak.script(),
+            strict_url=strict_url if leak.strict else None,
+            baselines=baselines,
+            automation=False,
+            **options,
+        )
+        caught = any(
+            f.channel.startswith(leak.channel) and f.source.startswith(leak.source) for f in report.findings
+        )
         results.append(Result(leak, caught, report.findings))
     return results

@@ -20,6 +20,7 @@ class NetRequest:
 @dataclass
 class Message:
     """One HTTP/1.x request as sent: request line, headers, body."""
+
     method: str
     target: str
     host: str
@@ -35,8 +36,8 @@ class Message:
 
 @dataclass
 class NetLog:
-    requests: list = field(default_factory=list)   # NetRequest, in start order
-    messages: list = field(default_factory=list)   # Message, per socket in order
+    requests: list = field(default_factory=list)  # NetRequest, in start order
+    messages: list = field(default_factory=list)  # Message, per socket in order
     websockets: list = field(default_factory=list)  # URLs (frames are masked in the NetLog)
     udp_bytes: list = field(default_factory=list)  # raw datagrams (WebRTC STUN, DNS)
     leftovers: list = field(default_factory=list)  # socket bytes that are not HTTP/1.x requests
@@ -110,7 +111,7 @@ def split_messages(stream: bytes, secure: bool = False) -> tuple[list[Message], 
             if name.lower() == 'content-length' and value.isdigit():
                 length = int(value)
         host = next((v for n, v in headers if n.lower() == 'host'), '')
-        body = stream[end + 4:end + 4 + length]
-        messages.append(Message(method, target, host, headers, body, stream[at:end + 4 + length], secure))
+        body = stream[end + 4 : end + 4 + length]
+        messages.append(Message(method, target, host, headers, body, stream[at : end + 4 + length], secure))
         at = end + 4 + length
     return messages, stream[at:]

@@ -7,6 +7,10 @@ from sdk import ROOT
 
 
 def render_html(data: dict) -> str:
-    env = Environment(loader=FileSystemLoader(ROOT / 'sdk' / 'templates'), autoescape=select_autoescape(['j2', 'html']),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(ROOT / 'sdk' / 'templates'),
+        autoescape=select_autoescape(['j2', 'html']),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env.get_template('audit_report.html.j2').render(report=data)

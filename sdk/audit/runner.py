@@ -28,12 +28,19 @@ from urllib.parse import urlsplit
 from sdk.audit.canaries import SHAPES, Canaries, plant_script, storage_script
 from sdk.audit.netlog import NetLog, parse
 
-DEFAULT_STEPS = [{'plant': True}, {'fill': 'all'}, {'wait': 800}]
+# Escape first: a modal tour keeps the focus (as it should), so a user dismisses it to type.
+DEFAULT_STEPS = [{'press': 'Escape'}, {'plant': True}, {'fill': 'all'}, {'wait': 800}]
 # Chromium's own traffic, disabled where a switch exists (AUDIT §2); the rest is attributed.
 QUIET_SWITCHES = [
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--disable-default-apps', '--disable-domain-reliability', '--disable-client-side-phishing-detection',
-    '--no-first-run', '--no-default-browser-check', '--metrics-recording-only',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-default-apps',
+    '--disable-domain-reliability',
+    '--disable-client-side-phishing-detection',
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--metrics-recording-only',
     '--disable-features=AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHints,'
     'MediaRouter,Translate,InterestFeedContentSuggestions,CertificateTransparencyComponentUpdater',
 ]
@@ -58,7 +65,8 @@ PIN_SCRIPT = """(() => {
 })();"""
 FIELDS_SCRIPT = """() => [...document.querySelectorAll(
     'input, textarea, select, [contenteditable=""], [contenteditable="true"]')]
-  .filter(e => !e.closest('[data-userflow]') && !e.disabled && !e.readOnly && !e.hasAttribute('data-uf-done') &&
+  .filter(e => !e.closest('[data-userflow]') && !e.disabled && !e.readOnly &&
+          !e.hasAttribute('data-uf-done') &&
           !['submit', 'button', 'reset', 'image', 'file', 'checkbox', 'radio', 'range', 'color']
             .includes((e.type || '').toLowerCase()))
   .map((e, i) => {
@@ -83,7 +91,11 @@ SET_VALUE = """([selector, value]) => {
   e.blur();
 }"""
 STORAGE_SCRIPT = """() => {
-  const dump = (s) => { const o = {}; for (let i = 0; i < s.length; i++) { const k = s.key(i); o[k] = s.getItem(k); } return o; };
+  const dump = (s) => {
+    const o = {};
+    for (let i = 0; i < s.length; i++) { const k = s.key(i); o[k] = s.getItem(k); }
+    return o;
+  };
   return {local: dump(localStorage), session: dump(sessionStorage), windowName: window.name,
           webdriver: navigator.webdriver === true};
 }"""
@@ -92,17 +104,18 @@ STORAGE_SCRIPT = """() => {
 @dataclass
 class Capture:
     """Everything one run saw."""
+
     url: str
-    requests: list = field(default_factory=list)   # Playwright: dicts
+    requests: list = field(default_factory=list)  # Playwright: dicts
     websockets: list = field(default_factory=list)  # Playwright: {'url', 'frames': [bytes]}
     netlog: NetLog = field(default_factory=NetLog)
-    sink: list = field(default_factory=list)        # collector Recorded, with `url`
+    sink: list = field(default_factory=list)  # collector Recorded, with `url`
     sink_ws: list = field(default_factory=list)
     storage: dict = field(default_factory=dict)
     cookies: list = field(default_factory=list)
     webdriver: bool = True
     versions: dict = field(default_factory=dict)
-    fields: dict = field(default_factory=dict)      # selector -> source planted
+    fields: dict = field(default_factory=dict)  # selector -> source planted
     problems: list = field(default_factory=list)
 
 
@@ -129,9 +142,20 @@ def launch_args(url: str, netlog: Path | None, webdriver: bool) -> list[str]:
     return args
 
 
-def run(url: str, scenario: dict, canaries: Canaries, *, collector=None, executable=None, pin: bool = False,
-        webdriver: bool = True, block_sdk: bool = False, leak: str | None = None, presence: bool = True,
-        settle: float = 0.6) -> Capture:
+def run(
+    url: str,
+    scenario: dict,
+    canaries: Canaries,
+    *,
+    collector=None,
+    executable=None,
+    pin: bool = False,
+    webdriver: bool = True,
+    block_sdk: bool = False,
+    leak: str | None = None,
+    presence: bool = True,
+    settle: float = 0.6,
+) -> Capture:
     """One run of `scenario` on `url`. `block_sdk` aborts the SDK's files (the baseline: what the
     page sends by itself); `leak` is JavaScript added to every frame (the self-test's planted
     leaks); `presence` False removes the secret element (the differential's one bit)."""
@@ -149,15 +173,19 @@ def run(url: str, scenario: dict, canaries: Canaries, *, collector=None, executa
         collector.sink.clear()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(executable) if executable else None,
-                                        args=launch_args(url, log_path, webdriver))
+            browser = p.chromium.launch(
+                executable_path=str(executable) if executable else None,
+                args=launch_args(url, log_path, webdriver),
+            )
             capture.versions = {'browser': browser.version, 'playwright': _playwright_version()}
             context = browser.new_context()
             if pin:
                 context.add_init_script(PIN_SCRIPT)
             context.add_init_script(storage_script(canaries, origin))
             if leak:
-                context.add_init_script(leak.replace('__UF_TOKEN__', json.dumps(canaries.values.get('_token', ''))))
+                context.add_init_script(
+                    leak.replace('__UF_TOKEN__', json.dumps(canaries.values.get('_token', '')))
+                )
             context.add_cookies([{'name': 'app_session', 'value': canaries.values['cookie'], 'url': origin}])
             if block_sdk:
                 context.route(lambda u: _is_sdk_file(u), lambda route: route.abort())
@@ -180,8 +208,10 @@ def run(url: str, scenario: dict, canaries: Canaries, *, collector=None, executa
             _quiet(collector)
             scheme = collector.url.split(':', 1)[0]
             with collector.sink.lock:
-                capture.sink = [(r, f'{scheme}://{r.headers.get("host", "")}{r.target or r.path}')
-                                for r in collector.sink.requests]
+                capture.sink = [
+                    (r, f'{scheme}://{r.headers.get("host", "")}{r.target or r.path}')
+                    for r in collector.sink.requests
+                ]
                 capture.sink_ws = list(collector.sink.ws_frames)
         capture.netlog = parse(log_path) if log_path.exists() else NetLog()
         if not log_path.exists():
@@ -193,6 +223,7 @@ def run(url: str, scenario: dict, canaries: Canaries, *, collector=None, executa
 
 def _playwright_version() -> str:
     from importlib.metadata import version
+
     return version('playwright')
 
 
@@ -207,15 +238,25 @@ def _request(request) -> dict:
         frame_url = frame.url
     except Exception:  # a worker's request has no frame
         frame_url = None
-    return {'method': request.method, 'url': request.url, 'headers': request.all_headers(),
-            'body': request.post_data_buffer or b'', 'type': request.resource_type, 'frame': frame_url}
+    return {
+        'method': request.method,
+        'url': request.url,
+        'headers': request.all_headers(),
+        'body': request.post_data_buffer or b'',
+        'type': request.resource_type,
+        'frame': frame_url,
+    }
 
 
 def _websocket(ws, capture: Capture) -> None:
     entry = {'url': ws.url, 'frames': []}
     capture.websockets.append(entry)
-    ws.on('framesent', lambda payload: entry['frames'].append(
-        payload if isinstance(payload, bytes) else str(payload).encode()))
+    ws.on(
+        'framesent',
+        lambda payload: entry['frames'].append(
+            payload if isinstance(payload, bytes) else str(payload).encode()
+        ),
+    )
 
 
 def _step(page, step: dict, canaries: Canaries, capture: Capture, origin: str, presence: bool) -> None:
@@ -229,7 +270,7 @@ def _step(page, step: dict, canaries: Canaries, capture: Capture, origin: str, p
         capture.fields[arg['selector']] = arg['source']
         if action == 'type':
             page.evaluate('s => document.querySelector(s).setAttribute("data-uf-done", "")', arg['selector'])
-            page.click(arg['selector'])
+            page.focus(arg['selector'])
             page.keyboard.type(value)
             page.evaluate('s => document.querySelector(s).blur()', arg['selector'])
         else:
@@ -245,7 +286,7 @@ def _step(page, step: dict, canaries: Canaries, capture: Capture, origin: str, p
             if hidden or kind == 'select-option' or len(capture.fields) % 2 == 0:
                 page.evaluate(SET_VALUE, [selector, value])
             else:
-                page.click(selector)
+                page.focus(selector)
                 page.keyboard.type(value)
                 page.evaluate('s => document.querySelector(s).blur()', selector)
     elif action == 'click':

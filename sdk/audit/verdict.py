@@ -31,13 +31,18 @@ SDK_VERDICTS = ('sdk-file', 'content', 'events')
 
 @dataclass
 class Finding:
-    channel: str   # where: url, header:<name>, body, websocket, netlog-bytes, udp, storage:<kind>, cookie, ...
-    source: str    # which canary source (or rule) it is about
+    channel: str  # where: url, header:<name>, body, websocket, netlog-bytes, udp, storage:<kind>, cookie, ...
+    source: str  # which canary source (or rule) it is about
     detail: str
     request: str = ''
 
     def as_dict(self):
-        return {'channel': self.channel, 'source': self.source, 'detail': self.detail, 'request': self.request}
+        return {
+            'channel': self.channel,
+            'source': self.source,
+            'detail': self.detail,
+            'request': self.request,
+        }
 
 
 @dataclass
@@ -45,21 +50,34 @@ class Row:
     method: str
     url: str
     seen: set = field(default_factory=set)
-    count: dict = field(default_factory=dict)   # capture -> how many times
+    count: dict = field(default_factory=dict)  # capture -> how many times
     copies: list = field(default_factory=list)  # (capture, headers [(k, v)], body bytes)
     initiator: str | None = None
     verdict: str = ''
-    hits: list = field(default_factory=list)    # (part, source, form)
+    hits: list = field(default_factory=list)  # (part, source, form)
+
+    def wire_copies(self) -> list:
+        """Copies as they went on the wire (NetLog socket bytes, the sink) when there are any:
+        Playwright may report provisional headers (a Referer computed before the request's own
+        referrer policy applied) for a request cut short by an unload."""
+        wire = [c for c in self.copies if c[0] != 'playwright']
+        return wire or self.copies
 
     @property
     def size(self) -> int:
         return max((len(body) for _, _, body in self.copies), default=0)
 
     def as_dict(self):
-        return {'method': self.method, 'url': self.url, 'seen_by': sorted(self.seen),
-                'count': max(self.count.values(), default=1), 'size': self.size, 'verdict': self.verdict,
-                'hits': [{'part': p, 'source': s, 'form': f} for p, s, f in self.hits],
-                'initiator': self.initiator}
+        return {
+            'method': self.method,
+            'url': self.url,
+            'seen_by': sorted(self.seen),
+            'count': max(self.count.values(), default=1),
+            'size': self.size,
+            'verdict': self.verdict,
+            'hits': [{'part': p, 'source': s, 'form': f} for p, s, f in self.hits],
+            'initiator': self.initiator,
+        }
 
 
 def decompress(body: bytes, headers: list) -> bytes:
@@ -115,10 +133,11 @@ def reconcile(capture) -> list[Row]:
 @dataclass
 class Context:
     """What a judgement needs to know besides the capture."""
+
     index: Index
-    sdk_base: str | None          # where the loader came from (its folder)
-    endpoint: str                 # the events/content origin
-    baseline: set                 # (method, url) of the page's own traffic
+    sdk_base: str | None  # where the loader came from (its folder)
+    endpoint: str  # the events/content origin
+    baseline: set  # (method, url) of the page's own traffic
     baseline_storage: dict
     baseline_cookies: set
     page_url: str
@@ -149,16 +168,29 @@ def sdk_base_of(capture) -> str | None:
 def classify(r: Row, ctx: Context) -> str:
     parts = urlsplit(r.url)
     name = parts.path.rsplit('/', 1)[-1]
-    if r.method == 'GET' and ctx.sdk_base and r.url.startswith(ctx.sdk_base) and SDK_FILE.fullmatch(name) \
-            and '/' not in r.url[len(ctx.sdk_base):] and not parts.query:
+    if (
+        r.method == 'GET'
+        and ctx.sdk_base
+        and r.url.startswith(ctx.sdk_base)
+        and SDK_FILE.fullmatch(name)
+        and '/' not in r.url[len(ctx.sdk_base) :]
+        and not parts.query
+    ):
         return 'sdk-file'
-    if r.method == 'GET' and r.url.startswith(ctx.endpoint + '/v1/content/') and \
-            CONTENT.fullmatch(parts.path) and not parts.query:
+    if (
+        r.method == 'GET'
+        and r.url.startswith(ctx.endpoint + '/v1/content/')
+        and CONTENT.fullmatch(parts.path)
+        and not parts.query
+    ):
         return 'content'
     if r.method == 'POST' and r.url == ctx.endpoint + '/v1/events':
         return 'events'
-    if 'playwright' not in r.seen and r.initiator in ('not an origin', '', None) and \
-            parts.hostname not in ('127.0.0.1', 'localhost', urlsplit(ctx.page_url).hostname):
+    if (
+        'playwright' not in r.seen
+        and r.initiator in ('not an origin', '', None)
+        and parts.hostname not in ('127.0.0.1', 'localhost', urlsplit(ctx.page_url).hostname)
+    ):
         return 'browser'
     if (r.method, ctx.normal(r.url)) in ctx.baseline:
         return 'page'
@@ -178,12 +210,34 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
         r.verdict = classify(r, ctx)
         label = f'{r.method} {r.url}'
         if r.verdict == 'page':
-            continue  # the page's own traffic carries the page's own data
+            # The page's own traffic carries the page's own URL and cookies; but a canary in the
+            # body of the page's own request is the page leaking what the user typed (a widget,
+            # an analytics tag): reported, though it is not the SDK's doing.
+            for _, headers, body in r.copies:
+                for source, form in ctx.index.search(decompress(body, headers)):
+                    r.hits.append(('body', source, form))
+                    findings.append(
+                        Finding(
+                            'body',
+                            source,
+                            f"canary of {source} found as {form} in the page's own request, not the SDK's",
+                            label,
+                        )
+                    )
+            continue
         if r.verdict == 'unexplained':
-            findings.append(Finding('request', 'unexplained', f'a request the SDK has no reason to make '
-                                    f'(seen by {", ".join(sorted(r.seen))})', label))
+            findings.append(
+                Finding(
+                    'request',
+                    'unexplained',
+                    f'a request the SDK has no reason to make (seen by {", ".join(sorted(r.seen))})',
+                    label,
+                )
+            )
         if r.method == 'WS':
-            findings.append(Finding('websocket', 'unexplained', 'a WebSocket: the SDK never opens one', label))
+            findings.append(
+                Finding('websocket', 'unexplained', 'a WebSocket: the SDK never opens one', label)
+            )
         for part, source, form in _search_row(r, ctx.index):
             r.hits.append((part, source, form))
             findings.append(Finding(part, source, f'canary of {source} found as {form}', label))
@@ -197,17 +251,20 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             findings.append(Finding('udp', source, f'canary in a UDP datagram as {form}'))
     for frame in capture.sink_ws:
         for source, form in ctx.index.search(frame):
-            findings.append(Finding('websocket', source, f'canary in a WebSocket frame (at the sink) as {form}'))
+            findings.append(
+                Finding('websocket', source, f'canary in a WebSocket frame (at the sink) as {form}')
+            )
     findings.extend(_storage(capture, ctx))
     return rows, _unique(findings)
 
 
 def _search_row(r: Row, index: Index) -> list[tuple]:
     hits = [('url', source, form) for source, form in index.search(r.url.encode())]
-    for _, headers, body in r.copies:
+    for _, headers, _ in r.wire_copies():
         for name, value in headers:
             for source, form in index.search(f'{name}: {value}'.encode()):
                 hits.append((f'header:{name.lower()}', source, form))
+    for _, headers, body in r.copies:
         for source, form in index.search(decompress(body, headers)):
             hits.append(('websocket' if r.method == 'WS' else 'body', source, form))
     return sorted(set(hits))
@@ -215,17 +272,21 @@ def _search_row(r: Row, index: Index) -> list[tuple]:
 
 def _rules(r: Row, ctx: Context, page_forms: set, label: str) -> list[Finding]:
     found = []
-    for capture_name, headers, body in r.copies:
+    for _, headers, body in r.wire_copies():
         names = {k.lower() for k, _ in headers}
         if 'cookie' in names:
             found.append(Finding('header:cookie', 'cookie', 'a Cookie header on an SDK request', label))
         if 'referer' in names:
             found.append(Finding('header:referer', 'referer', 'a Referer header on an SDK request', label))
-        text = r.url + '\n' + '\n'.join(f'{k}: {v}' for k, v in headers) + '\n' + body.decode('utf-8', 'replace')
+        text = (
+            r.url + '\n' + '\n'.join(f'{k}: {v}' for k, v in headers) + '\n' + body.decode('utf-8', 'replace')
+        )
         if ctx.page_tracking is False:
             for form in page_forms:
                 if form in text:
-                    found.append(Finding('page-url', 'url', f'the page URL ({form}) with page tracking off', label))
+                    found.append(
+                        Finding('page-url', 'url', f'the page URL ({form}) with page tracking off', label)
+                    )
         if ctx.user_id and ctx.user_id in text:
             found.append(Finding('user-id', 'user-id', 'the raw user ID', label))
         if r.verdict == 'events' and body:
@@ -233,8 +294,11 @@ def _rules(r: Row, ctx: Context, page_forms: set, label: str) -> list[Finding]:
                 ctx.validator.validate(json.loads(body))
             except (ValueError, jsonschema.ValidationError) as error:
                 message = getattr(error, 'message', str(error))
-                found.append(Finding('schema', 'wire-schema', f'events body breaks the wire schema: {message[:200]}',
-                                     label))
+                found.append(
+                    Finding(
+                        'schema', 'wire-schema', f'events body breaks the wire schema: {message[:200]}', label
+                    )
+                )
     return found
 
 
@@ -251,7 +315,9 @@ def _storage(capture, ctx: Context) -> list[Finding]:
                 found.append(Finding(f'storage:{kind}', source, f'canary of {source} as {form} in "{name}"'))
     for cookie in capture.cookies:
         if (cookie['name'], cookie['domain']) not in ctx.baseline_cookies:
-            found.append(Finding('cookie', 'cookie-set', f'a cookie was set: {cookie["name"]} on {cookie["domain"]}'))
+            found.append(
+                Finding('cookie', 'cookie-set', f'a cookie was set: {cookie["name"]} on {cookie["domain"]}')
+            )
     name = ctx.normal(capture.storage.get('windowName') or '')
     if name != ctx.baseline_storage.get('windowName'):
         found.append(Finding('storage:window.name', 'window-name', 'window.name was changed'))
@@ -276,9 +342,11 @@ def egress(rows: list[Row]) -> dict:
     for r in rows:
         if r.verdict in ('page', 'browser'):
             continue
-        bodies = [body for name, _, body in r.copies if name == 'sink'] or \
-                 [body for name, _, body in r.copies if name == 'netlog'] or \
-                 [body for name, _, body in r.copies]
+        bodies = (
+            [body for name, _, body in r.copies if name == 'sink']
+            or [body for name, _, body in r.copies if name == 'netlog']
+            or [body for name, _, body in r.copies]
+        )
         if r.verdict == 'events':
             events.extend(bodies)
         else:
@@ -289,16 +357,30 @@ def egress(rows: list[Row]) -> dict:
 def compare(a: dict, b: dict, what: str) -> list[Finding]:
     found = []
     if len(a['events']) != len(b['events']):
-        found.append(Finding('differential', what, f'{len(a["events"])} vs {len(b["events"])} events requests'))
+        found.append(
+            Finding('differential', what, f'{len(a["events"])} vs {len(b["events"])} events requests')
+        )
     else:
-        for i, (x, y) in enumerate(zip(a['events'], b['events'])):
+        for i, (x, y) in enumerate(zip(a['events'], b['events'], strict=True)):
             if x != y:
-                found.append(Finding('differential', what, f'events request {i + 1} differs: '
-                                     f'{len(x)} vs {len(y)} bytes; first difference at byte '
-                                     f'{next(j for j in range(min(len(x), len(y)) + 1) if x[j:j + 1] != y[j:j + 1])}'))
+                found.append(
+                    Finding(
+                        'differential',
+                        what,
+                        f'events request {i + 1} differs: '
+                        f'{len(x)} vs {len(y)} bytes; first difference at byte '
+                        f'{next(j for j in range(min(len(x), len(y)) + 1) if x[j : j + 1] != y[j : j + 1])}',
+                    )
+                )
     if a['others'] != b['others']:
         left = {(m, u, c) for m, u, c, _ in a['others']}
         right = {(m, u, c) for m, u, c, _ in b['others']}
-        found.append(Finding('differential', what, f'other requests differ: only in the first run '
-                             f'{sorted(left - right)}, only in the second {sorted(right - left)}'))
+        found.append(
+            Finding(
+                'differential',
+                what,
+                f'other requests differ: only in the first run '
+                f'{sorted(left - right)}, only in the second {sorted(right - left)}',
+            )
+        )
     return found
