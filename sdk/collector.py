@@ -311,9 +311,6 @@ class Collector:
         asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
-        if not self.thread.is_alive():
-            self.loop.close()
-        self.socket.close()
 
 
 def serve_forever(host: str, port: int, https: bool = False, db: str = ':memory:') -> None:

@@ -20,6 +20,7 @@ Every run ends with a navigation away and a close, so unload-time beacons are ca
 import json
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,7 +143,26 @@ def launch_args(url: str, netlog: Path | None, webdriver: bool) -> list[str]:
     return args
 
 
-def run(
+def run(url: str, scenario: dict, canaries: Canaries, **options) -> Capture:
+    """One run of `scenario` on `url` (options: see `_run`), in a thread of its own: Playwright's
+    sync API cannot start inside another one, and a customer's test suite may hold one already."""
+    outcome: dict = {}
+
+    def work():
+        try:
+            outcome['capture'] = _run(url, scenario, canaries, **options)
+        except BaseException as error:  # handed to the caller's thread
+            outcome['error'] = error
+
+    thread = threading.Thread(target=work, name='uf-audit-run')
+    thread.start()
+    thread.join()
+    if 'error' in outcome:
+        raise outcome['error']
+    return outcome['capture']
+
+
+def _run(
     url: str,
     scenario: dict,
     canaries: Canaries,
@@ -156,9 +176,9 @@ def run(
     presence: bool = True,
     settle: float = 0.6,
 ) -> Capture:
-    """One run of `scenario` on `url`. `block_sdk` aborts the SDK's files (the baseline: what the
-    page sends by itself); `leak` is JavaScript added to every frame (the self-test's planted
-    leaks); `presence` False removes the secret element (the differential's one bit)."""
+    """`block_sdk` aborts the SDK's files (the baseline: what the page sends by itself); `leak` is
+    JavaScript added to every frame (the self-test's planted leaks); `presence` False removes the
+    secret element (the differential's one bit)."""
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix='uf-audit-'))
