@@ -438,8 +438,8 @@ def test_remount_and_base_z_index(page, collector):
     assert page.evaluate("""() => { document.querySelector('[data-userflow]').remove();
         const gone = document.querySelectorAll('[data-userflow]').length;
         userflow.remount();
-        const root = document.querySelector('[data-userflow]');
-        return [gone, root && root.shadowRoot.querySelector('[data-step]').getAttribute('data-step')]; }""") == [0, 'two']
+        const step = document.querySelector('[data-userflow]').shadowRoot.querySelector('[data-step]');
+        return [gone, step.getAttribute('data-step')]; }""") == [0, 'two']
     # Removed without remount(): the next DOM change brings it back by itself.
     page.evaluate("document.querySelector('[data-userflow]').remove()")
     ui(page, '[data-step=two]').wait_for()
