@@ -5,7 +5,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup build test lint clean serve browser
+.PHONY: setup build test lint clean serve browser bench
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	@command -v $(PY) >/dev/null || { echo "error: $(PY) not found (Python 3.11 is required)"; exit 1; }
@@ -31,6 +31,12 @@ test: setup
 
 serve: build
 	$(BIN)/python -m sdk serve
+
+# The peers go into bench/node_modules only (never dist/); results in bench/results.*
+bench: setup
+	$(BIN)/pip install --quiet -e '.[bench]'
+	npm ci --prefix bench --no-audit --no-fund --ignore-scripts
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf build dist .pytest_cache .hypothesis

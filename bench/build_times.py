@@ -21,7 +21,7 @@ def timed(fn):
     return time.perf_counter() - start, result
 
 
-def main(runs: int) -> None:
+def main(runs: int) -> dict:
     full, unchanged, one_file, stages = [], [], [], {}
     for i in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
@@ -42,6 +42,9 @@ def main(runs: int) -> None:
         print(f'  {name:<10} {ms(took)}')
     print(f'rebuild, nothing changed: {ms(unchanged)}')
     print(f'rebuild, one py_src file changed: {ms(one_file)}')
+    median_ms = lambda xs: round(statistics.median(xs) * 1000, 1)  # noqa: E731
+    return {'runs': runs, 'full_ms': median_ms(full), 'unchanged_ms': median_ms(unchanged),
+            'one_file_ms': median_ms(one_file), 'stages_ms': {n: median_ms(t) for n, t in stages.items()}}
 
 
 if __name__ == '__main__':

@@ -57,7 +57,7 @@ def measure(browser, url: str, mode: str, rounds: int) -> dict:
     return result
 
 
-def main(rounds: int) -> None:
+def main(rounds: int) -> dict:
     build(ROOT / 'dist', ROOT / 'build', lambda s: None)
     path = executable()
     results = {'date': datetime.date.today().isoformat(), 'machine': platform.platform(),
@@ -73,6 +73,7 @@ def main(rounds: int) -> None:
     out = Path(__file__).with_name('results-reaction.json')
     out.write_text(json.dumps(results, indent=2) + '\n')
     print(json.dumps(results, indent=2))
+    return results
 
 
 if __name__ == '__main__':

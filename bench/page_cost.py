@@ -1,0 +1,66 @@
+"""Page cost in headless Chromium, on the same fixture page (fixtures/cost.html) showing the same
+tooltip: no script, Userflow.js (loader + core + flows chunk, in its iframe), and driver.js (the
+lightest tour peer). Runs are interleaved (none, ours, driver, none, ...), each in a fresh
+context; medians are reported.
+
+Per run: script start -> tooltip on screen (ms), main-thread task time until then (CDP
+TaskDuration, ms), JS heap after init (after a forced GC, bytes: the page's and the SDK frame's
+isolate share one heap), long tasks (count, total ms).
+
+    .venv/bin/python bench/page_cost.py [RUNS]
+"""
+
+import json
+import statistics
+import sys
+
+from playwright.sync_api import sync_playwright
+
+from sdk.browser import executable
+from sdk.collector import Collector
+
+VARIANTS = ['none', 'ours', 'driver']
+
+
+def one(browser, url: str, variant: str) -> dict:
+    context = browser.new_context()
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send('Performance.enable')
+    page.goto(f'{url}/fixtures/cost.html?variant={variant}')
+    page.wait_for_function('window.__cost && window.__cost.ready > 0', timeout=15000)
+    page.wait_for_timeout(300)  # late long tasks
+    cdp.send('HeapProfiler.collectGarbage')
+    metrics = {m['name']: m['value'] for m in cdp.send('Performance.getMetrics')['metrics']}
+    cost = page.evaluate('window.__cost')
+    context.close()
+    return {
+        'ready_ms': cost['ready'] - cost['start'],
+        'task_ms': metrics['TaskDuration'] * 1000,
+        'script_ms': metrics['ScriptDuration'] * 1000,
+        'heap_bytes': metrics['JSHeapUsedSize'],
+        'long_tasks': len(cost['longTasks']),
+        'long_task_ms': sum(cost['longTasks']),
+    }
+
+
+def main(runs: int) -> dict:
+    samples = {v: [] for v in VARIANTS}
+    path = executable()
+    with Collector() as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(path) if path else None, args=['--no-sandbox'])
+        for variant in VARIANTS:  # warm-up: caches, first-launch costs
+            one(browser, server.url, variant)
+        for _ in range(runs):
+            for variant in VARIANTS:
+                samples[variant].append(one(browser, server.url, variant))
+        version = browser.version
+        browser.close()
+    result = {'runs': runs, 'browser': version}
+    for variant, rows in samples.items():
+        result[variant] = {key: round(statistics.median(r[key] for r in rows), 2) for key in rows[0]}
+    return result
+
+
+if __name__ == '__main__':
+    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 15), indent=2))

@@ -1,0 +1,214 @@
+"""`make bench`: every benchmark in one run on this machine, written to bench/results.json,
+rendered as bench/results.md (the table the README shows) and bench/results.png (the chart).
+
+    .venv/bin/python bench/run.py [--runs N] [--quick]
+
+Ratios are the headline (ours / peer); absolute times depend on the machine, which each result
+records with the date.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import build_times  # noqa: E402
+import page_cost  # noqa: E402
+import reaction  # noqa: E402
+import sizes  # noqa: E402
+
+from sdk import ROOT  # noqa: E402
+from sdk.build import build  # noqa: E402
+
+HERE = Path(__file__).parent
+START, END = '<!-- bench:start -->', '<!-- bench:end -->'
+
+
+def ratio(a: float, b: float) -> str:
+    return f'{a / b:.2f}×' if b else '—'
+
+
+def table(results: dict) -> str:
+    machine = results['machine']
+    lines = [
+        f'Measured {results["date"]} on {machine["platform"]}, {machine["cpus"]} cores, headless Chromium '
+        f'{results["page_cost"]["browser"]} (`make bench`, `bench/results.json`).',
+        '',
+        '**Size** (bytes; minified = esbuild `--bundle --minify` of the shipped browser file, '
+        'the same for every library; CSS shipped separately by the peers is extra):',
+        '',
+        '| library | version | raw | minified | gzip | brotli | + CSS gzip |',
+        '|---|---|---|---|---|---|---|',
+    ]
+    for name, row in results['sizes'].items():
+        lines.append(
+            f'| {name} | {row["version"]} | {row["raw"]:,} | {row["minified"]:,} | {row["gzip"]:,} | '
+            f'{row["brotli"]:,} | {row["css_gzip"]:,} |'
+        )
+    cost = results['page_cost']
+    ours, driver, none = cost['ours'], cost['driver'], cost['none']
+    lines += [
+        '',
+        f'**Page cost** (the same page showing the same tooltip; medians of {cost["runs"]} interleaved '
+        'runs; "added" is over the page with no script):',
+        '',
+        '| | script start → tooltip shown | main-thread time added | JS heap added | long tasks |',
+        '|---|---|---|---|---|',
+    ]
+    for label, row in [('Userflow.js (this)', ours), ('driver.js', driver), ('no script', none)]:
+        lines.append(
+            f'| {label} | {row["ready_ms"]:.1f} ms | {row["task_ms"] - none["task_ms"]:.1f} ms | '
+            f'{(row["heap_bytes"] - none["heap_bytes"]) / 1024:,.0f} KB | {row["long_tasks"]:.0f} '
+            f'({row["long_task_ms"]:.0f} ms) |'
+        )
+    s = results['sizes']
+    ours_gzip = s['Userflow.js (this): all three']['gzip']
+    driver_gzip = s['driver.js']['gzip'] + s['driver.js']['css_gzip']
+    lines += [
+        '',
+        f'Ratios, ours / driver.js: gzip size {ratio(ours_gzip, driver_gzip)} '
+        f'(with its CSS), time to tooltip {ratio(ours["ready_ms"], driver["ready_ms"])}, main-thread time '
+        f'added {ratio(ours["task_ms"] - none["task_ms"], driver["task_ms"] - none["task_ms"])}, heap added '
+        f'{ratio(ours["heap_bytes"] - none["heap_bytes"], driver["heap_bytes"] - none["heap_bytes"])}.',
+    ]
+    if 'reaction' in results:
+        r = results['reaction']
+        lines += [
+            '',
+            f'**Condition reaction** ({r["nodes"]:,} nodes, {r["conditions"]} conditions, {r["rounds"]} '
+            'changes), ours vs 200 ms polling of the same conditions:',
+            '',
+            '| | reaction p50 | reaction p95 | idle main thread |',
+            '|---|---|---|---|',
+        ]
+        for label, key in [
+            ('Userflow.js (mutations, one evaluation a frame)', 'sdk'),
+            ('200 ms polling', 'poll'),
+            ('no script', 'none'),
+        ]:
+            row = r[key]
+            p50 = f'{row["latency_p50_ms"]:.1f} ms' if 'latency_p50_ms' in row else '—'
+            p95 = f'{row["latency_p95_ms"]:.1f} ms' if 'latency_p95_ms' in row else '—'
+            lines.append(f'| {label} | {p50} | {p95} | {row["idle_task_ms_per_s"]:.2f} ms/s |')
+        if 'latency_p50_ms' in r['sdk'] and 'latency_p50_ms' in r['poll']:
+            lines += [
+                '',
+                'Ratios, ours / polling: reaction p50 '
+                f'{ratio(r["sdk"]["latency_p50_ms"], r["poll"]["latency_p50_ms"])}, '
+                f'idle cost {ratio(r["sdk"]["idle_task_ms_per_s"], r["poll"]["idle_task_ms_per_s"])}.',
+            ]
+    b = results['build']
+    stages = b['stages_ms']
+    share = lambda name: stages.get(name, 0) / b['full_ms'] * 100  # noqa: E731
+    lines += [
+        '',
+        f'**Build** (medians of {b["runs"]}): full {b["full_ms"]:.0f} ms '
+        f'(Transcrypt {share("transpile"):.0f}%, '
+        f'esbuild {share("bundle"):.0f}%), nothing changed {b["unchanged_ms"]:.0f} ms, one Python file '
+        f'changed {b["one_file_ms"]:.0f} ms.',
+    ]
+    return '\n'.join(lines) + '\n'
+
+
+def chart(results: dict, out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    s = results['sizes']
+    names = [
+        'Userflow.js (this): all three',
+        'driver.js',
+        'shepherd.js',
+        'intro.js',
+        'userflow.js (npm loader)',
+        'plausible-tracker',
+    ]
+    cost = results['page_cost']
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    gz = [(s[n]['gzip'] + s[n]['css_gzip']) / 1024 for n in names]
+    left.barh(
+        [n.replace(' (this): all three', ' (this)') for n in names],
+        gz,
+        color=['#2563eb'] + ['#9ca3af'] * (len(names) - 1),
+    )
+    left.invert_yaxis()
+    left.set_xlabel('KB gzip (JS + CSS)')
+    left.set_title('Size')
+    none = cost['none']
+    labels = ['time to tooltip (ms)', 'main thread added (ms)', 'heap added (MB)']
+    ours = [
+        cost['ours']['ready_ms'],
+        cost['ours']['task_ms'] - none['task_ms'],
+        (cost['ours']['heap_bytes'] - none['heap_bytes']) / 2**20,
+    ]
+    driver = [
+        cost['driver']['ready_ms'],
+        cost['driver']['task_ms'] - none['task_ms'],
+        (cost['driver']['heap_bytes'] - none['heap_bytes']) / 2**20,
+    ]
+    x = range(len(labels))
+    right.bar([i - 0.2 for i in x], ours, 0.4, label='Userflow.js (this)', color='#2563eb')
+    right.bar([i + 0.2 for i in x], driver, 0.4, label='driver.js', color='#9ca3af')
+    right.set_xticks(list(x), labels)
+    right.set_title('Page cost (medians)')
+    right.legend()
+    fig.suptitle(
+        f'{results["date"]}, {results["machine"]["platform"]}, {results["machine"]["cpus"]} cores, '
+        f'Chromium {cost["browser"]}',
+        fontsize=9,
+    )
+    fig.tight_layout()
+    fig.savefig(
+        out, dpi=110, metadata={'Software': None, 'CreationDate': None} if out.suffix == '.pdf' else None
+    )
+    plt.close(fig)
+
+
+def update_readme(text: str) -> None:
+    readme = ROOT / 'README.md'
+    content = readme.read_text()
+    if START in content and END in content:
+        content = re.sub(
+            re.escape(START) + '.*?' + re.escape(END), lambda m: f'{START}\n{text}{END}', content, flags=re.S
+        )
+        readme.write_text(content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--runs', type=int, default=15, help='page-cost runs per variant')
+    parser.add_argument('--quick', action='store_true', help='fewer runs (a smoke test, not for the README)')
+    args = parser.parse_args()
+    runs = 3 if args.quick else args.runs
+    build(ROOT / 'dist', ROOT / 'build', lambda s: None)
+    results = {
+        'date': datetime.date.today().isoformat(),
+        'machine': {
+            'platform': f'{platform.system()} {platform.machine()}',
+            'cpus': os.cpu_count(),
+            'python': platform.python_version(),
+        },
+    }
+    results['sizes'] = sizes.main()
+    results['page_cost'] = page_cost.main(runs)
+    results['reaction'] = reaction.main(10 if args.quick else 40)
+    results['build'] = build_times.main(2 if args.quick else 5)
+    (HERE / 'results.json').write_text(json.dumps(results, indent=2) + '\n')
+    text = table(results)
+    (HERE / 'results.md').write_text(text)
+    chart(results, HERE / 'results.png')
+    if not args.quick:
+        update_readme(text)
+    print(text)
+
+
+if __name__ == '__main__':
+    main()
