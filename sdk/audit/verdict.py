@@ -213,17 +213,13 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             # The page's own traffic carries the page's own URL and cookies; but a canary in the
             # body of the page's own request is the page leaking what the user typed (a widget,
             # an analytics tag): reported, though it is not the SDK's doing.
-            for _, headers, body in r.copies:
-                for source, form in ctx.index.search(decompress(body, headers)):
-                    r.hits.append(('body', source, form))
-                    findings.append(
-                        Finding(
-                            'body',
-                            source,
-                            f"canary of {source} found as {form} in the page's own request, not the SDK's",
-                            label,
-                        )
-                    )
+            found = {
+                hit for _, headers, body in r.copies for hit in ctx.index.search(decompress(body, headers))
+            }
+            for source, form in sorted(found):
+                r.hits.append(('body', source, form))
+                detail = f"canary of {source} found as {form} in the page's own request, not the SDK's"
+                findings.append(Finding('body', source, detail, label))
             continue
         if r.verdict == 'unexplained':
             findings.append(
