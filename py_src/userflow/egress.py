@@ -69,6 +69,8 @@ class Egress:
         self.save()
         if len(self.outbox.ready) == 0:
             return
+        if not env.attached():  # timers and requests of a removed frame never run: fail closed
+            return env.error('the page removed the SDK\'s frame; events are kept and sent by the next page')
         if len(self.outbox.ready) >= BATCH_LIMIT and self.attempt == 0:
             self.flush()
         elif self.timer is None:

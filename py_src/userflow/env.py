@@ -2,7 +2,10 @@
 
 The core runs in a hidden same-origin iframe; `window` here is that iframe's window, whose
 clock, crypto, console, timers and network functions the host page cannot have wrapped.
-`host` is the page's window, used only to read its URL and to listen to its events.
+`host` is the page's window: its URL and events are read, the UI is drawn into its document,
+and its `localStorage` (the same origin's, so the same storage as this frame's) is used, because
+it outlives this frame: a page that removes the SDK's iframe loses no event (they are sent by
+the next page), and the one message about it still reaches the console.
 """
 
 from userflow.values import to_json, from_json
@@ -39,6 +42,26 @@ def random_bytes(count):
     return Array.prototype.slice.call(data)
 
 
+def attached():
+    """Whether this frame is still in the page (a hostile or careless page may remove it)."""
+    try:
+        frame = window.frameElement
+        return frame is not None and frame.isConnected
+    except:  # noqa: E722
+        return False
+
+
+def _store():
+    try:
+        return host.localStorage
+    except:  # noqa: E722
+        return window.localStorage
+
+
+def _console():
+    return window.console if attached() else host.console
+
+
 def warn(message):
     _say('warn', message)
 
@@ -55,9 +78,9 @@ def _say(level, message):
     _said[key] = True
     try:
         if level == 'error':
-            window.console.error(PREFIX + message)
+            _console().error(PREFIX + message)
         else:
-            window.console.warn(PREFIX + message)
+            _console().warn(PREFIX + message)
     except:  # noqa: E722
         pass
 
@@ -70,21 +93,21 @@ def to_host(value):
 
 def storage_get(key):
     try:
-        return window.localStorage.getItem(STORAGE_PREFIX + key)
+        return _store().getItem(STORAGE_PREFIX + key)
     except:  # noqa: E722 -- storage can be disabled or full
         return None
 
 
 def storage_set(key, value):
     try:
-        window.localStorage.setItem(STORAGE_PREFIX + key, value)
+        _store().setItem(STORAGE_PREFIX + key, value)
     except:  # noqa: E722
         warn('localStorage is not available; ' + key + ' is kept for this page only')
 
 
 def storage_remove(key):
     try:
-        window.localStorage.removeItem(STORAGE_PREFIX + key)
+        _store().removeItem(STORAGE_PREFIX + key)
     except:  # noqa: E722
         pass
 
@@ -93,7 +116,7 @@ def storage_take(prefix):
     """Remove and return the values of every SDK key starting with `prefix`."""
     found = []
     try:
-        store = window.localStorage
+        store = _store()
         keys = [store.key(i) for i in range(store.length)]
         for key in keys:
             if key is not None and key.startswith(STORAGE_PREFIX + prefix):
@@ -107,7 +130,7 @@ def storage_take(prefix):
 def storage_clear():
     """Remove every key the SDK owns (prefix uf:) and nothing else."""
     try:
-        store = window.localStorage
+        store = _store()
         mine = []
         for i in range(store.length):
             key = store.key(i)
