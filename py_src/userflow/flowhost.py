@@ -51,6 +51,7 @@ class FlowHost:
         for message in checked['errors']:
             self.warn(message)
         self.runtime.load(checked['flows'], checked['checklists'])
+        self.ui.view = None  # same IDs may carry new text: draw again
         self.loaded = True
         self.observer.start()
         starts = self.pending_starts
