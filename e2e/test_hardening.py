@@ -295,3 +295,20 @@ def test_ten_megabytes_of_content_are_refused(page, collector):
         title: 'Still works'}]}]}); userflow.start('ok')""")
     ui(page, '[data-step=s]').wait_for()  # and the SDK carries on
     assert page.record.errors == []
+
+
+def test_a_tampered_flows_chunk_is_refused_and_the_page_keeps_working(page, collector):
+    def tamper(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.body() + b'\n;window.tampered=1;')
+
+    page.route('**/userflow-flows.*.js', tamper)
+    page.goto(collector.url + '/fixtures/flows.html?csp=strict')
+    page.wait_for_timeout(1500)
+    assert page.locator('[data-userflow]').count() == 0  # no flow engine: no UI, fail closed
+    frame = page.evaluate('document.querySelector("iframe").contentWindow.tampered')
+    assert frame is None and page.evaluate('window.tampered') is None
+    assert page.record.errors == [] and page.evaluate('window.__fixture.errors') == []
+    assert any('flows' in m for m in page.record.warnings())  # one clear message names it
+    page.fill('#project-name', 'still typing')  # the page itself works
+    assert page.input_value('#project-name') == 'still typing'
