@@ -38,6 +38,7 @@ CHANNELS = [
     'sessionStorage',
     'cookies',
     'window.name',
+    'IndexedDB databases and CacheStorage caches (new ones)',
 ]
 
 
@@ -179,6 +180,8 @@ def audit(
             for kind in ('local', 'session')
         }
         storage['windowName'] = normalize(capture.storage.get('windowName') or '', values)
+        storage['indexedDB'] = capture.storage.get('indexedDB', [])
+        storage['caches'] = capture.storage.get('caches', [])
         result = {
             'keys': keys,
             'storage': storage,

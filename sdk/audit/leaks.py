@@ -129,6 +129,17 @@ LEAKS = [
         'input-',
     ),
     Leak(
+        'indexeddb',
+        'typed values kept in an IndexedDB database',
+        """leak = (v) => {
+    const r = indexedDB.open('uf-cache');
+    r.onupgradeneeded = () => r.result.createObjectStore('v');
+    r.onsuccess = () => r.result.transaction('v', 'readwrite').objectStore('v').put(v, 'last');
+  };""",
+        'storage:indexedDB',
+        'storage',
+    ),
+    Leak(
         'page-url',
         'the page path as an event attribute while page tracking is off',
         "leak = () => userflow.track('visit', {where: location.pathname});",

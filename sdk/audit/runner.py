@@ -91,13 +91,16 @@ SET_VALUE = """([selector, value]) => {
   e.dispatchEvent(new Event('change', {bubbles: true}));
   e.blur();
 }"""
-STORAGE_SCRIPT = """() => {
+STORAGE_SCRIPT = """async () => {
   const dump = (s) => {
     const o = {};
     for (let i = 0; i < s.length; i++) { const k = s.key(i); o[k] = s.getItem(k); }
     return o;
   };
+  const names = async (get) => { try { return (await get()).sort(); } catch (e) { return []; } };
   return {local: dump(localStorage), session: dump(sessionStorage), windowName: window.name,
+          indexedDB: await names(async () => (await indexedDB.databases()).map(d => d.name)),
+          caches: await names(() => caches.keys()),
           webdriver: navigator.webdriver === true};
 }"""
 

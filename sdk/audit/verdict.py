@@ -309,11 +309,18 @@ def _storage(capture, ctx: Context) -> list[Finding]:
                 found.append(Finding(f'storage:{kind}', 'storage', f'a key outside uf: ("{name}")'))
             for source, form in ctx.index.search(f'{name}={value}'.encode()):
                 found.append(Finding(f'storage:{kind}', source, f'canary of {source} as {form} in "{name}"'))
+    for kind in ('indexedDB', 'caches'):  # the SDK uses neither: anything new is a finding
+        for name in set(capture.storage.get(kind, [])) - set(ctx.baseline_storage.get(kind, [])):
+            found.append(Finding(f'storage:{kind}', 'storage', f'a new {kind} store "{name}"'))
     for cookie in capture.cookies:
         if (cookie['name'], cookie['domain']) not in ctx.baseline_cookies:
             found.append(
                 Finding('cookie', 'cookie-set', f'a cookie was set: {cookie["name"]} on {cookie["domain"]}')
             )
+            for source, form in ctx.index.search(f'{cookie["name"]}={cookie["value"]}'.encode()):
+                found.append(
+                    Finding('cookie', source, f'canary of {source} as {form} in cookie "{cookie["name"]}"')
+                )
     name = ctx.normal(capture.storage.get('windowName') or '')
     if name != ctx.baseline_storage.get('windowName'):
         found.append(Finding('storage:window.name', 'window-name', 'window.name was changed'))
