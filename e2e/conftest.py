@@ -15,7 +15,7 @@ from sdk.browser import executable
 from sdk.build import build
 from sdk.collector import Collector
 
-from helpers import INSECURE_HOST, quiet
+from helpers import INSECURE_HOST
 
 pytest_plugins = ['sdk.audit.pytest_plugin']  # uf_audit, uf_audit_sink: the audit as customers use it
 
@@ -70,5 +70,5 @@ def page(browser, collector):
     page.record = record
     yield page
     context.close()
-    quiet(collector)
+    collector.quiet()  # keepalive flushes of the closed page land before the next test
 

@@ -23,15 +23,12 @@ def hmac_hex(token: str, user_id: str) -> str:
     return hmac.new(token.encode(), user_id.encode(), hashlib.sha256).hexdigest()
 
 
-def quiet(collector, still=0.3, limit=3.0):
-    """Wait until the sink has heard nothing for `still` seconds: closing a page flushes its
-    pending events with keepalive requests, which must not land in the next test's sink."""
-    deadline = time.monotonic() + limit
-    count, since = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        now = len(collector.sink.requests)
-        if now != count:
-            count, since = now, time.monotonic()
-        elif time.monotonic() - since >= still:
-            return
-        time.sleep(0.05)
+def tamper(page, glob: str) -> None:
+    """Serve the files matching `glob` with one statement appended (`window.tampered = 1`): what
+    their SRI hashes must refuse."""
+
+    def append(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.body() + b'\n;window.tampered=1;')
+
+    page.route(glob, append)

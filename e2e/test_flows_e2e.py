@@ -4,7 +4,7 @@ flow and step IDs."""
 
 import pytest
 
-from helpers import quiet, wait_for
+from helpers import wait_for
 
 ENGINE = (
     "window.flowLog.map(e => e[0] + ':' + "
@@ -166,7 +166,7 @@ def test_strict_mode_traffic_is_identical_whichever_secret_the_page_holds(browse
     })()"""
     bodies = []
     for secret in ['open sesame', 'something else entirely']:
-        quiet(collector)
+        collector.quiet()
         collector.sink.clear()
         context = browser.new_context()
         context.add_init_script(pinned)

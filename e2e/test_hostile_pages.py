@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from helpers import wait_for
+from helpers import tamper, wait_for
 
 XSS = [
     line
@@ -64,8 +64,14 @@ def test_a_hostile_host_page_keeps_the_sdk_and_itself_working(page, collector, n
     wait_for(lambda: 'checklistEnded' in page.evaluate('flowLog.map(e => e[0])'))
     ui(page, '.card button.primary').click()  # the flow moves on: the UI's handlers work
     ui(page, '[data-step=s2]').wait_for()
-    wait_for(lambda: len(delivered(collector)) >= 2, timeout=15)
-    assert delivered(collector) == [('identify', None, IDENTIFY), ('track', 'hostile_loaded', TRACK)]
+    # A call after the core took over (the stub's promise path for a loaded core).
+    assert page.evaluate("userflow.track('after_load', {k: 1}).then(() => 'resolved')") == 'resolved'
+    wait_for(lambda: len(delivered(collector)) >= 3, timeout=15)
+    assert delivered(collector) == [
+        ('identify', None, IDENTIFY),
+        ('track', 'hostile_loaded', TRACK),
+        ('track', 'after_load', {'k': 1}),
+    ]
     checks = page.evaluate('Object.keys(__hostile.checks).map(k => __hostile.checks[k]())')
     assert checks == [True]  # the host's own code still runs with its own overrides
     assert page.evaluate('__hostile.applied') == [name]
@@ -298,11 +304,7 @@ def test_ten_megabytes_of_content_are_refused(page, collector):
 
 
 def test_a_tampered_flows_chunk_is_refused_and_the_page_keeps_working(page, collector):
-    def tamper(route):
-        response = route.fetch()
-        route.fulfill(response=response, body=response.body() + b'\n;window.tampered=1;')
-
-    page.route('**/userflow-flows.*.js', tamper)
+    tamper(page, '**/userflow-flows.*.js')
     page.goto(collector.url + '/fixtures/flows.html?csp=strict')
     page.wait_for_timeout(1500)
     assert page.locator('[data-userflow]').count() == 0  # no flow engine: no UI, fail closed

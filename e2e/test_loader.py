@@ -1,6 +1,6 @@
 """The loader (SPEC §4): queue and replay, an isolated realm, strict CSP and Trusted Types."""
 
-from helpers import wait_for
+from helpers import tamper, wait_for
 
 
 def test_calls_made_before_the_core_loads_are_replayed_in_order(page, collector):
@@ -77,10 +77,7 @@ def test_the_strict_csp_fixture_really_blocks_scripts_without_the_nonce(page, co
 
 
 def test_a_core_that_fails_its_sri_check_is_refused_and_the_host_keeps_working(page, collector):
-    def tamper(route):
-        response = route.fetch()
-        route.fulfill(response=response, body=response.body() + b'\n;window.tampered=1;')
-    page.route('**/userflow-core.*.js', tamper)
+    tamper(page, '**/userflow-core.*.js')
     page.goto(collector.url + '/fixtures/manual.html')
     page.click('#host-button')
     assert page.evaluate('window.hostClicks') == 1

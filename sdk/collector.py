@@ -307,6 +307,20 @@ class Collector:
         asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
         return self
 
+    def quiet(self, still: float = 0.3, limit: float = 3.0) -> None:
+        """Wait until nothing has arrived for `still` seconds (at most `limit`): a closed page
+        flushes its pending events with keepalive requests, which must land before the sink is
+        read or cleared for the next test or run."""
+        deadline = time.monotonic() + limit
+        count, since = -1, time.monotonic()
+        while time.monotonic() < deadline:
+            now = len(self.sink.requests)
+            if now != count:
+                count, since = now, time.monotonic()
+            elif time.monotonic() - since >= still:
+                return
+            time.sleep(0.05)
+
     def __exit__(self, *exc):
         asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)

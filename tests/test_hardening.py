@@ -10,7 +10,7 @@ import os
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from test_back_to_back import js  # noqa: F401 -- the V8 realm fixture
+from test_back_to_back import ALL_PATHS, js  # noqa: F401 -- content paths; the V8 realm fixture
 from test_content import CONTENT
 from userflow.attributes import validate_attributes
 from userflow.content import validate
@@ -49,17 +49,6 @@ SNAPSHOT = """JSON.stringify([Object.getOwnPropertyNames(Object.prototype).sort(
   ({}).polluted, [].polluted, Object.prototype.toString.call([])])"""
 
 
-def _paths(value, path=()):
-    yield path
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            yield from _paths(inner, (*path, key))
-    elif isinstance(value, list):
-        for i, inner in enumerate(value):
-            yield from _paths(inner, (*path, i))
-
-
-PATHS = [p for p in _paths(CONTENT) if p]
 
 
 def _mutate(path, value, poison_key):
@@ -86,7 +75,7 @@ def test_random_json_never_throws_and_every_message_names_a_path(content):
 
 
 @settings(settings.get_profile('harden'))
-@given(path=st.sampled_from(PATHS), value=json_values, poison=st.sampled_from(POISON))
+@given(path=st.sampled_from(ALL_PATHS), value=json_values, poison=st.sampled_from(POISON))
 def test_mutated_content_agrees_in_v8_and_pollutes_nothing(js, path, value, poison):  # noqa: F811
     before = js.ctx.eval(SNAPSHOT)
     content = _mutate(path, value, poison)

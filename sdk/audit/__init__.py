@@ -147,8 +147,17 @@ def audit(
     origin = url.split('/', 3)
     endpoint = endpoint or f'{origin[0]}//{origin[2]}'
 
+    baselines = {} if baselines is None else baselines
+    indexes: dict = {}  # main, A and C share their canaries: build their ~240,000 needles once
+
+    def index_for(canaries: Canaries, token: str | None) -> Index:
+        key = (tuple(sorted(public(canaries).items())), token)
+        if key not in indexes:
+            indexes[key] = Index(public(canaries), token, canaries.cores)
+        return indexes[key]
+
     def judged(name: str, capture, canaries: Canaries, base) -> list:
-        index = Index(public(canaries), _token(capture), canaries.cores)
+        index = index_for(canaries, _token(capture))
         report.needles = max(report.needles, index.count)
         ctx = Context(
             index,
@@ -170,7 +179,7 @@ def audit(
         return rows
 
     def baseline(page_url: str, canaries: Canaries) -> dict:
-        if baselines is not None and page_url in baselines:
+        if page_url in baselines:
             return baselines[page_url]
         capture = run(page_url, plan, canaries, collector=collector, executable=executable, block_sdk=True)
         values = public(canaries)
@@ -182,14 +191,12 @@ def audit(
         storage['windowName'] = normalize(capture.storage.get('windowName') or '', values)
         storage['indexedDB'] = capture.storage.get('indexedDB', [])
         storage['caches'] = capture.storage.get('caches', [])
-        result = {
+        baselines[page_url] = {
             'keys': keys,
             'storage': storage,
             'cookies': {(c['name'], c['domain']) for c in capture.cookies},
         }
-        if baselines is not None:
-            baselines[page_url] = result
-        return result
+        return baselines[page_url]
 
     try:
         canaries = standard_set([])
@@ -202,34 +209,27 @@ def audit(
         report.canaries = public(canaries)
         if strict_url:
             strict_base = baseline(strict_url, canaries)
-            a = run(
-                strict_url, plan, canaries, collector=collector, executable=executable, pin=True, leak=leak
-            )
-            other = standard_set([])
-            b = run(
-                strict_url,
-                plan,
-                other,
-                collector=collector,
-                executable=executable,
-                pin=True,
-                leak=leak,
-                presence=False,
-            )
-            rows_a = judged('strict A', a, canaries, strict_base)
-            rows_b = judged('strict B (other secrets)', b, other, strict_base)
-            report.findings.extend(compare(egress(rows_a), egress(rows_b), 'secrets changed'))
-            if automation:
-                c = run(
+
+            def strict(secrets: Canaries, **extra):
+                return run(
                     strict_url,
                     plan,
-                    canaries,
+                    secrets,
                     collector=collector,
                     executable=executable,
                     pin=True,
                     leak=leak,
-                    webdriver=False,
+                    **extra,
                 )
+
+            a = strict(canaries)
+            other = standard_set([])
+            b = strict(other, presence=False)
+            rows_a = judged('strict A', a, canaries, strict_base)
+            rows_b = judged('strict B (other secrets)', b, other, strict_base)
+            report.findings.extend(compare(egress(rows_a), egress(rows_b), 'secrets changed'))
+            if automation:
+                c = strict(canaries, webdriver=False)
                 rows_c = judged('strict C (no webdriver)', c, canaries, strict_base)
                 if a.webdriver == c.webdriver:
                     raise AuditError('navigator.webdriver was the same with and without automation signals')

@@ -21,7 +21,6 @@ import json
 import shutil
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -228,7 +227,7 @@ def _run(
             context.close()
             browser.close()
         if collector is not None:
-            _quiet(collector)
+            collector.quiet()
             scheme = collector.url.split(':', 1)[0]
             with collector.sink.lock:
                 capture.sink = [
@@ -322,15 +321,3 @@ def _step(page, step: dict, canaries: Canaries, capture: Capture, origin: str, p
         page.goto(arg if '://' in arg else origin + arg, wait_until='load')
     else:
         raise ValueError(f'unknown scenario action "{action}"')
-
-
-def _quiet(collector, still: float = 0.3, limit: float = 3.0) -> None:
-    deadline = time.monotonic() + limit
-    count, since = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        now = len(collector.sink.requests)
-        if now != count:
-            count, since = now, time.monotonic()
-        elif time.monotonic() - since >= still:
-            return
-        time.sleep(0.05)
