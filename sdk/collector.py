@@ -6,7 +6,7 @@
   /fixtures/spa/ serve the SPA's index.html (history routing). `?csp=strict` adds a strict
   Content-Security-Policy with that nonce (no unsafe-*, Trusted Types required; `&tt=name`
   allows an app's own policy) and a report-uri that records violations.
-- `POST /v1/events`: the body is validated against ../shared/wire-schema.json; 204 when valid,
+- `POST /v1/events`: the body is validated against the packaged wire schema (sdk/wire-schema.json); 204 when valid,
   400 with the JSON path of the first violation otherwise; 429 (Retry-After) past the token's
   rate, 503 (Retry-After) past the concurrency cap. Accepted events go to SQLite, once per id.
   Every request (method, path, headers, body, time) is recorded, so tests see what arrived.
@@ -41,8 +41,11 @@ from sdk.errors import SdkError
 from sdk.limits import TokenBuckets
 from sdk.store import EventStore
 
-# The one wire schema, shared with the product's servers; never copied into this repository.
-SCHEMA_PATH = Path(os.environ.get('USERFLOW_WIRE_SCHEMA', ROOT.parent / 'shared' / 'wire-schema.json'))
+# The wire schema ships in this package (a bare clone and an installed wheel both have it); a
+# test keeps it equal to ../shared/wire-schema.json, the copy shared with the product's servers,
+# when that checkout sits beside this one. USERFLOW_WIRE_SCHEMA points the collector elsewhere.
+SCHEMA_PATH = Path(os.environ.get('USERFLOW_WIRE_SCHEMA', Path(__file__).parent / 'wire-schema.json'))
+SHARED_SCHEMA = ROOT.parent / 'shared' / 'wire-schema.json'
 HSTS = 'max-age=63072000; includeSubDomains; preload'
 DROPPED = 599  # a response never sent: the connection was dropped (recorded as status 0)
 STRICT_CSP = ("default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
@@ -58,8 +61,7 @@ VENDOR = {'/vendor/vue.js': 'node_modules/vue/dist/vue.runtime.global.prod.js',
 
 def load_schema() -> dict:
     if not SCHEMA_PATH.is_file():
-        raise SdkError(f'wire schema not found at {SCHEMA_PATH}: check out ../shared next to '
-                       'this repository or set USERFLOW_WIRE_SCHEMA')
+        raise SdkError(f'wire schema not found at {SCHEMA_PATH} (USERFLOW_WIRE_SCHEMA)')
     return json.loads(SCHEMA_PATH.read_text())
 
 

@@ -86,3 +86,12 @@ def test_https_mode_sends_hsts_and_never_a_cookie(tmp_path):
         assert headers['Strict-Transport-Security'] == 'max-age=63072000; includeSubDomains; preload'
         assert 'Set-Cookie' not in headers
         assert server.url.startswith('https://')
+
+
+def test_the_packaged_wire_schema_equals_the_shared_one_when_it_is_checked_out():
+    from sdk.collector import SCHEMA_PATH, SHARED_SCHEMA, load_schema
+
+    assert SCHEMA_PATH.is_file() and load_schema()['$defs']['event']['additionalProperties'] is False
+    if not SHARED_SCHEMA.is_file():
+        pytest.skip('no ../shared checkout beside this repository (a bare clone)')
+    assert json.loads(SHARED_SCHEMA.read_text()) == load_schema()
