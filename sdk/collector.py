@@ -6,9 +6,10 @@
   /fixtures/spa/ serve the SPA's index.html (history routing). `?csp=strict` adds a strict
   Content-Security-Policy with that nonce (no unsafe-*, Trusted Types required; `&tt=name`
   allows an app's own policy) and a report-uri that records violations.
-- `POST /v1/events`: the body is validated against the packaged wire schema (sdk/wire-schema.json); 204 when valid,
-  400 with the JSON path of the first violation otherwise; 429 (Retry-After) past the token's
-  rate, 503 (Retry-After) past the concurrency cap. Accepted events go to SQLite, once per id.
+- `POST /v1/events`: the body is validated against the packaged wire schema
+  (sdk/wire-schema.json); 204 when valid, 400 with the JSON path of the first violation
+  otherwise; 429 (Retry-After) past the token's rate, 503 (Retry-After) past the concurrency
+  cap. Accepted events go to SQLite, once per id.
   Every request (method, path, headers, body, time) is recorded, so tests see what arrived.
 - Fault injection (tests, from Python): `sink.fail_next(n, status, retry_after)`,
   `sink.set_down(True/False)` (connections dropped unanswered), `sink.set_delay(seconds)`.

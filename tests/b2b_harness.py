@@ -8,7 +8,9 @@ from userflow.hashing import sha256_hex, hmac_sha256_hex, utf8_bytes
 from userflow.outbox import Outbox
 from userflow.payload import draft, body, iso_utc, uuid4
 from userflow.retry import outcome, backoff_ms, retry_after_ms
-from userflow.urls import split_url, check_endpoint, default_url_filter, check_sendable_url
+from userflow.urls import split_url, check_endpoint, default_url_filter, check_sendable_url, identifier_like
+from userflow.attributes import check_derived_id, guessable_id
+from userflow.config import sendable
 from userflow.values import from_json, to_json, char_count, kind, map_get, has_key
 from userflow.conditions import evaluate
 from userflow.content import validate
@@ -121,7 +123,10 @@ CASES = {
     'sha256_hex': sha256_hex, 'hmac_sha256_hex': hmac_sha256_hex, 'utf8_bytes': utf8_bytes,
     'char_count': char_count, 'kind': kind, 'split_url': split_url,
     'check_endpoint': check_endpoint, 'default_url_filter': default_url_filter,
-    'check_sendable_url': check_sendable_url, 'validate_attributes': validate_attributes,
+    'check_sendable_url': check_sendable_url, 'identifier_like': identifier_like,
+    'check_derived_id': check_derived_id, 'guessable_id': guessable_id,
+    'sendable': lambda level, event_type: sendable({'privacy': level}, event_type),
+    'validate_attributes': validate_attributes,
     'valid_key': valid_key, 'check_id': lambda value: check_id(value, 'user ID'),
     'check_event_name': check_event_name, 'parse_init': parse_init, 'iso_utc': iso_utc,
     'uuid4': uuid4, 'outcome': outcome, 'backoff_ms': backoff_ms, 'events_body': _events_body,

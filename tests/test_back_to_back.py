@@ -2,6 +2,7 @@
 gives on the same generated inputs (hashing, URL filtering, attribute validation, payloads).
 A difference here is a Transcrypt corner the SDK would ship (TRANSCRYPT.md)."""
 
+import base64
 import json
 import os
 
@@ -83,6 +84,35 @@ def test_endpoint_checks_and_url_filter_agree(js, parts):
     same(js, 'default_url_filter', url)
     same(js, 'split_url', url)
     same(js, 'check_sendable_url', url)
+
+
+segments = st.one_of(
+    text,
+    st.from_regex(r'[A-Za-z0-9+=_.@%-]{0,40}', fullmatch=True),
+    st.emails(),
+    st.uuids().map(str),
+    st.binary(max_size=40).map(lambda b: b.hex()),
+    st.binary(max_size=40).map(lambda b: base64.urlsafe_b64encode(b).decode()),
+)
+
+
+@settings(settings.get_profile('b2b'))
+@given(segment=segments, more=st.lists(segments, max_size=3))
+def test_identifier_like_path_segments_agree(js, segment, more):
+    same(js, 'identifier_like', segment)
+    same(js, 'default_url_filter', 'https://a.example/' + '/'.join([segment, *more]) + '?q#f')
+
+
+@settings(settings.get_profile('b2b'))
+@given(value=st.one_of(text, st.binary(min_size=32, max_size=32).map(lambda b: b.hex()),
+                       st.binary(min_size=32, max_size=32).map(lambda b: b.hex().upper()), st.emails(),
+                       st.integers(min_value=0).map(str)),
+       level=st.sampled_from(['strict', 'standard', 'analytics']),
+       event_type=st.sampled_from(['identify', 'group', 'track', 'page', 'flow']))
+def test_derived_ids_guessable_ids_and_privacy_levels_agree(js, value, level, event_type):
+    same(js, 'check_derived_id', value)
+    same(js, 'guessable_id', value)
+    same(js, 'sendable', level, event_type)
 
 
 keys = st.one_of(

@@ -22,7 +22,9 @@ def test_defaults_hash_ids_standard_privacy_and_no_endpoint():
 
 def test_options_are_checked():
     assert parse_init('bad token', None)['error'].startswith('token must be')
-    assert parse_init('t', {'privacy': 'paranoid'})['error'] == 'privacy must be "standard" or "strict"'
+    refused = parse_init('t', {'privacy': 'paranoid'})['error']
+    assert refused == 'privacy must be "strict", "standard" or "analytics"'
+    assert parse_init('t', {'privacy': 'analytics'})['config']['privacy'] == 'analytics'
     assert parse_init('t', {'hashUserId': 'yes'})['error'] == 'hashUserId must be true or false'
     assert 'http is allowed only' in parse_init('t', {'endpoint': 'http://x.com'})['error']
     assert parse_init('t', {'allowedAttributes': ['ok', '1bad']})['error'].startswith(

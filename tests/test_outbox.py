@@ -35,8 +35,26 @@ def test_a_requeued_batch_goes_back_in_front():
 def test_purge_forgets_unsent_events_of_one_type():
     box = _box(2, 'page')
     box.add(draft('track', 3, 0, '3', {'name': 'e'}))
-    box.purge('page')
+    assert box.purge('page') == 2
     assert box.size() == 1
+
+
+def test_purge_reaches_the_batch_on_its_way_which_is_then_never_retried():
+    box = _box(2, 'page')
+    box.add(draft('track', 3, 0, '3', {'name': 'e'}))
+    box.promote('u', False)
+    batch = box.next_batch()
+    assert box.purge('page') == 2
+    assert [e['type'] for e in box.unsent()['ready']] == ['track']
+    box.requeue(batch)  # the server answered 503: only what was not purged goes back
+    assert [e['seq'] for e in box.ready] == [3] and box.sending == []
+
+
+def test_drafts_waiting_for_an_identity_are_never_part_of_what_is_stored():
+    box = _box(2, 'page')
+    assert box.unsent() == {'ready': []}
+    box.restore({'ready': [], 'drafts': [draft('page', 9, 0, '9', {'url': 'https://x/'})]})
+    assert [d['seq'] for d in box.drafts] == [1, 2], 'an older store\'s drafts are not taken'
 
 
 def test_the_queue_keeps_the_newest_thousand_events_and_counts_the_rest():
@@ -57,7 +75,7 @@ def test_a_batch_is_kept_until_acknowledged_and_requeued_in_front():
     box.requeue(batch)
     assert [e['seq'] for e in box.ready] == [1, 2, 3] and box.sending == []
     box.acknowledge(box.next_batch())
-    assert box.unsent() == {'ready': [], 'drafts': []}
+    assert box.unsent() == {'ready': []}
 
 
 def test_what_one_page_left_unsent_is_restored_before_the_new_events():
@@ -68,6 +86,7 @@ def test_what_one_page_left_unsent_is_restored_before_the_new_events():
     new = _box(1)
     new.restore(saved)
     assert [d['seq'] for d in new.drafts] == [1] and [e['seq'] for e in new.ready] == [1, 2]
+    assert 'drafts' not in saved
 
 
 def test_the_queue_keeps_the_newest_256_kib():

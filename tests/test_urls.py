@@ -1,8 +1,12 @@
 """Where the SDK may send (endpoints) and what a page view may say (the default URL filter)."""
 
-import pytest
+import base64
 
-from userflow.urls import check_endpoint, default_url_filter, split_url
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from userflow.urls import ID_PLACEHOLDER, check_endpoint, default_url_filter, identifier_like, split_url
 
 ACCEPTED = {
     'https://collector.example.com': 'https://collector.example.com',
@@ -63,3 +67,53 @@ def test_default_filter_keeps_only_origin_and_path(url, kept):
 def test_split_url_separates_every_part():
     assert split_url('https://h:1/p/q?x=1#y') == {
         'scheme': 'https', 'authority': 'h:1', 'path': '/p/q', 'query': 'x=1', 'fragment': 'y'}
+
+
+@pytest.mark.parametrize('url,kept', [
+    ('https://a.com/reset-password/Xk3J9aLq0ZpR7tWm2Yb8', 'https://a.com/reset-password/:id'),
+    ('https://a.com/users/jane.doe@example.com/', 'https://a.com/users/:id/'),
+    ('https://a.com/users/jane.doe%40example.com/edit', 'https://a.com/users/:id/edit'),
+    ('https://a.com/cart;jsessionid=0A1B2C3D/checkout;v=2', 'https://a.com/cart/checkout'),
+    ('https://a.com/o/123e4567-e89b-12d3-a456-426614174000', 'https://a.com/o/:id'),
+    ('https://a.com/orders/12345/items/7', 'https://a.com/orders/:id/items/7'),
+    ('https://a.com/call/+1(555)123-4567', 'https://a.com/call/:id'),
+    ('https://a.com/t/eyJhbGciOiJIUzI1NiJ9', 'https://a.com/t/:id'),
+    ('https://a.com/c/QWxhZGRpbjpPcGVuU2VzYW1l', 'https://a.com/c/:id'),
+    ('https://a.com/sha/9f86d081884c7d659a2feaa0c55ad015', 'https://a.com/sha/:id'),
+    # words, slugs, CamelCase page names and short numbers are what analytics need: kept
+    ('https://a.com/blog/getting-started-2024', 'https://a.com/blog/getting-started-2024'),
+    ('https://a.com/docs/GettingStartedWithReact', 'https://a.com/docs/GettingStartedWithReact'),
+    ('https://a.com/page/3/settings_billing', 'https://a.com/page/3/settings_billing'),
+    ('https://a.com/v/1.2', 'https://a.com/v/1.2'),
+])
+def test_default_filter_replaces_identifier_like_segments(url, kept):
+    assert default_url_filter(url) == kept
+
+
+SECRETS = st.one_of(
+    st.emails().filter(lambda e: not set(e) & set('/?#;%\\')),  # as a path segment holds it
+    st.uuids().map(str),
+    st.binary(min_size=8, max_size=32).map(lambda b: b.hex()).filter(lambda h: any(c.isdigit() for c in h)),
+    st.integers(min_value=1000, max_value=10**15).map(str),
+    st.binary(min_size=12, max_size=48).map(lambda b: base64.urlsafe_b64encode(b).decode().rstrip('='))
+    .filter(lambda t: identifier_like(t)),
+)
+WORDS = st.from_regex(r'[a-z]{1,12}(-[a-z]{1,12}){0,3}', fullmatch=True)
+
+
+@given(before=st.lists(WORDS, max_size=3), secret=SECRETS, after=st.lists(WORDS, max_size=3),
+       matrix=st.sampled_from(['', ';jsessionid=ABC', ';v=1']))
+def test_no_generated_identifier_survives_the_default_filter_and_words_do(before, secret, after, matrix):
+    path = '/'.join(['', *before, secret + matrix, *after])
+    kept = default_url_filter('https://app.example.com' + path)
+    assert secret not in kept and 'jsessionid' not in kept
+    assert kept == 'https://app.example.com' + '/'.join(['', *before, ID_PLACEHOLDER, *after])
+    assert default_url_filter(kept) == kept, 'filtering twice changes nothing'
+
+
+def test_random_base64url_tokens_of_22_characters_are_caught():
+    # A 128-bit token as base64url: the rule is a heuristic, measured here on fixed samples.
+    random = __import__('random').Random(7)
+    tokens = [base64.urlsafe_b64encode(random.randbytes(16)).decode().rstrip('=') for _ in range(2000)]
+    caught = sum(identifier_like(t) for t in tokens)
+    assert caught / len(tokens) > 0.97, caught

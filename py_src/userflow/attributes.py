@@ -147,6 +147,32 @@ def check_event_name(name):
     return None
 
 
+def check_derived_id(value):
+    """An ID the customer's server already derived with a secret (`identify(id, attrs,
+    {hashed: true})`): 64 hex digits, sent as is (lower-cased). Returns {'id', 'error'}."""
+    if kind(value) != 'str' or len(value) != 64:
+        return {'id': None, 'error': 'a hashed user ID must be 64 hex digits (HMAC-SHA256, hex)'}
+    lowered = value.lower()
+    for ch in lowered:
+        if '0123456789abcdef'.find(ch) < 0:
+            return {'id': None, 'error': 'a hashed user ID must be 64 hex digits (HMAC-SHA256, hex)'}
+    return {'id': lowered, 'error': None}
+
+
+def guessable_id(text):
+    """Whether an ID comes from a small space anyone can enumerate: digits only (an account
+    number) or an e-mail address. Its HMAC, keyed with the public token, can be reversed by
+    trying them all."""
+    if text.find('@') > 0 and text.rfind('.') > text.find('@'):
+        return True
+    if len(text) == 0:
+        return False
+    for ch in text:
+        if '0123456789'.find(ch) < 0:
+            return False
+    return True
+
+
 def check_signature(signature):
     if signature is None:
         return None

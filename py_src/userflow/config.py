@@ -2,7 +2,12 @@
 
 Options (SPEC §5), each with its default:
 - hashUserId: True; user and group IDs leave only as hex(HMAC-SHA256(key=token, msg=id)).
-- privacy: 'standard'; 'strict' sends only identify, group and track events the app called.
+- privacy: 'standard'; what may leave (SPEC §7), each level adding to the one before:
+  'strict'    identify, group and track events the app itself called; navigate actions run
+              only from a button the user clicked;
+  'standard'  + page events (the filtered URL);
+  'analytics' + flow events (flow/step IDs with started, stepSeen, completed, dismissed), which
+              are condition results: opt-in only.
 - allowedAttributes: None (any key); a list keeps only those keys, others are dropped.
 - endpoint: None; nothing is sent until an endpoint is set here or by setServerEndpoint.
 - searchShadowRoots: False; when True, conditions also look inside open shadow roots.
@@ -12,6 +17,9 @@ from userflow.values import kind, map_keys, map_get
 from userflow.attributes import valid_key
 from userflow.urls import check_endpoint
 
+PRIVACY_LEVELS = ['strict', 'standard', 'analytics']
+# The least privacy level that lets each event type leave (identify, group, track: every level).
+_FIRST_LEVEL = {'page': 1, 'flow': 2}
 OPTIONS = ['hashUserId', 'privacy', 'allowedAttributes', 'endpoint', 'searchShadowRoots']
 _TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'
 
@@ -49,8 +57,8 @@ def parse_init(token, options):
             return _refused('searchShadowRoots must be true or false')
         config['searchShadowRoots'] = map_get(options, 'searchShadowRoots')
     if map_get(options, 'privacy') is not None:
-        if map_get(options, 'privacy') != 'standard' and map_get(options, 'privacy') != 'strict':
-            return _refused('privacy must be "standard" or "strict"')
+        if _index(PRIVACY_LEVELS, map_get(options, 'privacy')) < 0:
+            return _refused('privacy must be "strict", "standard" or "analytics"')
         config['privacy'] = map_get(options, 'privacy')
     allowed = map_get(options, 'allowedAttributes')
     if allowed is not None:
@@ -66,6 +74,12 @@ def parse_init(token, options):
             return _refused(checked['error'])
         config['endpoint'] = checked['url']
     return {'error': None, 'warnings': warnings, 'config': config}
+
+
+def sendable(config, event_type):
+    """Whether an event of `event_type` may leave under `config`'s privacy level."""
+    first = _FIRST_LEVEL[event_type] if event_type in _FIRST_LEVEL else 0
+    return _index(PRIVACY_LEVELS, config['privacy']) >= first
 
 
 def _index(items, item):

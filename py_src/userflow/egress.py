@@ -12,6 +12,8 @@ so tabs do not overwrite each other); a page that starts takes over every such k
 so a reload, a crash or a closed tab loses nothing, at the price of a batch possibly going
 twice (the server deduplicates by event id). While the browser is offline nothing is tried;
 the `online` event resumes delivery.
+
+Every request is noted in the egress log (`env.log_request`) just before it is handed over.
 """
 
 from userflow import env
@@ -21,7 +23,6 @@ from userflow.values import to_json, from_json, to_hex
 from userflow.version import VERSION
 
 BATCH_DELAY_MS = 2000
-LOG_LIMIT = 500
 
 
 class Egress:
@@ -32,7 +33,6 @@ class Egress:
         self.timer = None
         self.inflight = False
         self.attempt = 0
-        self.sent = []
         self.tab = to_hex(env.random_bytes(8))
         self._adopt()
 
@@ -40,7 +40,8 @@ class Egress:
         for text in env.storage_take('q:'):
             try:
                 saved = from_json(text)
-                if Array.isArray(saved['ready']) and Array.isArray(saved['drafts']):
+                if Array.isArray(saved['ready']):
+                    # Only identified events; drafts an older version stored are not taken.
                     self.outbox.restore(saved)
             except:  # noqa: E722 -- a tampered or truncated queue is dropped, not trusted
                 env.warn('a stored event queue could not be read and was dropped')
@@ -107,7 +108,11 @@ class Egress:
             self._settle(batch, 0, None)
 
         try:
-            window.fetch(url, self._options(text, False)).then(done, failed)
+            sent = self._send(url, text, False)
+            if sent is None:
+                self._settle(batch, 204, None)  # a beacon: handed over, no answer to wait for
+            else:
+                sent.then(done, failed)
         except:  # noqa: E722 -- a synchronous TypeError counts as a network error
             self._settle(batch, 0, None)
 
@@ -122,11 +127,9 @@ class Egress:
             batch = self.outbox.next_batch()
             text = self._record(url, batch)
             try:
-                if window.fetch:
-                    window.fetch(url, self._options(text, True)).then(self._acknowledger(batch),
-                                                                      lambda r: None)
-                else:
-                    window.navigator.sendBeacon(url, text)
+                sent = self._send(url, text, True)
+                if sent is not None:
+                    sent.then(self._acknowledger(batch), lambda r: None)
             except:  # noqa: E722 -- over the keepalive quota: it stays stored for the next page
                 env.warn('a batch could not be sent while the page was closing')
         self.save()  # what left stays stored until acknowledged: the next page resends the rest
@@ -140,8 +143,9 @@ class Egress:
 
     def fetch_content(self):
         """A promise of the flow content text from `GET {endpoint}/v1/content/{token}`, or None.
-        No user data in the request; `cache: "no-cache"` lets the browser revalidate with the
-        ETag it kept, without a custom header (which would cost a CORS preflight)."""
+        No user data in the request, and nothing the server chose earlier: `cache: "no-store"`
+        neither reads nor writes the HTTP cache, so no `If-None-Match`/`If-Modified-Since`
+        carries an ETag back (an ETag can be a per-browser identifier that survives reset())."""
         if self.endpoint is None or self.token is None:
             return Promise.resolve(None)
         url = self.endpoint + '/v1/content/' + self.token
@@ -155,20 +159,28 @@ class Egress:
         def failed(reason):
             env.warn('flow content could not be fetched from ' + url)
             return None
-        return window.fetch(url, {'method': 'GET', 'credentials': 'omit', 'mode': 'cors',
-                                  'cache': 'no-cache', 'referrerPolicy': 'no-referrer'}
-                            ).then(received).then(None, failed)
+        options = {'method': 'GET', 'credentials': 'omit', 'mode': 'cors', 'cache': 'no-store',
+                   'referrerPolicy': 'no-referrer'}
+        env.log_request('content', 'GET', url, None, options)
+        return window.fetch(url, options).then(received).then(None, failed)
 
     def _options(self, text, keepalive):
         return {'method': 'POST', 'body': text, 'credentials': 'omit', 'mode': 'cors',
                 'cache': 'no-store', 'referrerPolicy': 'no-referrer', 'keepalive': keepalive}
 
+    def _send(self, url, text, keepalive):
+        """The one place events leave: fetch, or a beacon where keepalive fetch is missing;
+        logged exactly as handed to the browser."""
+        options = self._options(text, keepalive)
+        if window.fetch:
+            env.log_request('events', 'POST', url, text, options)
+            return window.fetch(url, options)
+        env.log_request('events', 'POST', url, text, {'beacon': True})
+        window.navigator.sendBeacon(url, text)
+        return None
+
     def _record(self, url, batch):
-        text = to_json(body(self.token, VERSION, batch))
-        self.sent.append({'method': 'POST', 'url': url, 'body': text})
-        if len(self.sent) > LOG_LIMIT:
-            self.sent = self.sent[len(self.sent) - LOG_LIMIT:]
-        return text
+        return to_json(body(self.token, VERSION, batch))
 
     def _settle(self, batch, status, retry_after):
         self.inflight = False

@@ -18,6 +18,30 @@ host = boot.host
 # The core's own script element: the flows chunk loads from beside it, with the same nonce.
 _core_script = document.currentScript
 MAX_EVENTS = 100
+LOG_LIMIT = 500
+# getEgressLog(): every request this page's SDK made, as handed to the browser, newest last.
+requests = []
+
+
+def log_request(what, method, url, body, options):
+    """Note one request in the egress log: `what` is 'core', 'chunk', 'content' or 'events';
+    `options` the request's settings exactly as given to fetch or the script element."""
+    requests.append({'kind': what, 'method': method, 'url': url, 'body': body,
+                     'options': options})
+    if len(requests) > LOG_LIMIT:
+        requests.pop(0)
+
+
+def _log_script(what, script):
+    log_request(what, 'GET', script.src, None, {'integrity': script.integrity,
+                                                'crossOrigin': script.crossOrigin,
+                                                'referrerPolicy': script.referrerPolicy})
+
+
+def _log_core_load():
+    # The loader made this request for the core; it is the first line of the egress log.
+    if _core_script is not None:
+        _log_script('core', _core_script)
 
 
 def _no_referrer():
@@ -30,6 +54,7 @@ def _no_referrer():
 
 
 _no_referrer()
+_log_core_load()
 
 
 def now_ms():
@@ -218,6 +243,7 @@ def load_chunk(name):
         script.onload = lambda: resolve(window[published])
         script.onerror = lambda: reject('the ' + name + ' chunk failed to load: ' + url)
         script.src = _script_url(url)
+        _log_script('chunk', script)
         document.head.appendChild(script)
     _loading[name] = __new__(Promise(run))
     return _loading[name]

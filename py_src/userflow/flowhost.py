@@ -4,7 +4,10 @@ UI, navigation), and keeps progress in `localStorage` (`uf:flows`) so a reload r
 step and a second tab follows along (`storage` event) instead of showing it twice.
 
 What leaves the browser from here: flow and step IDs with started/stepSeen/completed/
-dismissed, in standard mode only. Never a condition, its result, or anything read from the page.
+dismissed, in `analytics` mode only (the caller decides). Never a condition, its result, or
+anything read from the page. With `navigate_on_click_only` (strict mode) a navigate action runs
+only from a button or task the user clicked, never from a trigger or an auto-start: content must
+not be able to make the browser request a URL because a condition on the page holds.
 """
 
 from userflow import env
@@ -34,6 +37,7 @@ class FlowHost:
         self.loaded = False
         self.pending_starts = []
         self.navigate_fn = None
+        self.navigate_on_click_only = False
         env.listen(env.host, 'storage', self._other_tab)
 
     def load(self, content):
@@ -83,7 +87,7 @@ class FlowHost:
             return
         self._apply(self.runtime.evaluate(lambda condition: evaluate(condition, self.page)))
 
-    def _apply(self, effects):
+    def _apply(self, effects, clicked=False):
         for effect in effects:
             kind_of = effect['kind']
             if kind_of == 'started':
@@ -97,7 +101,10 @@ class FlowHost:
                 self.emit('checklistEnded', {'checklistId': effect['checklist'],
                                              'completed': effect['completed']})
             elif kind_of == 'navigate':
-                self._navigate(effect['url'])
+                if clicked or not self.navigate_on_click_only:
+                    self._navigate(effect['url'])
+                else:
+                    self.warn('navigate refused: privacy "strict" follows links from a click only')
             self._wire(effect)
         if len(effects) > 0:
             env.storage_set(STATE_KEY, to_json(self.runtime.state))
@@ -127,7 +134,7 @@ class FlowHost:
         return None  # the step waits: the next mutation that brings it re-renders
 
     def _button(self, action):
-        self._apply(self.runtime.act(action))
+        self._apply(self.runtime.act(action), True)
 
     def _close_checklist(self, checklist_id):
         self._apply(self.runtime.close_checklist(checklist_id))
@@ -137,7 +144,7 @@ class FlowHost:
             if checklist['id'] == checklist_id:
                 for task in checklist['tasks']:
                     if task['id'] == task_id and task['action']:
-                        self._apply(self.runtime.act(task['action']))
+                        self._apply(self.runtime.act(task['action']), True)
 
     def _navigated(self):
         self.runtime.page_changed()

@@ -10,8 +10,9 @@ wrapped by `_guarded`.
 
 from userflow import env
 from userflow.api import all_methods
-from userflow.attributes import validate_attributes, check_id, check_event_name, check_signature
-from userflow.config import parse_init
+from userflow.attributes import (validate_attributes, check_id, check_event_name, check_signature,
+                                 check_derived_id, guessable_id)
+from userflow.config import parse_init, sendable
 from userflow.egress import Egress
 from userflow.emitter import Emitter
 from userflow.identity import protect, anonymous_id
@@ -54,6 +55,8 @@ class Sdk:
             self.identity = None
             self.identified = False
         self.config = config
+        self._purge_unsendable()
+        self._configure_flows()
         self.egress.configure(config['token'], config['endpoint'])
         self._watch_page()
         self._page_view()
@@ -72,6 +75,7 @@ class Sdk:
     def setPageTrackingDisabled(self, disabled):
         self.page_tracking = not disabled
         if disabled:
+            # Now: waiting, ready, the batch on its way (never retried) and the stored queue.
             self.outbox.purge('page')
             self.egress.save()
         else:
@@ -87,17 +91,23 @@ class Sdk:
 
     # -- identity and events ------------------------------------------------------------
     def identify(self, user_id, attributes, options):
-        checked = check_id(user_id, 'user ID')
+        derived = options is not None and kind(options) == 'map' and map_get(options, 'hashed') is True
+        checked = check_derived_id(user_id) if derived else check_id(user_id, 'user ID')
         if checked['error'] is not None:
             return self._refuse('identify', checked['error'])
-        return self._identify('identify', checked['id'], attributes, options)
+        if (not derived and self.config is not None and self.config['hashUserId']
+                and guessable_id(checked['id'])):
+            # The HMAC key is the public token: such an ID is recovered by trying candidates.
+            env.warn('identify: a guessable user ID (digits or e-mail); derive it on your server '
+                     'and pass {hashed: true} (README: "What hashing protects")')
+        return self._identify('identify', checked['id'], attributes, options, derived)
 
     def identifyAnonymous(self, attributes):
         if not self._ready('identifyAnonymous'):
             return Promise.resolve(None)
-        return self._identify('identifyAnonymous', anonymous_id(), attributes, None)
+        return self._identify('identifyAnonymous', anonymous_id(), attributes, None, False)
 
-    def _identify(self, method, raw_id, attributes, options):
+    def _identify(self, method, raw_id, attributes, options, derived):
         call = self._checked(method, attributes, options)
         if call is None:
             return Promise.resolve(None)
@@ -111,6 +121,8 @@ class Sdk:
             self.group_id = None
             self._add('identify', {'attributes': call['attributes'],
                                    'signature': call['signature']}, call['stamp'])
+        if derived:  # already an HMAC the customer's server made with its own secret
+            return self._queue(lambda: known({'user': raw_id, 'hashed': True}))
         return self._queue(lambda: protect(config, raw_id).then(known))
 
     def updateUser(self, attributes):
@@ -229,8 +241,7 @@ class Sdk:
             if self.flows is None:
                 self.flows = __new__(engine(self._emit, self._flow_event, self._content_warning))
                 self.flows.page.learn(self.known_attributes)
-            if self.config is not None:
-                self.flows.page.shadow = self.config['searchShadowRoots']
+            self._configure_flows()
             self.flows.load(content)
             calls = self.flow_calls
             self.flow_calls = []
@@ -240,6 +251,13 @@ class Sdk:
         def failed(reason):
             self._content_warning('flows are unavailable: ' + (reason.message or str(reason)))
         env.load_chunk('flows').then(_guarded(loaded), _guarded(failed))
+
+    def _configure_flows(self):
+        if self.flows is None or self.config is None:
+            return
+        self.flows.page.shadow = self.config['searchShadowRoots']
+        # strict: content may not choose a request the user did not ask for
+        self.flows.navigate_on_click_only = self.config['privacy'] == 'strict'
 
     def _fetch_content(self):
         if self.content_requested or self.egress.endpoint is None or self.config is None:
@@ -258,8 +276,8 @@ class Sdk:
         self._with_flows(lambda host: host.page.learn(attributes))
 
     def _flow_event(self, fields):
-        # Flow and step IDs with what happened, in standard mode only (SPEC §7).
-        if self.config is not None and self.config['privacy'] != 'strict':
+        # Flow and step IDs with what happened are condition results: 'analytics' only (SPEC §7).
+        if self.config is not None and sendable(self.config, 'flow'):
             self._add('flow', fields, env.now_ms())
 
     def _emit(self, name, payload):
@@ -281,11 +299,21 @@ class Sdk:
         return None
 
     def getEgressLog(self):
-        log = env.to_host(self.egress.sent)
+        log = env.to_host(env.requests)
         log.dropped = self.outbox.dropped  # events the bounded queue had to let go, oldest first
         return log
 
     # -- internals ----------------------------------------------------------------------
+    def _purge_unsendable(self):
+        """What an earlier page stored under another privacy level waits for nothing: events
+        this level may not send are forgotten before anything is sent."""
+        gone = 0
+        for event_type in ['page', 'flow']:
+            if not sendable(self.config, event_type):
+                gone += self.outbox.purge(event_type)
+        if gone > 0:
+            self.egress.save()
+
     def _ready(self, method):
         if self.config is None:
             self._refuse(method, 'call userflow.init(token) first')
@@ -356,7 +384,7 @@ class Sdk:
     def _page_view(self):
         if self.flows is not None:
             self.flows.runtime.page_changed()
-        if not self.page_tracking or self.config is None or self.config['privacy'] == 'strict':
+        if not self.page_tracking or self.config is None or not sendable(self.config, 'page'):
             return
         href = env.host.location.href
         url = default_url_filter(href)

@@ -2,9 +2,11 @@
 batches sent but not yet acknowledged.
 
 No event leaves before `identify`/`identifyAnonymous` (SPEC §7): drafts stay here until
-`promote` stamps them with the (hashed) user, in the order they were made. Everything not yet
-acknowledged is what `unsent()` returns, for the binding to keep in localStorage, so a reload
-or a crash loses nothing; a batch may then go twice, and the server deduplicates by event id.
+`promote` stamps them with the (hashed) user, in the order they were made. Drafts live for this
+page only: they are never part of `unsent()`, so a visit before login is never stored and never
+attached to the user who logs in later. Every identified event not yet acknowledged is what
+`unsent()` returns, for the binding to keep in localStorage, so a reload or a crash loses
+nothing; a batch may then go twice, and the server deduplicates by event id.
 """
 
 from userflow.payload import finalize, BATCH_LIMIT
@@ -71,33 +73,38 @@ class Outbox:
         self.sending = [e for e in self.sending if not _listed(ids, e['id'])]
 
     def requeue(self, batch):
-        """Put a batch that could not be delivered back in front, keeping the order."""
+        """Put a batch that could not be delivered back in front, keeping the order; events
+        purged while it was on its way stay purged."""
+        ids = [e['id'] for e in self.sending]
+        restored = [e for e in batch if _listed(ids, e['id'])]
         self.acknowledge(batch)
-        restored = [e for e in batch]
         restored.extend(self.ready)
         self.ready = restored
 
     def unsent(self):
-        """Everything not acknowledged, oldest first: {'ready': wire events, 'drafts': drafts}."""
+        """Every identified event not acknowledged, oldest first: {'ready': wire events}.
+        Drafts are left out on purpose: they wait for an identity on this page only."""
         ready = [e for e in self.sending]
         ready.extend(self.ready)
-        return {'ready': ready, 'drafts': [d for d in self.drafts]}
+        return {'ready': ready}
 
     def restore(self, saved):
-        """Take back what `unsent()` gave (from this page or another), before what is here."""
+        """Take back what `unsent()` gave (from this page or another), before what is here.
+        Drafts a store may still hold (an older version kept them) are not taken."""
         ready = [e for e in saved['ready']]
         ready.extend(self.ready)
         self.ready = ready
-        drafts = [d for d in saved['drafts']]
-        drafts.extend(self.drafts)
-        self.drafts = drafts
         while self.size() > MAX_EVENTS:
             self._shed()
 
     def purge(self, event_type):
-        """Forget every unsent event of one type (page tracking turned off)."""
+        """Forget every event of one type not yet acknowledged, now: drafts, ready events and
+        the batch on its way (which is then never retried). Returns how many went."""
+        before = self.size() + len(self.sending)
         self.drafts = [d for d in self.drafts if d['type'] != event_type]
         self.ready = [e for e in self.ready if e['type'] != event_type]
+        self.sending = [e for e in self.sending if e['type'] != event_type]
+        return before - self.size() - len(self.sending)
 
     def size(self):
         return len(self.drafts) + len(self.ready)

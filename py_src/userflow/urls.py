@@ -1,8 +1,9 @@
 """URL handling without the browser's URL parser, so CPython and the SDK agree byte for byte.
 
 `default_url_filter` decides what a page view may say about the page: origin + path, never the
-query, the fragment or credentials. `check_endpoint` decides where the SDK may send anything:
-https, or http on loopback only (SPEC §5).
+query, the fragment, credentials, `;` parameters or path segments that look like identifiers.
+`check_endpoint` decides where the SDK may send anything: https, or http on loopback only
+(SPEC §5).
 """
 
 from userflow.values import kind, char_count
@@ -12,6 +13,14 @@ LOOPBACK = ['localhost', '127.0.0.1', '[::1]']
 _SCHEME_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789+.-'
 _HOST_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789.-'
 _IPV6_CHARS = '0123456789abcdef:.'
+ID_PLACEHOLDER = ':id'
+_DIGITS = '0123456789'
+_NUMBER_PUNCTUATION = '+-.()'
+_UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+_LOWER = 'abcdefghijklmnopqrstuvwxyz'
+_HEX = '0123456789abcdefABCDEF'
+_LETTERS = _UPPER + _LOWER
+_BASE64 = _UPPER + _LOWER + _DIGITS + '+=_-'
 
 
 def split_url(url):
@@ -156,8 +165,10 @@ def _is_loopback(host):
 
 
 def default_url_filter(url):
-    """The URL a page view may carry by default: scheme, host, port and path. Query, fragment
-    and credentials are removed. Returns None for URLs without a host (about:, data:, blob:)."""
+    """The URL a page view may carry by default: scheme, host, port and path. Query, fragment,
+    credentials and `;` parameters are removed, and path segments that look like identifiers
+    are replaced by `:id` (see `identifier_like`). Returns None for URLs without a host (about:,
+    data:, blob:)."""
     if kind(url) != 'str' or has_unsafe_chars(url):
         return None
     parts = split_url(url)
@@ -169,10 +180,90 @@ def default_url_filter(url):
     port = ''
     if auth['port'] is not None and len(auth['port']) > 0:
         port = ':' + auth['port']
-    path = parts['path']
+    path = filter_path(parts['path'])
     if len(path) == 0:
         path = '/'
     return parts['scheme'] + '://' + auth['host'] + port + path
+
+
+def filter_path(path):
+    """`path` with each segment's `;` parameters cut (`;jsessionid=...`) and each segment that
+    looks like an identifier replaced by ID_PLACEHOLDER."""
+    kept = []
+    for segment in path.split('/'):
+        cut = segment.find(';')
+        if cut >= 0:
+            segment = segment[:cut]
+        kept.append(ID_PLACEHOLDER if identifier_like(segment) else segment)
+    return '/'.join(kept)
+
+
+def identifier_like(segment):
+    """Whether a path segment looks like it names a person, a record or a secret:
+    - an e-mail address: an `@`, plain or `%40`;
+    - a number: digits only, 4 or more (`+ - . ( )` between them ignored: phone numbers, dates);
+    - a hex run of 16+ characters holding a digit (dashes ignored: UUIDs, hashes);
+    - a token: a run of 16+ base64/base64url characters where letters and digits touch 3+ times,
+      or of 20+ characters at least a quarter upper case and a quarter lower case.
+    Words, slugs (`getting-started-2024`), CamelCase names and short numbers stay."""
+    if segment.find('@') >= 0 or segment.lower().find('%40') >= 0:
+        return True
+    digits = 0
+    others = 0
+    for ch in segment:
+        if _DIGITS.find(ch) >= 0:
+            digits += 1
+        elif _NUMBER_PUNCTUATION.find(ch) < 0:
+            others += 1
+    if others == 0 and digits >= 4:
+        return True
+    for run in _runs(''.join(segment.split('-')), _HEX):
+        if len(run) >= 16 and _count(run, _DIGITS) > 0:
+            return True
+    for run in _runs(segment, _BASE64):
+        size = len(run)
+        if size >= 16 and _contacts(run) >= 3:
+            return True
+        if size >= 20 and _count(run, _UPPER) * 4 >= size and _count(run, _LOWER) * 4 >= size:
+            return True
+    return False
+
+
+def _contacts(run):
+    """How often a letter and a digit stand next to each other in `run`."""
+    found = 0
+    for i in range(1, len(run)):
+        before = run[i - 1]
+        here = run[i]
+        if _DIGITS.find(before) >= 0 and _LETTERS.find(here) >= 0:
+            found += 1
+        elif _LETTERS.find(before) >= 0 and _DIGITS.find(here) >= 0:
+            found += 1
+    return found
+
+
+def _runs(text, alphabet):
+    """The maximal runs of `text` made only of characters in `alphabet`."""
+    runs = []
+    start = -1
+    for i in range(len(text)):
+        inside = alphabet.find(text[i]) >= 0
+        if inside and start < 0:
+            start = i
+        elif not inside and start >= 0:
+            runs.append(text[start:i])
+            start = -1
+    if start >= 0:
+        runs.append(text[start:])
+    return runs
+
+
+def _count(text, alphabet):
+    found = 0
+    for ch in text:
+        if alphabet.find(ch) >= 0:
+            found += 1
+    return found
 
 
 def check_sendable_url(url):

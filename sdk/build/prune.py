@@ -6,9 +6,12 @@ statement (assigning to a built-in is a side effect), every `float.__name__ = ..
 calls. This is a mark-and-sweep by name over the runtime's top-level statements:
 
 - roots: every other module, and every runtime statement that defines nothing;
-- a definition (a prototype extension, a declaration, a property set on a declared name) is
-  live when its name occurs as a word in a live text, even inside a string or as a property
-  name; the words of live definitions are roots in turn;
+- a prototype extension (`Array.prototype.append = ...`) is live when its name occurs as a word
+  in a live text, even inside a string or as a property name;
+- a declaration (`function input`, `var __terminal__`) or a property set on a declared name is
+  live when its name is referenced as code: a word outside string literals, not after a `.`
+  (`'input'` and `page.input_value` do not keep the runtime's `input()` alive);
+- the words of live definitions are roots in turn;
 - what stays unmarked is removed, and so are its names from the other modules' imports.
 
 The rule errs only on the side of keeping code: a name spelled anywhere reachable stays.
@@ -27,6 +30,14 @@ _DEFINITION = re.compile(
     rf"|(?:export )?(?:var|let|const|function\*?|class) {_NAME}\b"
     rf"|(?!(?:String|Array|Number|Uint8Array|Function|Object|Math|JSON)\b){_NAME}(?:\.[\w$]+)+ = )")
 _WORD = re.compile(r'[\w$]+')
+# String literals as Transcrypt and esbuild write them: never across a line.
+_STRING = re.compile(r'\'(?:[^\'\\\n]|\\.)*\'|"(?:[^"\\\n]|\\.)*"')
+_CODE_WORD = re.compile(r'(?<![\w$.])[A-Za-z_$][\w$]*')
+
+
+def code_words(text: str) -> set[str]:
+    """The names `text` refers to as code: outside string literals, not as `.property`."""
+    return set(_CODE_WORD.findall(_STRING.sub("''", text)))
 _IMPORT = re.compile(r"^import \{([^}]*)\} from '\./" + re.escape(RUNTIME) + "';$", re.M)
 
 
@@ -45,25 +56,39 @@ def _name(statement: str) -> str | None:
     return next((g for g in found.groups() if g), None) if found else None
 
 
+def _is_extension(statement: str) -> bool:
+    found = _DEFINITION.match(statement)
+    return bool(found and (found.group(1) or found.group(2)))
+
+
+def _words(text: str) -> list[tuple[str, bool]]:
+    """Every word of `text`, each with whether it is referenced as code."""
+    code = code_words(text)
+    return [(w, w in code) for w in set(_WORD.findall(text))]
+
+
 def prune(modules: Path) -> list[str]:
     """Prune the runtime in the folder of ES modules `modules`; returns the removed names."""
     runtime = modules / RUNTIME
     statements = _statements(runtime.read_text())
     definitions: dict[str, list[str]] = {}
+    extensions: set[str] = set()
     roots = [_IMPORT.sub('', m.read_text()) for m in sorted(modules.glob('*.js')) if m != runtime]
     for statement in statements:
         name = _name(statement)
         if name:
             definitions.setdefault(name, []).append(statement)
+            if _is_extension(statement):
+                extensions.add(name)
         else:
             roots.append(statement)
     live: set[str] = set()
-    pending = [w for text in roots for w in _WORD.findall(text)]
+    pending = [w for text in roots for w in _words(text)]
     while pending:
-        word = pending.pop()
-        if word in definitions and word not in live:
+        word, as_code = pending.pop()
+        if word in definitions and word not in live and (as_code or word in extensions):
             live.add(word)
-            pending.extend(w for text in definitions[word] for w in _WORD.findall(text))
+            pending.extend(w for text in definitions[word] for w in _words(text))
     dead = set(definitions) - live
     runtime.write_text('\n'.join(s for s in statements if _name(s) not in dead))
     for module in modules.glob('*.js'):

@@ -16,7 +16,7 @@ import re
 import shutil
 from pathlib import Path
 
-from sdk.build.prune import prune
+from sdk.build.prune import RUNTIME, code_words, prune
 
 CORE_ROOT = 'userflow.main'
 CHUNKS = {'flows': 'userflow.flowhost', 'sha256': 'userflow.sha256chunk'}
@@ -64,8 +64,12 @@ def shared_names(js_dir: Path) -> dict[str, list[str]]:
     outside = set().union(*[_reachable(js_dir, root) for root in CHUNKS.values()]) - core
     for module in outside:
         text = (js_dir / f'{module}.js').read_text()
-        used = set(re.findall(r'[\w$]+', _STAR.sub('', _NAMED.sub('', text))))
+        body = _STAR.sub('', _NAMED.sub('', text))
+        words = set(re.findall(r'[\w$]+', body))
         for dep, names in _imports(js_dir, module).items():
+            # The runtime's functions are shared only when called as code; its other names
+            # (prototype extensions live on in the core's realm anyway) as before.
+            used = code_words(body) if dep + '.js' == RUNTIME else words
             if dep in core:
                 wanted = _exports(js_dir, dep) if ALL in names else names & used
                 need.setdefault(dep, set()).update(wanted)
