@@ -68,9 +68,10 @@ def test_the_audit_fixture_passes_with_differential_and_automation_runs(uf_audit
 
 
 def test_the_flows_decide_on_the_canaries_and_say_only_ids(uf_audit_sink, uf_audit, tmp_path):
-    """Standard mode: the audit fixture's flow completes only because the secret element holds a
-    canary, and the events that say so carry flow and step IDs, nothing read from the page."""
-    url = fixture_url(uf_audit_sink)
+    """The opt-in analytics level: the audit fixture's flow completes only because the secret
+    element holds a canary, and the events that say so carry flow and step IDs, nothing read
+    from the page."""
+    url = fixture_url(uf_audit_sink) + '&privacy=analytics'
     report = uf_audit(url, SCENARIO, out=tmp_path)
     report.assert_clean()
     flows = [e for e in uf_audit_sink.sink.events() if e['type'] == 'flow']
@@ -166,3 +167,21 @@ def test_the_search_finds_chains_and_the_netlog_parser_splits_keep_alive_streams
     ]
     assert rest == b'\x81\x85masked'
     assert len(LEAKS) >= 10
+
+
+def test_the_default_level_passes_a_differential_and_the_analytics_level_does_not(uf_audit, uf_audit_sink):
+    """Issue 12: with flow analytics off, two runs whose secrets differ (the flow completes in
+    one and not the other) send the same bytes; the opt-in level that sends flow progress is
+    seen to differ, so the comparison could fail."""
+    url = fixture_url(uf_audit_sink, extra='')  # page views on: the default level as shipped
+    uf_audit(url, dict(SCENARIO, pageTracking=True), strict_url=url).assert_clean()
+    analytics = url + '&privacy=analytics'
+    report = uf_audit(analytics, dict(SCENARIO, pageTracking=True), strict_url=analytics)
+    assert [f for f in report.findings if f.channel == 'differential' and f.source == 'secrets changed']
+
+
+def test_in_strict_mode_content_cannot_navigate_because_a_condition_holds(uf_audit, uf_audit_sink):
+    """A flow whose trigger would navigate when the secret element is present: strict mode
+    refuses it, so the differential (secret present in A, absent in B) sees no difference."""
+    url = fixture_url(uf_audit_sink) + '&navigate=1&strict=1'
+    uf_audit(url, SCENARIO, strict_url=url).assert_clean()

@@ -204,9 +204,13 @@ def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
         for name in chunk_names:
             shutil.copyfile(out / name, npm / name)
         (npm / 'index.d.ts').write_text(render('index.d.ts.j2', version=version))
+        (npm / 'server.d.ts').write_text(render('server.d.ts.j2', version=version))
+        for mode, name in (('esm', 'server.mjs'), ('cjs', 'server.cjs')):
+            (npm / name).write_text(render_js('server.js.j2', mode=mode))
         (npm / 'README.md').write_text(render('README.npm.md.j2', version=version,
                                               core_name=core_name))
-        files = sorted(['index.mjs', 'index.cjs', 'index.d.ts', 'README.md', core_name, *chunk_names])
+        files = sorted(['index.mjs', 'index.cjs', 'index.d.ts', 'README.md', 'server.mjs', 'server.cjs',
+                        'server.d.ts', core_name, *chunk_names])
         (npm / 'package.json').write_text(render('package.json.j2', version=version,
                                                  core_name=core_name, files=files))
         write_tgz(npm, out / f'userflow.js-{version}.tgz')
