@@ -104,6 +104,7 @@ class Sink:
     faults: dict = field(default_factory=lambda: {'fail': 0, 'status': 503, 'retry_after': None,
                                                   'down': False, 'delay': 0.0})
     store: EventStore = field(default_factory=EventStore)
+    arrived: int = 0  # events POSTs whose body has arrived, answered or not (a slow answer is in flight)
 
     def fail_next(self, count: int, status: int = 503, retry_after: str | None = None) -> None:
         with self.lock:
@@ -132,6 +133,7 @@ class Sink:
             self.violations.clear()
             self.csp_reports.clear()
             self.ws_frames.clear()
+            self.arrived = 0
             self.faults.update(fail=0, status=503, retry_after=None, down=False, delay=0.0)
         self.store.clear()
 
@@ -172,6 +174,7 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
     async def events(request):
         body = await request.read()
         with sink.lock:
+            sink.arrived += 1
             faults = dict(sink.faults)
             if faults['fail'] > 0 and not faults['down']:
                 sink.faults['fail'] -= 1
