@@ -1,5 +1,7 @@
 """The loader (SPEC §4): queue and replay, an isolated realm, strict CSP and Trusted Types."""
 
+import pytest
+
 from helpers import tamper, wait_for
 
 
@@ -84,3 +86,30 @@ def test_a_core_that_fails_its_sri_check_is_refused_and_the_host_keeps_working(p
     wait_for(lambda: [m for m in page.record.console if 'integrity' in m or 'core failed' in m])
     frame_tampered = page.evaluate('document.querySelector("iframe").contentWindow.tampered')
     assert frame_tampered is None and page.record.errors == []
+
+
+@pytest.mark.parametrize('failure', ['404', 'sri'])
+def test_every_promise_settles_and_error_listeners_hear_why_if_the_core_cannot_load(page, collector, failure):
+    if failure == '404':
+        page.route('**/userflow-core.*.js', lambda route: route.fulfill(status=404, body='gone'))
+    else:
+        tamper(page, '**/userflow-core.*.js')
+    page.goto(collector.url + '/fixtures/manual.html')
+    outcome = page.evaluate("""async () => {
+        const heard = [];
+        userflow.on('error', (e) => heard.push(e));
+        userflow.init('tok_fail', {endpoint: location.origin});
+        const started = performance.now();
+        const results = await Promise.all([userflow.identify('u1'), userflow.track('t'),
+                                           userflow.start('x'), userflow.reset()]);
+        await new Promise((r) => setTimeout(r, 50));  // listeners run in a task of their own
+        const later = await userflow.track('after');  // a call after the failure resolves too
+        return {results, later, heard, ms: performance.now() - started,
+                identified: userflow.isIdentified(), log: userflow.getEgressLog()};
+    }""")
+    assert outcome['results'] == [None, None, None, None] and outcome['later'] is None
+    assert outcome['ms'] < 5000
+    assert outcome['heard'] == [{'method': 'load', 'message': outcome['heard'][0]['message']}]
+    assert 'core failed to load' in outcome['heard'][0]['message']
+    assert outcome['log'] == [] and page.record.errors == []
+    assert [r for r in page.record.requests if '/v1/' in r['url']] == []

@@ -240,7 +240,9 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
             file = root / VENDOR[path]
         elif path.startswith('/fixtures/spa/') and not file.is_file():
             file = root / 'fixtures' / 'spa' / 'index.html'  # history-mode fallback
-        allowed = [(root / d).resolve() for d in ('dist', 'fixtures', 'node_modules', 'bench/node_modules')]
+        # build/apps: the apps the bundler tests build from the npm package (e2e/test_bundlers.py)
+        allowed = [(root / d).resolve() for d in ('dist', 'fixtures', 'node_modules', 'bench/node_modules',
+                                                  'build/apps')]
         if not any(file.is_relative_to(a) for a in allowed) or not file.is_file():
             return web.Response(status=404, text='not found')
         data = file.read_bytes()

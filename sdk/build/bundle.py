@@ -53,9 +53,9 @@ def _esbuild(entry: Path, outfile: Path, minify: bool, global_name: str | None, 
         raise BundleError(_explain(result.stderr))
 
 
-def minify_source(source: str, fmt: str | None, name: str) -> str:
+def minify_source(source: str, fmt: str | None, name: str, target: str = TARGET) -> str:
     """Minify a rendered file (the loader, the npm entries) through esbuild's stdin."""
-    cmd = [str(esbuild_binary()), '--minify', f'--target={TARGET}', '--charset=utf8', '--legal-comments=none', '--log-level=error',
+    cmd = [str(esbuild_binary()), '--minify', f'--target={target}', '--charset=utf8', '--legal-comments=none', '--log-level=error',
            f'--sourcefile={name}'] + ([f'--format={fmt}'] if fmt else [])
     result = run(cmd, Path('.'), stdin=source)
     if result.returncode != 0:

@@ -184,14 +184,18 @@ def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
 
     api = _read_py(src / 'userflow' / 'api.py')
     api = {'promise_methods': api['PROMISE_METHODS'], 'void_methods': api['VOID_METHODS']}
-    values = {'core_name': core_name, 'core_sri': sri(core_data), 'version': version, **api}
+    chunk_names = {chunk: name for chunk, (_, name) in bundles['chunks'].items()}
+    values = {'core_name': core_name, 'core_sri': sri(core_data), 'version': version,
+              'sources': ['core', *sorted(chunk_names)], **api}
 
     def write_loader():
         for mode, fmt, dest in (('script', None, out / 'userflow.js'),
                                 ('esm', 'esm', out / 'npm' / 'index.mjs'),
                                 ('cjs', 'cjs', out / 'npm' / 'index.cjs')):
             source = render_js('loader.js.j2', mode=mode, **values)
-            dest.write_text(bundler.minify_source(source, fmt, f'loader.{mode}.js'))
+            # The npm entries use import(), which bundlers and every browser since 2020 know.
+            target = 'es2020' if fmt else bundler.TARGET
+            dest.write_text(bundler.minify_source(source, fmt, f'loader.{mode}.js', target))
     stages.run('loader', write_loader)
 
     def write_package():
@@ -200,9 +204,15 @@ def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
                                                  loader_sri=loader_sri, version=version))
         npm = out / 'npm'
         shutil.copyfile(out / core_name, npm / core_name)
-        chunk_names = [name for _, name in bundles['chunks'].values()]
-        for name in chunk_names:
+        for name in chunk_names.values():
             shutil.copyfile(out / name, npm / name)
+        # The core and chunks as string modules: what a bundler includes (see loader.js.j2).
+        strings = []
+        for source, file in [('core', core_name), *sorted(chunk_names.items())]:
+            text = json.dumps((out / file).read_text())
+            (npm / f'{source}.mjs').write_text(f'export default {text};\n')
+            (npm / f'{source}.cjs').write_text(f'module.exports = {text};\n')
+            strings += [f'{source}.mjs', f'{source}.cjs']
         (npm / 'index.d.ts').write_text(render('index.d.ts.j2', version=version))
         (npm / 'server.d.ts').write_text(render('server.d.ts.j2', version=version))
         for mode, name in (('esm', 'server.mjs'), ('cjs', 'server.cjs')):
@@ -210,7 +220,7 @@ def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
         (npm / 'README.md').write_text(render('README.npm.md.j2', version=version,
                                               core_name=core_name))
         files = sorted(['index.mjs', 'index.cjs', 'index.d.ts', 'README.md', 'server.mjs', 'server.cjs',
-                        'server.d.ts', core_name, *chunk_names])
+                        'server.d.ts', core_name, *chunk_names.values(), *strings])
         (npm / 'package.json').write_text(render('package.json.j2', version=version,
                                                  core_name=core_name, files=files))
         write_tgz(npm, out / f'userflow.js-{version}.tgz')
