@@ -213,14 +213,16 @@ def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
             (npm / f'{source}.mjs').write_text(f'export default {text};\n')
             (npm / f'{source}.cjs').write_text(f'module.exports = {text};\n')
             strings += [f'{source}.mjs', f'{source}.cjs']
-        (npm / 'index.d.ts').write_text(render('index.d.ts.j2', version=version))
-        (npm / 'server.d.ts').write_text(render('server.d.ts.j2', version=version))
+        for mode, suffix in (('esm', 'ts'), ('cjs', 'cts')):
+            (npm / f'index.d.{suffix}').write_text(render('index.d.ts.j2', version=version, mode=mode))
+            (npm / f'server.d.{suffix}').write_text(render('server.d.ts.j2', version=version, mode=mode))
         for mode, name in (('esm', 'server.mjs'), ('cjs', 'server.cjs')):
             (npm / name).write_text(render_js('server.js.j2', mode=mode))
         (npm / 'README.md').write_text(render('README.npm.md.j2', version=version,
                                               core_name=core_name))
-        files = sorted(['index.mjs', 'index.cjs', 'index.d.ts', 'README.md', 'server.mjs', 'server.cjs',
-                        'server.d.ts', core_name, *chunk_names.values(), *strings])
+        files = sorted(['index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'server.mjs',
+                        'server.cjs', 'server.d.ts', 'server.d.cts', core_name, *chunk_names.values(),
+                        *strings])
         (npm / 'package.json').write_text(render('package.json.j2', version=version,
                                                  core_name=core_name, files=files))
         write_tgz(npm, out / f'userflow.js-{version}.tgz')
