@@ -79,8 +79,10 @@ def test_npm_tarball_is_an_npm_pack_layout_with_exports(built):
         package = json.load(tar.extractfile('package/package.json'))
         assert {m.mtime for m in tar.getmembers()} == {0}
     assert sorted(names) == sorted('package/' + n for n in package['files'] + ['package.json'])
-    assert package['exports']['.'] == {'types': './index.d.ts', 'import': './index.mjs',
-                                       'require': './index.cjs'}
+    assert package['exports']['.'] == {'import': {'types': './index.d.ts', 'default': './index.mjs'},
+                                       'require': {'types': './index.d.cts', 'default': './index.cjs'}}
+    # The core and chunks ship as string modules an app's bundler includes (no file to copy).
+    assert {'package/core.mjs', 'package/flows.mjs', 'package/sha256.mjs', 'package/core.cjs'} <= set(names)
 
 
 def test_type_declarations_cover_the_whole_public_api(built):
