@@ -7,11 +7,11 @@ STAMP   := $(VENV)/.installed
 
 .PHONY: setup build test lint clean serve browser bench
 
-$(STAMP): pyproject.toml package.json package-lock.json
+$(STAMP): pyproject.toml constraints.txt package.json package-lock.json
 	@command -v $(PY) >/dev/null || { echo "error: $(PY) not found (Python 3.11 is required)"; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	npm ci --no-audit --no-fund
 	touch $(STAMP)
 
@@ -34,7 +34,7 @@ serve: build
 
 # The peers go into bench/node_modules only (never dist/); results in bench/results.*
 bench: setup
-	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[bench]'
 	npm ci --prefix bench --no-audit --no-fund --ignore-scripts
 	$(BIN)/python bench/run.py
 

@@ -17,7 +17,6 @@ from sdk.collector import Collector
 
 from helpers import INSECURE_HOST
 
-pytest_plugins = ['sdk.audit.pytest_plugin']  # uf_audit, uf_audit_sink: the audit as customers use it
 
 
 @pytest.fixture(scope='session')

@@ -1,19 +1,29 @@
-"""`python -m sdk build|serve|audit`: the toolchain's command line. Errors become one clear line
-and exit code 2 (SdkError, AuditError); a build over its size budget, or an audit with a
-finding, exits 1."""
+"""`userflow build|serve|audit` (also `python -m sdk ...`): the toolchain's command line.
+
+Exit codes: 0 success; 1 a build over its size budget, or an audit that found a leak; 2 the
+command could not do its job (a missing tool, a busy port, a bad scenario, ...), always as one
+line on stderr, never a traceback."""
 
 import argparse
 import sys
 from pathlib import Path
 
-from sdk import ROOT
+from sdk import default_dist, version
 from sdk.errors import SdkError
+
+EXAMPLES = """examples:
+  userflow build                          build dist/ (loader, core, chunks, npm package, manifest)
+  userflow serve --port 8000              the demo, dist/ and a collector on http://127.0.0.1:8000/
+  userflow audit https://app.example/ --strict-url 'https://app.example/?strict=1' --out report/
+  userflow audit /fixtures/audit.html --self-test   show the audit catching its planted leaks
+
+exit codes: 0 ok; 1 over budget (build) or a leak found (audit); 2 could not run"""
 
 
 def build_command(out: Path | None) -> int:
     from sdk.build import build
     try:
-        result = build(out or ROOT / 'dist')
+        result = build(out or default_dist())
     except SdkError as error:
         print(f'error: {error}', file=sys.stderr)
         return error.exit_code
@@ -24,9 +34,14 @@ def build_command(out: Path | None) -> int:
     return 1 if result.warnings else 0
 
 
-def serve_command(port: int, host: str, https: bool = False, db: str = ':memory:') -> int:
+def serve_command(port: int, host: str, https: bool = False, db: str = ':memory:',
+                  dist: Path | None = None) -> int:
     from sdk.collector import serve_forever
-    serve_forever(host, port, https, db)
+    try:
+        serve_forever(host, port, https, db, dist)
+    except SdkError as error:
+        print(f'error: {error}', file=sys.stderr)
+        return 2
     return 0
 
 
@@ -42,7 +57,7 @@ def audit_command(args) -> int:
                 return self_test_command(sink, absolute(args.url), executable())
             report = audit(absolute(args.url), args.scenario, collector=sink, executable=executable(),
                            strict_url=absolute(args.strict_url), endpoint=args.endpoint, out=args.out)
-    except AuditError as error:
+    except (AuditError, SdkError) as error:
         print(f'error: audit could not run: {error}', file=sys.stderr)
         return 2
     print(report.summary())
@@ -67,16 +82,24 @@ def self_test_command(sink, url: str, browser) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog='python -m sdk')
-    commands = parser.add_subparsers(dest='command', required=True)
-    b = commands.add_parser('build', help='build dist/')
-    b.add_argument('--out', type=Path, default=None)
-    s = commands.add_parser('serve', help='dev server: dist/, fixtures and the events collector')
-    s.add_argument('--port', type=int, default=8000)
-    s.add_argument('--host', default='127.0.0.1')
+    parser = argparse.ArgumentParser(
+        prog='userflow', description='Build, serve and audit the Userflow.js privacy-first product-tour SDK.',
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--version', action='version', version=f'%(prog)s {version()}')
+    commands = parser.add_subparsers(dest='command', required=True, metavar='{build,serve,audit}')
+    b = commands.add_parser('build', help='build dist/', description='Build the SDK into dist/.')
+    b.add_argument('--out', type=Path, default=None,
+                   help='output folder (default: dist/ of the checkout, or ./dist when installed)')
+    s = commands.add_parser('serve', help='dev server: demo, dist/, fixtures and the events collector',
+                            description='The dev server: the demo pages, dist/, content and a collector.')
+    s.add_argument('--port', type=int, default=8000, help='port to listen on (default: 8000)')
+    s.add_argument('--host', default='127.0.0.1', help='address to listen on (default: 127.0.0.1)')
     s.add_argument('--https', action='store_true', help='HTTPS with a locally generated CA, and HSTS')
     s.add_argument('--db', default=':memory:', help='SQLite file for received events (default: memory)')
-    a = commands.add_parser('audit', help='privacy audit of a page that embeds the SDK')
+    s.add_argument('--dist', type=Path, default=None,
+                   help='the build to serve at /dist/ (default: as for build --out)')
+    a = commands.add_parser('audit', help='privacy audit of a page that embeds the SDK',
+                            description='Run the privacy audit; exit 1 on any finding.')
     a.add_argument('url', help='the page; a path such as /fixtures/audit.html is served by the sink')
     a.add_argument('--scenario', type=Path, default=None,
                    help='scenario JSON (default: plant, fill every field)')
@@ -92,4 +115,4 @@ def main(argv: list[str] | None = None) -> int:
         return build_command(args.out)
     if args.command == 'audit':
         return audit_command(args)
-    return serve_command(args.port, args.host, args.https, args.db)
+    return serve_command(args.port, args.host, args.https, args.db, args.dist or default_dist())

@@ -138,7 +138,9 @@ class Sink:
         self.store.clear()
 
 
-def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, https: bool) -> web.Application:
+def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, https: bool,
+             dist: Path | None = None) -> web.Application:
+    dist_dir = (dist or root / 'dist').resolve()
     """The aiohttp application: static files and fixtures, content, the events collector."""
     validator = jsonschema.Draft202012Validator(load_schema())
     inside = {'now': 0}  # events requests being handled (one event loop: no lock needed)
@@ -236,13 +238,15 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
         if path == '/':
             return web.Response(status=302, headers={'Location': '/fixtures/index.html'})
         file = (root / path.lstrip('/')).resolve()
+        if path.startswith('/dist/'):
+            file = (dist_dir / path[len('/dist/'):]).resolve()
         if path in VENDOR:
             file = root / VENDOR[path]
         elif path.startswith('/fixtures/spa/') and not file.is_file():
             file = root / 'fixtures' / 'spa' / 'index.html'  # history-mode fallback
         # build/apps: the apps the bundler tests build from the npm package (e2e/test_bundlers.py)
-        allowed = [(root / d).resolve() for d in ('dist', 'fixtures', 'node_modules', 'bench/node_modules',
-                                                  'build/apps')]
+        served = ('fixtures', 'node_modules', 'bench/node_modules', 'build/apps')
+        allowed = [dist_dir] + [(root / d).resolve() for d in served]
         if not any(file.is_relative_to(a) for a in allowed) or not file.is_file():
             return web.Response(status=404, text='not found')
         data = file.read_bytes()
@@ -290,10 +294,14 @@ class Collector:
     events in SQLite in memory, or in the file `db`."""
 
     def __init__(self, host: str = '127.0.0.1', port: int = 0, root: Path = ROOT, https: bool = False,
-                 db: str = ':memory:', rate: float = 20, burst: int = 100, concurrency: int = 16):
+                 db: str = ':memory:', rate: float = 20, burst: int = 100, concurrency: int = 16,
+                 dist: Path | None = None):
         self.sink = Sink(store=EventStore(db))
-        self.app = make_app(self.sink, root, TokenBuckets(rate, burst), concurrency, https)
-        self.socket = socket.create_server((host, port))
+        self.app = make_app(self.sink, root, TokenBuckets(rate, burst), concurrency, https, dist)
+        try:
+            self.socket = socket.create_server((host, port))
+        except OSError as error:
+            raise SdkError(f'cannot listen on {host}:{port}: {error.strerror or error}') from None
         self.port = self.socket.getsockname()[1]
         self.ca, self.context = None, None
         if https:
@@ -335,8 +343,9 @@ class Collector:
         self.thread.join(5)
 
 
-def serve_forever(host: str, port: int, https: bool = False, db: str = ':memory:') -> None:
-    with Collector(host, port, https=https, db=db) as server:
+def serve_forever(host: str, port: int, https: bool = False, db: str = ':memory:',
+                  dist: Path | None = None) -> None:
+    with Collector(host, port, https=https, db=db, dist=dist) as server:
         print(f'userflow dev server on {server.url}/ (dist/ at /dist/, fixtures at /fixtures/)\n'
               f'demo: a product tour with every step type at {server.url}/fixtures/tour.html', flush=True)
         try:

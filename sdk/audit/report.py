@@ -3,12 +3,12 @@ URLs from the page, so nothing in it is trusted as markup)."""
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from sdk import ROOT
+from sdk import TEMPLATES
 
 
 def render_html(data: dict) -> str:
     env = Environment(
-        loader=FileSystemLoader(ROOT / 'sdk' / 'templates'),
+        loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(['j2', 'html']),
         trim_blocks=True,
         lstrip_blocks=True,

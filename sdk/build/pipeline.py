@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sdk import PY_SRC, ROOT, TEMPLATES
+from sdk import PY_SRC, TEMPLATES, WORK, default_dist
 from sdk.build import bundle as bundler
 from sdk.build import prune, split
 from sdk.build import transpile as tp
@@ -144,7 +144,7 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
     return stages.run('bundle', fresh)
 
 
-def build_bundle(entry: str, entry_source: str, work: Path = ROOT / 'build',
+def build_bundle(entry: str, entry_source: str, work: Path = WORK,
                  global_name: str | None = None, log: Callable[[str], None] | None = None) -> Path:
     """Transpile and bundle any entry module (the tests' back-to-back bundles use this, with
     the flags and banner that ship)."""
@@ -153,9 +153,10 @@ def build_bundle(entry: str, entry_source: str, work: Path = ROOT / 'build',
     return bundled(work, js_dir, entry, stages, True, global_name)
 
 
-def build(out: Path = ROOT / 'dist', work: Path = ROOT / 'build',
+def build(out: Path | None = None, work: Path = WORK,
           log: Callable[[str], None] | None = None, src: Path = PY_SRC) -> BuildResult:
     """Build dist/ into `out` from the sources in `src`, caching stages under `work`."""
+    out = out or default_dist()
     stages = _Stages(log or _say)
     version = _read_py(src / 'userflow' / 'version.py')['VERSION']
     js_dir = transpiled(work, CORE_ENTRY, CORE_SOURCE, stages, src)

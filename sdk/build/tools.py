@@ -2,6 +2,7 @@
 
 import os
 import platform
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,11 +19,18 @@ def esbuild_binary() -> Path:
     only a JS shim when npm skipped install scripts."""
     arch = _ARCH.get(platform.machine().lower(), platform.machine().lower())
     system = sys.platform if sys.platform != 'win32' else 'win32'
+    if os.environ.get('ESBUILD_BINARY'):
+        return Path(os.environ['ESBUILD_BINARY'])
     for candidate in (ROOT / 'node_modules' / '@esbuild' / f'{system}-{arch}' / 'bin' / 'esbuild',
-                      ROOT / 'node_modules' / 'esbuild' / 'bin' / 'esbuild'):
+                      ROOT / 'node_modules' / 'esbuild' / 'bin' / 'esbuild',
+                      Path.cwd() / 'node_modules' / '@esbuild' / f'{system}-{arch}' / 'bin' / 'esbuild'):
         if candidate.exists():
             return candidate
-    raise ToolMissing('esbuild is not installed: run `npm ci` (or `make build`)')
+    found = shutil.which('esbuild')
+    if found:
+        return Path(found)
+    raise ToolMissing('esbuild is not installed: run `npm ci` in a checkout (`make build`), '
+                      '`npm install esbuild@0.28.2` here, or set ESBUILD_BINARY')
 
 
 def transcrypt_command() -> list[str]:
