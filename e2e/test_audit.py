@@ -126,12 +126,11 @@ def test_the_command_line_exits_0_1_and_2(tmp_path):
         '/fixtures/audit.html?pages=off', '--out', str(tmp_path / 'clean'), '--sink-port', str(port)
     )
     # Self-hosted (same origin): the site's cookie rides with the SDK's script loads. The audit
-    # says so — it is the documented limit of self-hosting, not hidden — and says nothing else.
-    assert clean.returncode == 1, clean.stdout + clean.stderr
-    findings = json.loads((tmp_path / 'clean' / 'report.json').read_text())['findings']
-    assert findings and all(
-        f['channel'] == 'header:cookie' and '/dist/userflow' in f['request'] for f in findings
-    ), findings
+    # says so as a note (the documented limit of self-hosting, not hidden) and passes.
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    report = json.loads((tmp_path / 'clean' / 'report.json').read_text())
+    assert report['findings'] == []
+    assert 'note: first-party credentials on SDK file loads' in clean.stdout
     leaky = audit_cli('/fixtures/audit.html?pages=off&widget=leaky', '--out', str(tmp_path / 'leaky'))
     assert leaky.returncode == 1, leaky.stdout + leaky.stderr
     assert 'FINDING [body] input-email' in leaky.stdout and '/widget/collect' in leaky.stdout
@@ -185,3 +184,13 @@ def test_in_strict_mode_content_cannot_navigate_because_a_condition_holds(uf_aud
     refuses it, so the differential (secret present in A, absent in B) sees no difference."""
     url = fixture_url(uf_audit_sink) + '&navigate=1&strict=1'
     uf_audit(url, SCENARIO, strict_url=url).assert_clean()
+
+
+def test_a_clean_self_hosted_install_passes_with_a_note_about_first_party_cookies(uf_audit, uf_audit_sink):
+    """The README's recommended install: the SDK files on the page's own origin, which has a
+    cookie. The script loads carry it (a script element cannot omit same-origin credentials):
+    a note, not a finding; a cookie on any other SDK request stays a finding."""
+    url = f'{uf_audit_sink.url}/fixtures/audit.html?pages=off'  # no ?dist=: served beside the page
+    report = uf_audit(url, SCENARIO)
+    report.assert_clean()
+    assert any('first-party credentials on SDK file loads' in n for n in report.notes)

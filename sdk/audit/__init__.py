@@ -175,6 +175,9 @@ def audit(
         rows, findings = judge(capture, ctx)
         report.runs[name] = [r.as_dict() for r in rows]
         report.findings.extend(findings)
+        for note in dict.fromkeys(n for r in rows for n in r.notes):
+            if note not in report.notes:
+                report.notes.append(note)
         report.notes.extend(f'{name}: {p}' for p in capture.problems)
         return rows
 

@@ -55,6 +55,7 @@ class Row:
     initiator: str | None = None
     verdict: str = ''
     hits: list = field(default_factory=list)  # (part, source, form)
+    notes: list = field(default_factory=list)  # what the report says without it being a finding
 
     def wire_copies(self) -> list:
         """Copies as they went on the wire (NetLog socket bytes, the sink) when there are any:
@@ -234,7 +235,10 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             findings.append(
                 Finding('websocket', 'unexplained', 'a WebSocket: the SDK never opens one', label)
             )
+        first_party = r.verdict == 'sdk-file' and _origin(r.url) == _origin(ctx.page_url)
         for part, source, form in _search_row(r, ctx.index):
+            if first_party and part == 'header:cookie':
+                continue  # the site's own cookie to its own origin (see _rules)
             r.hits.append((part, source, form))
             findings.append(Finding(part, source, f'canary of {source} found as {form}', label))
         if r.verdict in SDK_VERDICTS:
@@ -254,6 +258,11 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
     return rows, _unique(findings)
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f'{parts.scheme}://{parts.netloc}'
+
+
 def _search_row(r: Row, index: Index) -> list[tuple]:
     hits = [('url', source, form) for source, form in index.search(r.url.encode())]
     for _, headers, _ in r.wire_copies():
@@ -270,7 +279,13 @@ def _rules(r: Row, ctx: Context, page_forms: set, label: str) -> list[Finding]:
     found = []
     for _, headers, body in r.wire_copies():
         names = {k.lower() for k, _ in headers}
-        if 'cookie' in names:
+        if 'cookie' in names and r.verdict == 'sdk-file' and _origin(r.url) == _origin(ctx.page_url):
+            # Self-hosting on the page's own origin (the README's recommended install): a script
+            # element cannot omit credentials for a same-origin load, and the page already sends
+            # this origin its cookies. A note, not a finding; any other cookie stays a finding.
+            r.notes.append('first-party credentials on SDK file loads; host the SDK on a cookieless '
+                           'origin to remove them')
+        elif 'cookie' in names:
             found.append(Finding('header:cookie', 'cookie', 'a Cookie header on an SDK request', label))
         if 'referer' in names:
             found.append(Finding('header:referer', 'referer', 'a Referer header on an SDK request', label))
