@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers import tamper, wait_for
+from helpers import INSECURE_HOST, tamper, wait_for
 
 
 def test_calls_made_before_the_core_loads_are_replayed_in_order(page, collector):
@@ -113,3 +113,22 @@ def test_every_promise_settles_and_error_listeners_hear_why_if_the_core_cannot_l
     assert 'core failed to load' in outcome['heard'][0]['message']
     assert outcome['log'] == [] and page.record.errors == []
     assert [r for r in page.record.requests if '/v1/' in r['url']] == []
+
+
+def test_a_chunk_that_cannot_load_drops_its_call_with_an_error_event_and_resolves(page, collector):
+    # Not a secure context: identify needs the pure HMAC of the sha256 chunk, which 404s here.
+    page.route('**/userflow-sha256.*.js', lambda route: route.fulfill(status=404, body='gone'))
+    base = collector.url.replace('127.0.0.1', INSECURE_HOST)
+    page.goto(base + '/fixtures/manual.html')
+    outcome = page.evaluate("""async (endpoint) => {
+        const heard = [];
+        userflow.on('error', (e) => heard.push(e));
+        userflow.init('tok_fail', {endpoint});
+        const result = await userflow.identify('u1');
+        await new Promise((r) => setTimeout(r, 50));
+        return {result, heard};
+    }""", collector.url)
+    assert outcome['result'] is None
+    assert [e['method'] for e in outcome['heard']] == ['call']
+    assert 'sha256 chunk failed to load' in outcome['heard'][0]['message']
+    assert page.record.errors == []

@@ -104,6 +104,36 @@ def test_npm_package_imports_and_stays_inert_without_window(built, script):
     assert result.stdout.strip() == 'inert ok'
 
 
+JSDOM = """import { createRequire } from "node:module";
+const { JSDOM } = createRequire(process.argv[1])("jsdom");
+const dom = new JSDOM("<!doctype html><body></body>", { url: "https://app.example/" });
+globalThis.window = dom.window;
+globalThis.document = dom.window.document;
+const errors = [];
+process.on("uncaughtException", (e) => errors.push(String(e)));
+process.on("unhandledRejection", (e) => errors.push(String(e)));
+const { default: userflow } = await import(process.argv[2]);
+userflow.init("tok", { endpoint: "https://collector.example.com" });
+const calls = Promise.all([userflow.identify("u"), userflow.track("t"), userflow.start("f")]);
+const outcome = await Promise.race([calls.then(() => "settled"),
+                                    new Promise((r) => setTimeout(() => r("hung"), 5000))]);
+console.log(JSON.stringify({ outcome, errors }));
+"""
+
+
+def test_npm_package_imports_inertly_in_jsdom_and_its_promises_settle(built):
+    """A jsdom test environment (Vitest, Jest) has a window but no Blob URLs or script loading:
+    importing never throws, and every promise settles although the core cannot run there."""
+    jsdom = ROOT / 'node_modules' / 'jsdom'
+    if not jsdom.is_dir():
+        pytest.skip('jsdom is not installed (make setup)')
+    entry = (built.dist / 'npm' / 'index.mjs').as_uri()
+    result = subprocess.run(['node', '--input-type=module', '-e', JSDOM, str(ROOT / 'package.json'), entry],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {'outcome': 'settled', 'errors': []}
+
+
 def copy_src(tmp_path):
     src = tmp_path / 'py_src'
     shutil.copytree(PY_SRC, src, ignore=shutil.ignore_patterns('__pycache__'))

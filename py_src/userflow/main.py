@@ -359,7 +359,9 @@ class Sdk:
             return op()
 
         def failed(reason):
-            env.error('internal error; the call was dropped')
+            # e.g. the sha256 chunk could not load: the call is dropped, its promise resolves
+            env.error('a call was dropped: ' + str(reason))
+            self._emit('error', {'method': 'call', 'message': str(reason)})
             return None
         self.chain = self.chain.then(run).then(lambda x: None, failed)
         return self.chain
