@@ -131,6 +131,9 @@ def test_the_command_line_exits_0_1_and_2(tmp_path):
     report = json.loads((tmp_path / 'clean' / 'report.json').read_text())
     assert report['findings'] == []
     assert 'note: first-party credentials on SDK file loads' in clean.stdout
+    # A line of progress per run on stderr (an audit takes seconds to minutes); stdout is the summary.
+    assert 'baseline (the SDK blocked)' in clean.stderr and 'run main:' in clean.stderr
+    assert 'baseline' not in clean.stdout
     leaky = audit_cli('/fixtures/audit.html?pages=off&widget=leaky', '--out', str(tmp_path / 'leaky'))
     assert leaky.returncode == 1, leaky.stdout + leaky.stderr
     assert 'FINDING [body] input-email' in leaky.stdout and '/widget/collect' in leaky.stdout

@@ -56,7 +56,8 @@ def audit_command(args) -> int:
             if args.self_test:
                 return self_test_command(sink, absolute(args.url), executable())
             report = audit(absolute(args.url), args.scenario, collector=sink, executable=executable(),
-                           strict_url=absolute(args.strict_url), endpoint=args.endpoint, out=args.out)
+                           strict_url=absolute(args.strict_url), endpoint=args.endpoint, out=args.out,
+                           progress=_progress)
     except (AuditError, SdkError) as error:
         print(f'error: audit could not run: {error}', file=sys.stderr)
         return 2
@@ -66,12 +67,17 @@ def audit_command(args) -> int:
     return 0 if report.passed else 1
 
 
+def _progress(line: str) -> None:
+    # Progress goes to stderr, so stdout stays the summary a script may read.
+    print(line, file=sys.stderr, flush=True)
+
+
 def self_test_command(sink, url: str, browser) -> int:
     from sdk.audit.leaks import self_test
     from sdk.audit.runner import DEFAULT_STEPS
     scenario = {'name': 'self-test', 'steps': DEFAULT_STEPS, 'pageTracking': False}
     results = self_test(url, url + ('&' if '?' in url else '?') + 'strict=1', scenario, collector=sink,
-                        executable=browser)
+                        executable=browser, progress=_progress)
     for r in results:
         named = next((f for f in r.findings if f.channel.startswith(r.leak.channel)), None)
         print(f'{"caught" if r.caught else "MISSED"}  {r.leak.name:17} {r.leak.what}' +

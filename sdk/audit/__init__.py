@@ -131,9 +131,11 @@ def audit(
     out: Path | None = None,
     baselines: dict | None = None,
     automation: bool = True,
+    progress=None,
 ) -> Report:
     """Audit `url`. `baselines` (a dict) caches baseline runs by URL across audits of the same
-    page (the self-test); `automation` False skips run C."""
+    page (the self-test); `automation` False skips run C; `progress(line)`, when given, hears
+    one line as each run ends (an audit takes 10 s to minutes)."""
     from sdk.collector import load_schema
 
     started = time.monotonic()
@@ -155,6 +157,10 @@ def audit(
         if key not in indexes:
             indexes[key] = Index(public(canaries), token, canaries.cores)
         return indexes[key]
+
+    def said(line: str) -> None:
+        if progress:
+            progress(f'{time.monotonic() - started:6.1f} s  {line}')
 
     def judged(name: str, capture, canaries: Canaries, base) -> list:
         index = index_for(canaries, _token(capture))
@@ -179,12 +185,14 @@ def audit(
             if note not in report.notes:
                 report.notes.append(note)
         report.notes.extend(f'{name}: {p}' for p in capture.problems)
+        said(f'run {name}: {len(rows)} requests, {len(findings)} findings')
         return rows
 
     def baseline(page_url: str, canaries: Canaries) -> dict:
         if page_url in baselines:
             return baselines[page_url]
         capture = run(page_url, plan, canaries, collector=collector, executable=executable, block_sdk=True)
+        said(f'baseline (the SDK blocked): {len(capture.requests)} requests')
         values = public(canaries)
         keys = {(r.method, normalize(r.url, values)) for r in reconcile(capture)}
         storage = {

@@ -166,8 +166,9 @@ class Result:
     findings: list
 
 
-def self_test(url: str, strict_url: str, scenario: dict, **options) -> list[Result]:
-    """Audit `url` once per leak; each must be flagged with its channel and source."""
+def self_test(url: str, strict_url: str, scenario: dict, progress=None, **options) -> list[Result]:
+    """Audit `url` once per leak; each must be flagged with its channel and source.
+    `progress(line)`, when given, hears one line per leak as it is judged."""
     from sdk.audit import audit
 
     baselines: dict = {}
@@ -186,4 +187,7 @@ def self_test(url: str, strict_url: str, scenario: dict, **options) -> list[Resu
             f.channel.startswith(leak.channel) and f.source.startswith(leak.source) for f in report.findings
         )
         results.append(Result(leak, caught, report.findings))
+        if progress:
+            progress(f'self-test {len(results)}/{len(LEAKS)}: {leak.name} '
+                     f'{"caught" if caught else "MISSED"} ({report.seconds:.1f} s)')
     return results
