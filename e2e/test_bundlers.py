@@ -165,3 +165,14 @@ def test_the_vite_dev_server_serves_the_package_unbundled_and_it_works(page, col
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_the_audit_recognises_a_bundled_sdk_by_its_realm_and_passes_it(uf_audit, built_apps, tgz):
+    """No request names userflow.js when the app bundles the package: the audit finds the SDK's
+    realm instead, and the Blob URLs its core and chunks run from are local reads, not egress."""
+    path = app_page(built_apps, tgz, 'esbuild')
+    report = uf_audit(path)
+    report.assert_clean()
+    assert any('the SDK is bundled into the page' in n for n in report.notes)
+    verdicts = {r['verdict'] for r in report.runs['main']}
+    assert {'content', 'events', 'local'} <= verdicts and 'sdk-file' not in verdicts

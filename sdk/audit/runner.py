@@ -100,7 +100,12 @@ STORAGE_SCRIPT = """async () => {
   return {local: dump(localStorage), session: dump(sessionStorage), windowName: window.name,
           indexedDB: await names(async () => (await indexedDB.databases()).map(d => d.name)),
           caches: await names(() => caches.keys()),
-          webdriver: navigator.webdriver === true};
+          webdriver: navigator.webdriver === true,
+          // The SDK's own realm (its loader's iframe), however the SDK arrived: a script tag or
+          // an app's bundle (the npm package), where no request names userflow.js.
+          sdkRealm: [...document.querySelectorAll('iframe')].some((f) => {
+            try { return !!f.contentWindow.userflowBoot; } catch (e) { return false; }
+          })};
 }"""
 
 
@@ -117,6 +122,7 @@ class Capture:
     storage: dict = field(default_factory=dict)
     cookies: list = field(default_factory=list)
     webdriver: bool = True
+    sdk_realm: bool = False  # the page held the SDK's realm (an iframe with userflowBoot)
     versions: dict = field(default_factory=dict)
     fields: dict = field(default_factory=dict)  # selector -> source planted
     problems: list = field(default_factory=list)
@@ -221,6 +227,7 @@ def _run(
             page.wait_for_timeout(int(settle * 1000))
             capture.storage = page.evaluate(STORAGE_SCRIPT)
             capture.webdriver = capture.storage.pop('webdriver')
+            capture.sdk_realm = capture.storage.pop('sdkRealm')
             capture.cookies = context.cookies()
             page.goto('about:blank')  # a navigation away: pagehide, unload-time beacons
             page.wait_for_timeout(300)

@@ -169,6 +169,11 @@ def sdk_base_of(capture) -> str | None:
 def classify(r: Row, ctx: Context) -> str:
     parts = urlsplit(r.url)
     name = parts.path.rsplit('/', 1)[-1]
+    own_blob = 'blob:' + _origin(ctx.page_url) + '/'
+    if r.method == 'GET' and parts.scheme == 'blob' and r.url.startswith(own_blob):
+        # A Blob URL of the page's own origin is read from memory and never leaves the browser
+        # (the npm package runs its core and chunks from them).
+        return 'local'
     if (
         r.method == 'GET'
         and ctx.sdk_base
@@ -358,7 +363,7 @@ def egress(rows: list[Row]) -> dict:
     loads may race)."""
     events, others = [], []
     for r in rows:
-        if r.verdict in ('page', 'browser'):
+        if r.verdict in ('page', 'browser', 'local'):  # local: a Blob URL's random name, no egress
             continue
         bodies = (
             [body for name, _, body in r.copies if name == 'sink']
