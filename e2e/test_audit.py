@@ -3,6 +3,7 @@ planted leaks must each be caught, naming channel and source (AUDIT §7). A self
 fails is a broken audit."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -65,6 +66,12 @@ def test_the_audit_fixture_passes_with_differential_and_automation_runs(uf_audit
     assert data['passed'] is True and data['versions']['browser'] and data['versions']['playwright']
     html = (tmp_path / 'report.html').read_text()
     assert 'PASS' in html and report.canaries['input-email'] in html
+    # A PASS report states what the differential compared and found.
+    assert 'secrets changed: identical egress' in html and 'automation signals: identical egress' in html
+    assert 'differential, secrets changed: identical egress' in report.summary()
+    # a GET carries no body: its size is left blank, never "0 B"
+    assert not re.search(r'<tr><td>GET</td><td class="url">[^<]*</td><td>0 B', html)
+    assert re.search(r'<tr><td>GET</td><td class="url">[^<]*</td><td></td>', html)
 
 
 def test_the_flows_decide_on_the_canaries_and_say_only_ids(uf_audit_sink, uf_audit, tmp_path):
@@ -138,6 +145,9 @@ def test_the_command_line_exits_0_1_and_2(tmp_path):
     assert leaky.returncode == 1, leaky.stdout + leaky.stderr
     assert 'FINDING [body] input-email' in leaky.stdout and '/widget/collect' in leaky.stdout
     assert (tmp_path / 'leaky' / 'report.html').is_file()
+    runs = json.loads((tmp_path / 'leaky' / 'report.json').read_text())['runs']
+    widget = [r for r in runs['main'] if '/widget/collect' in r['url']]
+    assert widget and all(r['flagged'] for r in widget), 'the leaking request is never shown as explained'
     broken = audit_cli('/fixtures/audit.html', '--scenario', str(tmp_path / 'missing.json'), timeout=120)
     assert broken.returncode == 2 and 'scenario' in broken.stderr
 

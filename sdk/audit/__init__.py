@@ -62,6 +62,18 @@ class Report:
     def passed(self) -> bool:
         return not self.findings
 
+    def differential(self) -> list[str]:
+        """The differential comparisons made and their outcome, in words (empty: none made)."""
+        said = []
+        for compared, what in (('strict B (other secrets)', 'secrets changed'),
+                               ('strict C (no webdriver)', 'automation signals')):
+            if compared in self.runs:
+                differs = [f for f in self.findings if f.channel == 'differential' and f.source == what]
+                said.append(f'{what}: ' + ('the egress differs' if differs else
+                                            'identical egress (every events body byte for byte, every '
+                                            'other request with its count)'))
+        return said
+
     def as_dict(self) -> dict:
         return {
             'url': self.url,
@@ -79,6 +91,7 @@ class Report:
             'encodings': sorted(ENCODINGS),
             'hashes': HASHES + ['hmac-sha256 (project token)'],
             'notes': self.notes,
+            'differential': self.differential(),
         }
 
     def summary(self) -> str:
@@ -95,6 +108,8 @@ class Report:
                 + ', '.join(f'{v} {k}' for k, v in sorted(verdicts.items()))
             )
         lines.append(f'  {len(self.canaries)} canaries, {self.needles:,} encoded forms searched')
+        for line in self.differential():
+            lines.append(f'  differential, {line}')
         for note in self.notes:
             lines.append(f'  note: {note}')
         for f in self.findings:
@@ -179,7 +194,9 @@ def audit(
             public(canaries),
         )
         rows, findings = judge(capture, ctx)
-        report.runs[name] = [r.as_dict() for r in rows]
+        flagged = {f.request for f in findings if f.request}
+        # A request a finding names is never shown as explained, whatever its verdict.
+        report.runs[name] = [dict(r.as_dict(), flagged=f'{r.method} {r.url}' in flagged) for r in rows]
         report.findings.extend(findings)
         for note in dict.fromkeys(n for r in rows for n in r.notes):
             if note not in report.notes:
