@@ -42,11 +42,10 @@ from sdk.errors import SdkError
 from sdk.limits import TokenBuckets
 from sdk.store import EventStore
 
-# The wire schema ships in this package (a bare clone and an installed wheel both have it); a
-# test keeps it equal to ../shared/wire-schema.json, the copy shared with the product's servers,
-# when that checkout sits beside this one. USERFLOW_WIRE_SCHEMA points the collector elsewhere.
+# The wire schema ships in this package (a bare clone and an installed wheel both have it; a
+# test keeps it equal to the copy shared with the product's servers). USERFLOW_WIRE_SCHEMA
+# points the collector elsewhere.
 SCHEMA_PATH = Path(os.environ.get('USERFLOW_WIRE_SCHEMA', Path(__file__).parent / 'wire-schema.json'))
-SHARED_SCHEMA = ROOT.parent / 'shared' / 'wire-schema.json'
 HSTS = 'max-age=63072000; includeSubDomains; preload'
 DROPPED = 599  # a response never sent: the connection was dropped (recorded as status 0)
 STRICT_CSP = ("default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "

@@ -150,12 +150,13 @@ def check_event_name(name):
 def check_derived_id(value):
     """An ID the customer's server already derived with a secret (`identify(id, attrs,
     {hashed: true})`): 64 hex digits, sent as is (lower-cased). Returns {'id', 'error'}."""
+    refused = {'id': None, 'error': 'a hashed user ID must be 64 hex digits (HMAC-SHA256, hex)'}
     if kind(value) != 'str' or len(value) != 64:
-        return {'id': None, 'error': 'a hashed user ID must be 64 hex digits (HMAC-SHA256, hex)'}
+        return refused
     lowered = value.lower()
     for ch in lowered:
         if '0123456789abcdef'.find(ch) < 0:
-            return {'id': None, 'error': 'a hashed user ID must be 64 hex digits (HMAC-SHA256, hex)'}
+            return refused
     return {'id': lowered, 'error': None}
 
 

@@ -98,7 +98,7 @@ class Egress:
             return
         self.inflight = True
         self.save()
-        text = self._record(url, batch)
+        text = self._body(batch)
 
         def done(response):
             wait = retry_after_ms(response.headers.js_get('Retry-After'), env.now_ms())
@@ -125,7 +125,7 @@ class Egress:
         self.timer = None
         while len(self.outbox.ready) > 0:
             batch = self.outbox.next_batch()
-            text = self._record(url, batch)
+            text = self._body(batch)
             try:
                 sent = self._send(url, text, True)
                 if sent is not None:
@@ -179,7 +179,7 @@ class Egress:
         window.navigator.sendBeacon(url, text)
         return None
 
-    def _record(self, url, batch):
+    def _body(self, batch):
         return to_json(body(self.token, VERSION, batch))
 
     def _settle(self, batch, status, retry_after):

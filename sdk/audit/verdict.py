@@ -240,9 +240,8 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             findings.append(
                 Finding('websocket', 'unexplained', 'a WebSocket: the SDK never opens one', label)
             )
-        first_party = r.verdict == 'sdk-file' and _origin(r.url) == _origin(ctx.page_url)
         for part, source, form in _search_row(r, ctx.index):
-            if first_party and part == 'header:cookie':
+            if part == 'header:cookie' and _self_hosted_file(r, ctx):
                 continue  # the site's own cookie to its own origin (see _rules)
             r.hits.append((part, source, form))
             findings.append(Finding(part, source, f'canary of {source} found as {form}', label))
@@ -261,6 +260,12 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             )
     findings.extend(_storage(capture, ctx))
     return rows, _unique(findings)
+
+
+def _self_hosted_file(r: Row, ctx: Context) -> bool:
+    """An SDK file loaded from the page's own origin, which a script element cannot load without
+    that origin's cookies."""
+    return r.verdict == 'sdk-file' and _origin(r.url) == _origin(ctx.page_url)
 
 
 def _origin(url: str) -> str:
@@ -284,7 +289,7 @@ def _rules(r: Row, ctx: Context, page_forms: set, label: str) -> list[Finding]:
     found = []
     for _, headers, body in r.wire_copies():
         names = {k.lower() for k, _ in headers}
-        if 'cookie' in names and r.verdict == 'sdk-file' and _origin(r.url) == _origin(ctx.page_url):
+        if 'cookie' in names and _self_hosted_file(r, ctx):
             # Self-hosting on the page's own origin (the README's recommended install): a script
             # element cannot omit credentials for a same-origin load, and the page already sends
             # this origin its cookies. A note, not a finding; any other cookie stays a finding.

@@ -208,12 +208,10 @@ def build(out: Path | None = None, work: Path = WORK,
         for name in chunk_names.values():
             shutil.copyfile(out / name, npm / name)
         # The core and chunks as string modules: what a bundler includes (see loader.js.j2).
-        strings = []
         for source, file in [('core', core_name), *sorted(chunk_names.items())]:
             text = json.dumps((out / file).read_text())
             (npm / f'{source}.mjs').write_text(f'export default {text};\n')
             (npm / f'{source}.cjs').write_text(f'module.exports = {text};\n')
-            strings += [f'{source}.mjs', f'{source}.cjs']
         for mode, suffix in (('esm', 'ts'), ('cjs', 'cts')):
             (npm / f'index.d.{suffix}').write_text(render('index.d.ts.j2', version=version, mode=mode))
             (npm / f'server.d.{suffix}').write_text(render('server.d.ts.j2', version=version, mode=mode))
@@ -221,9 +219,7 @@ def build(out: Path | None = None, work: Path = WORK,
             (npm / name).write_text(render_js('server.js.j2', mode=mode))
         (npm / 'README.md').write_text(render('README.npm.md.j2', version=version,
                                               core_name=core_name))
-        files = sorted(['index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'server.mjs',
-                        'server.cjs', 'server.d.ts', 'server.d.cts', core_name, *chunk_names.values(),
-                        *strings])
+        files = sorted(p.name for p in npm.iterdir())  # everything written above ships
         (npm / 'package.json').write_text(render('package.json.j2', version=version,
                                                  core_name=core_name, files=files))
         write_tgz(npm, out / f'userflow.js-{version}.tgz')
