@@ -57,7 +57,7 @@ def audit_command(args) -> int:
                 return self_test_command(sink, absolute(args.url), executable())
             report = audit(absolute(args.url), args.scenario, collector=sink, executable=executable(),
                            strict_url=absolute(args.strict_url), endpoint=args.endpoint, out=args.out,
-                           progress=_progress)
+                           progress=_progress, manifest=args.manifest)
     except (AuditError, SdkError) as error:
         print(f'error: audit could not run: {error}', file=sys.stderr)
         return 2
@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
                    help='the page in privacy "strict": enables the differential runs')
     a.add_argument('--endpoint', default=None, help="the SDK's endpoint origin (default: the page's origin)")
     a.add_argument('--sink-port', type=int, default=0, help='port of the local sink (the dev collector)')
+    a.add_argument('--manifest', type=Path, default=None,
+                   help="the build's manifest.json (default: the one beside the loader, or none for a bundled app)")
     a.add_argument('--self-test', action='store_true',
                    help='audit the page with each planted leak; all must be caught')
     args = parser.parse_args(argv)

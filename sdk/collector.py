@@ -138,9 +138,9 @@ class Sink:
 
 
 def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, https: bool,
-             dist: Path | None = None) -> web.Application:
-    dist_dir = (dist or root / 'dist').resolve()
-    """The aiohttp application: static files and fixtures, content, the events collector."""
+             served: dict) -> web.Application:
+    """The aiohttp application: static files and fixtures, content, the events collector.
+    `served['dist']` is the folder served at /dist/ (the audit's self-test swaps in leaky builds)."""
     validator = jsonschema.Draft202012Validator(load_schema())
     inside = {'now': 0}  # events requests being handled (one event loop: no lock needed)
 
@@ -237,6 +237,7 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
         if path == '/':
             return web.Response(status=302, headers={'Location': '/fixtures/index.html'})
         file = (root / path.lstrip('/')).resolve()
+        dist_dir = served['dist']
         if path.startswith('/dist/'):
             file = (dist_dir / path[len('/dist/'):]).resolve()
         if path in VENDOR:
@@ -244,8 +245,8 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
         elif path.startswith('/fixtures/spa/') and not file.is_file():
             file = root / 'fixtures' / 'spa' / 'index.html'  # history-mode fallback
         # build/apps: the apps the bundler tests build from the npm package (e2e/test_bundlers.py)
-        served = ('fixtures', 'node_modules', 'bench/node_modules', 'build/apps')
-        allowed = [dist_dir] + [(root / d).resolve() for d in served]
+        roots = ('fixtures', 'node_modules', 'bench/node_modules', 'build/apps')
+        allowed = [dist_dir] + [(root / d).resolve() for d in roots]
         if not any(file.is_relative_to(a) for a in allowed) or not file.is_file():
             return web.Response(status=404, text='not found')
         data = file.read_bytes()
@@ -296,7 +297,8 @@ class Collector:
                  db: str = ':memory:', rate: float = 20, burst: int = 100, concurrency: int = 16,
                  dist: Path | None = None):
         self.sink = Sink(store=EventStore(db))
-        self.app = make_app(self.sink, root, TokenBuckets(rate, burst), concurrency, https, dist)
+        self.served = {'dist': (dist or root / 'dist').resolve()}
+        self.app = make_app(self.sink, root, TokenBuckets(rate, burst), concurrency, https, self.served)
         try:
             self.socket = socket.create_server((host, port))
         except OSError as error:
@@ -312,6 +314,11 @@ class Collector:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+
+    def use_dist(self, dist: Path) -> Path:
+        """Serve another build at /dist/ from now on; returns the one served before."""
+        before, self.served['dist'] = self.served['dist'], Path(dist).resolve()
+        return before
 
     async def _start(self):
         await self.runner.setup()

@@ -17,11 +17,14 @@ every finding with its channel and source.
 import json
 import platform
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import jsonschema
 
+from sdk.audit.binding import Binder
 from sdk.audit.canaries import Canaries, standard_set
 from sdk.audit.encodings import ENCODINGS, HASHES, Index, needles
 from sdk.audit.runner import load_scenario, run
@@ -65,13 +68,15 @@ class Report:
     def differential(self) -> list[str]:
         """The differential comparisons made and their outcome, in words (empty: none made)."""
         said = []
-        for compared, what in (('strict B (other secrets)', 'secrets changed'),
-                               ('strict C (no webdriver)', 'automation signals')):
+        strict = ('identical egress (every events body byte for byte and when it left, every other '
+                  'request with its count)')
+        loose = 'the same events (ids and times set aside) and every other request with its count'
+        for compared, what, same in (('main B (other secrets)', 'secrets changed (default mode)', loose),
+                                     ('strict B (other secrets)', 'secrets changed', strict),
+                                     ('strict C (no webdriver)', 'automation signals', strict)):
             if compared in self.runs:
                 differs = [f for f in self.findings if f.channel == 'differential' and f.source == what]
-                said.append(f'{what}: ' + ('the egress differs' if differs else
-                                            'identical egress (every events body byte for byte, every '
-                                            'other request with its count)'))
+                said.append(f'{what}: ' + ('the egress differs' if differs else same))
         return said
 
     def as_dict(self) -> dict:
@@ -147,6 +152,8 @@ def audit(
     baselines: dict | None = None,
     automation: bool = True,
     progress=None,
+    manifest: dict | Path | None = None,
+    differential: bool = True,
 ) -> Report:
     """Audit `url`. `baselines` (a dict) caches baseline runs by URL across audits of the same
     page (the self-test); `automation` False skips run C; `progress(line)`, when given, hears
@@ -177,9 +184,22 @@ def audit(
         if progress:
             progress(f'{time.monotonic() - started:6.1f} s  {line}')
 
+    manifests: dict = {}
+
+    def manifest_for(capture):
+        where = sdk_base_of(capture)
+        if where not in manifests:
+            manifests[where] = load_manifest(manifest, where)
+            if manifests[where] is None and where:
+                report.notes.append('no manifest.json beside the loader: SDK files are recognised by '
+                                    'their names only (give --manifest)')
+        return manifests[where]
+
     def judged(name: str, capture, canaries: Canaries, base) -> list:
         index = index_for(canaries, _token(capture))
         report.needles = max(report.needles, index.count)
+        built = manifest_for(capture)
+        anon = capture.storage.get('local', {}).get('uf:anon')
         ctx = Context(
             index,
             sdk_base_of(capture),
@@ -192,6 +212,10 @@ def audit(
             plan.get('userId'),
             validator,
             public(canaries),
+            built,
+            Binder(capture, (built or {}).get('version'), anon),
+            base['sources'],
+            base['lookups'],
         )
         rows, findings = judge(capture, ctx)
         flagged = {f.request for f in findings if f.request}
@@ -211,7 +235,15 @@ def audit(
         capture = run(page_url, plan, canaries, collector=collector, executable=executable, block_sdk=True)
         said(f'baseline (the SDK blocked): {len(capture.requests)} requests')
         values = public(canaries)
-        keys = {(r.method, normalize(r.url, values)) for r in reconcile(capture)}
+        rows = reconcile(capture)
+        keys = {(r.method, normalize(r.url, values)) for r in rows}
+        sources: dict = {}
+        for r in rows:
+            text = r.url + '\n' + '\n'.join(f'{k}: {v}' for _, headers, _ in r.copies for k, v in headers)
+            sources.setdefault((r.method, normalize(r.url, values)), set()).update(
+                s for s, v in values.items() if v in text or quote(v) in text)
+        host = urlsplit(page_url).hostname or ''
+        lookups = [(h, p) for h, speculative, p in capture.netlog.lookups if speculative and host in p]
         storage = {
             kind: {k: normalize(v or '', values) for k, v in capture.storage.get(kind, {}).items()}
             for kind in ('local', 'session')
@@ -221,6 +253,8 @@ def audit(
         storage['caches'] = capture.storage.get('caches', [])
         baselines[page_url] = {
             'keys': keys,
+            'sources': sources,
+            'lookups': lookups,
             'storage': storage,
             'cookies': {(c['name'], c['domain']) for c in capture.cookies},
         }
@@ -236,8 +270,17 @@ def audit(
         if sdk_base_of(main) is None:
             report.notes.append('the SDK is bundled into the page (the npm package): its files are the '
                                 "app's own, and each request is explained like the app's")
-        judged('main', main, canaries, base)
+        rows_main = judged('main', main, canaries, base)
         report.canaries = public(canaries)
+        if differential:
+            # The default mode's differential: other secrets, the secret element gone, nothing
+            # pinned; the events must say the same once ids, times and batching are set aside.
+            other = standard_set([])
+            second = run(url, plan, other, collector=collector, executable=executable, leak=leak,
+                         presence=False)
+            rows_second = judged('main B (other secrets)', second, other, base)
+            report.findings.extend(compare(egress(rows_main, loose=True), egress(rows_second, loose=True),
+                                           'secrets changed (default mode)'))
         if strict_url:
             strict_base = baseline(strict_url, canaries)
 
@@ -258,13 +301,13 @@ def audit(
             b = strict(other, presence=False)
             rows_a = judged('strict A', a, canaries, strict_base)
             rows_b = judged('strict B (other secrets)', b, other, strict_base)
-            report.findings.extend(compare(egress(rows_a), egress(rows_b), 'secrets changed'))
+            report.findings.extend(compare(egress(rows_a, a), egress(rows_b, b), 'secrets changed'))
             if automation:
                 c = strict(canaries, webdriver=False)
                 rows_c = judged('strict C (no webdriver)', c, canaries, strict_base)
                 if a.webdriver == c.webdriver:
                     raise AuditError('navigator.webdriver was the same with and without automation signals')
-                report.findings.extend(compare(egress(rows_a), egress(rows_c), 'automation signals'))
+                report.findings.extend(compare(egress(rows_a, a), egress(rows_c, c), 'automation signals'))
         else:
             report.notes.append('differential runs skipped: no strict-mode URL given (--strict-url)')
     except AuditError:
@@ -276,6 +319,22 @@ def audit(
     if out is not None:
         write(report, out)
     return report
+
+
+def load_manifest(given, sdk_base: str | None) -> dict | None:
+    """The build's manifest: `given` (a path or its data), else manifest.json beside the loader."""
+    if isinstance(given, dict):
+        return given
+    try:
+        if given is not None:
+            return json.loads(Path(given).read_text())
+        if sdk_base:
+            with urllib.request.urlopen(sdk_base + 'manifest.json', timeout=10) as response:
+                return json.loads(response.read())
+    except (OSError, ValueError) as error:
+        if given is not None:
+            raise AuditError(f'manifest: {error}') from error
+    return None
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

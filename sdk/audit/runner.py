@@ -14,13 +14,20 @@ A scenario is JSON (or a dict):
      "userId": "the raw user ID the page identifies with, if known",
      "pageTracking": false}                          then no page URL may appear anywhere
 
-Every run ends with a navigation away and a close, so unload-time beacons are caught.
+Every run uses a persistent browser profile (so resource hints are honoured as in a user's
+browser), records every `userflow.*` call the app makes (RECORD_SCRIPT: the calls reach the core
+through `userflowBoot.ready`, however the SDK arrived), advances the clock past the SDK's
+longest timer (OBSERVE_MS), navigates away (unload-time beacons), then visits the page a second
+time with the same profile (data stashed on the first visit and sent on the second) and closes.
 """
 
+import base64
+import hashlib
 import json
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -90,6 +97,52 @@ SET_VALUE = """([selector, value]) => {
   e.dispatchEvent(new Event('change', {bubbles: true}));
   e.blur();
 }"""
+# Every `userflow.*` call, as the core receives it (the loader hands its calls to the object
+# `userflowBoot.ready` gets, in the SDK's realm), every URL the top frame is at, and what the
+# app's own `urlFilter` returned: what the events the SDK sends must be explained by.
+RECORD_SCRIPT = """(() => {
+  const say = window.__ufAuditRecord, stringify = JSON.stringify, now = Date.now.bind(Date);
+  if (typeof say !== 'function') return;
+  const tell = (record) => { try { record.now = now(); say(stringify(record, (k, v) =>
+    typeof v === 'function' ? '[function]' : v === undefined ? null : v)); } catch (e) {} };
+  if (window === window.top) {
+    tell({kind: 'load', url: location.href});
+    const seen = () => tell({kind: 'visit', url: location.href});
+    for (const name of ['pushState', 'replaceState']) {
+      const original = History.prototype[name];
+      History.prototype[name] = function (...args) { const r = original.apply(this, args); seen(); return r; };
+    }
+    addEventListener('popstate', seen, true);
+    addEventListener('hashchange', seen, true);
+  }
+  let boot;
+  Object.defineProperty(window, 'userflowBoot', {configurable: true, enumerable: false,
+    get() { return boot; },
+    set(value) {
+      boot = value;
+      if (!value || typeof value.ready !== 'function') return;
+      const ready = value.ready;
+      value.ready = (core) => {
+        const wrapped = {};
+        for (const key of Object.keys(core)) {
+          const f = core[key];
+          wrapped[key] = typeof f !== 'function' ? f : (...args) => {
+            if (key === 'init' && args[1] && typeof args[1].urlFilter === 'function') {
+              const own = args[1].urlFilter;
+              args[1] = Object.assign({}, args[1], {urlFilter: (url) => {
+                const out = own(url); tell({kind: 'filter', input: url, output: out}); return out; }});
+            }
+            tell({kind: 'call', method: key, args});
+            return f.apply(core, args);
+          };
+        }
+        return ready(wrapped);
+      };
+    }});
+})();"""
+# The clock is advanced this far past the scenario: beyond the SDK's longest timer (the
+# retry backoff's 60 s cap), so what a timer would send later is seen now.
+OBSERVE_MS = 120_000
 STORAGE_SCRIPT = """async () => {
   const dump = (s) => {
     const o = {};
@@ -126,6 +179,51 @@ class Capture:
     versions: dict = field(default_factory=dict)
     fields: dict = field(default_factory=dict)  # selector -> source planted
     problems: list = field(default_factory=list)
+    records: list = field(default_factory=list)  # RECORD_SCRIPT's records, in order
+    content: dict = field(default_factory=dict)  # content URL -> the response body
+    files: dict = field(default_factory=dict)  # SDK-looking URL -> response bodies' sha384
+    started: float = 0.0  # wall-clock ms: the run's first navigation
+    observed: float = 0.0  # wall-clock ms: the clock began to be advanced (OBSERVE_MS)
+    hidden: float = 0.0  # wall-clock ms: the first visit's navigation away began
+    revisit: float = 0.0  # wall-clock ms: the second visit began
+    ended: float = 0.0
+    pinned: bool = False
+
+    @property
+    def calls(self) -> list:
+        return [(r['method'], r['args']) for r in self.records if r['kind'] == 'call']
+
+    @property
+    def visits(self) -> list:
+        return [r['url'] for r in self.records if r['kind'] in ('load', 'visit') and r['url'] != 'about:blank']
+
+    @property
+    def page_clock(self) -> tuple[float, float]:
+        """The page's clock (the one the SDK stamps events with) from the first record to the
+        last, plus the rest of the run: the observation window and the second visit."""
+        times = [r['now'] for r in self.records if isinstance(r.get('now'), (int, float))]
+        if not times:
+            return (0.0, 0.0)
+        return (min(times), max(times) + OBSERVE_MS + (self.ended - self.started))
+
+    @property
+    def loads(self) -> int:
+        return sum(1 for r in self.records if r['kind'] == 'load' and r['url'] != 'about:blank')
+
+    def phase(self, t: float | None) -> str:
+        """When a request started: 'live', 'observation window', 'page hide', 'second visit'."""
+        if t is None or t >= self.ended:
+            return 'page hide'
+        if t >= self.revisit:
+            return 'second visit'
+        if t >= self.hidden:
+            return 'page hide'
+        return 'observation window' if t >= self.observed else 'live'
+
+
+    @property
+    def filtered(self) -> list:
+        return [r['output'] for r in self.records if r['kind'] == 'filter']
 
 
 def load_scenario(scenario) -> dict:
@@ -201,12 +299,16 @@ def _run(
         collector.sink.clear()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
+            context = p.chromium.launch_persistent_context(
+                str(work / 'profile'),
                 executable_path=str(executable) if executable else None,
                 args=launch_args(url, log_path, webdriver),
             )
-            capture.versions = {'browser': browser.version, 'playwright': _playwright_version()}
-            context = browser.new_context()
+            capture.pinned = pin
+            context.clock.install()  # time flows as usual until the observation window
+            context.expose_binding('__ufAuditRecord', lambda source, text: capture.records.append(
+                dict(json.loads(text), t=time.time() * 1000)))
+            context.add_init_script(RECORD_SCRIPT)
             if pin:
                 context.add_init_script(PIN_SCRIPT)
             context.add_init_script(storage_script(canaries, origin))
@@ -218,8 +320,12 @@ def _run(
             if block_sdk:
                 context.route(lambda u: _is_sdk_file(u), lambda route: route.abort())
             context.on('request', lambda request: capture.requests.append(_request(request)))
-            page = context.new_page()
+            context.on('response', lambda response: _response(response, capture))
+            page = context.pages[0] if context.pages else context.new_page()
             page.on('websocket', lambda ws: _websocket(ws, capture))
+            product = context.new_cdp_session(page).send('Browser.getVersion')['product']
+            capture.versions = {'browser': product.split('/', 1)[-1], 'playwright': _playwright_version()}
+            capture.started = time.time() * 1000
             page.goto(target, wait_until='load')
             page.wait_for_timeout(300)  # the loader's core and content requests
             for step in scenario['steps']:
@@ -229,10 +335,20 @@ def _run(
             capture.webdriver = capture.storage.pop('webdriver')
             capture.sdk_realm = capture.storage.pop('sdkRealm')
             capture.cookies = context.cookies()
+            # The observation window: every timer due in the next OBSERVE_MS fires now.
+            capture.observed = time.time() * 1000
+            page.clock.run_for(OBSERVE_MS)
+            page.wait_for_timeout(200)
+            capture.hidden = time.time() * 1000
             page.goto('about:blank')  # a navigation away: pagehide, unload-time beacons
             page.wait_for_timeout(300)
+            capture.revisit = time.time() * 1000
+            page.goto(target, wait_until='load')  # the second visit, same profile
+            page.wait_for_timeout(int(settle * 1000) + 300)
+            page.goto('about:blank')
+            page.wait_for_timeout(300)
+            capture.ended = time.time() * 1000
             context.close()
-            browser.close()
         if collector is not None:
             collector.quiet()
             scheme = collector.url.split(':', 1)[0]
@@ -261,6 +377,21 @@ def _is_sdk_file(url: str) -> bool:
     return name == 'userflow.js' or (name.startswith('userflow-') and name.endswith('.js'))
 
 
+def _response(response, capture: Capture) -> None:
+    """Keep the content the SDK was given (its flow and step IDs explain flow events) and the
+    hash of every SDK-looking file it ran (compared with the build's manifest)."""
+    url = response.url
+    path = urlsplit(url).path
+    try:
+        if '/v1/content/' in path and response.status == 200:
+            capture.content[url] = response.body()
+        elif _is_sdk_file(url) and response.status == 200:
+            digest = base64.b64encode(hashlib.sha384(response.body()).digest()).decode()
+            capture.files.setdefault(url.split('#')[0], []).append('sha384-' + digest)
+    except Exception:  # a body gone with its page: nothing to keep
+        pass
+
+
 def _request(request) -> dict:
     try:
         frame = request.frame
@@ -274,6 +405,7 @@ def _request(request) -> dict:
         'body': request.post_data_buffer or b'',
         'type': request.resource_type,
         'frame': frame_url,
+        't': time.time() * 1000,
     }
 
 

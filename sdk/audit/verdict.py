@@ -4,12 +4,18 @@ the exact rules: the wire schema, no Cookie, no Referer, no page URL when page t
 no raw user ID, storage only under `uf:` and no cookie set.
 
 A request is explained as one of:
-- `sdk-file`: GET of the loader, the core or a chunk, from where the loader was loaded;
-- `content`: GET {endpoint}/v1/content/{token}, with no query;
-- `events`: POST {endpoint}/v1/events whose body validates against the wire schema;
-- `page`: the page's own traffic, seen in the baseline run with the SDK blocked;
+- `sdk-file`: GET of a file the build's manifest lists (the loader, the core, a chunk), from
+  where the loader was loaded, with the manifest's SRI hash, at most once per page load;
+- `content`: GET {endpoint}/v1/content/{the token the app passed to init}, no query, at most
+  once per page load;
+- `events`: POST {endpoint}/v1/events whose body validates against the wire schema and whose
+  every event is bound to what caused it (sdk.audit.binding);
+- `page`: the page's own traffic, seen in the baseline run with the SDK blocked (same method,
+  origin and URL; its URL and headers may hold only the canaries the baseline's did);
 - `browser`: started by Chromium itself (no initiator, unseen by the page), attributed;
-anything else is `unexplained`, a finding.
+anything else is `unexplained`, a finding. Below HTTP, speculative host lookups (dns-prefetch,
+preconnect) from the page's partition the baseline did not make, and sockets to origins no
+request went to, are findings too.
 """
 
 import gzip
@@ -146,6 +152,10 @@ class Context:
     user_id: str | None
     validator: jsonschema.Draft202012Validator
     canaries: dict = field(default_factory=dict)  # this run's source -> canary
+    manifest: dict | None = None  # the build's manifest.json, when found
+    binder: object = None  # sdk.audit.binding.Binder for this run
+    baseline_sources: dict = field(default_factory=dict)  # (method, url) -> canaries it carried
+    baseline_lookups: list = field(default_factory=list)  # the baseline's speculative lookups
 
     def normal(self, text: str) -> str:
         """`text` with this run's canaries replaced by their source names: a run with other
@@ -166,6 +176,12 @@ def sdk_base_of(capture) -> str | None:
     return None
 
 
+def manifest_files(manifest: dict | None) -> dict:
+    """name -> SRI hash of every file a page may load from the loader's folder."""
+    files = (manifest or {}).get('files', {})
+    return {k: v.get('sha384') for k, v in files.items() if '/' not in k and k.endswith('.js')}
+
+
 def classify(r: Row, ctx: Context) -> str:
     parts = urlsplit(r.url)
     name = parts.path.rsplit('/', 1)[-1]
@@ -178,7 +194,7 @@ def classify(r: Row, ctx: Context) -> str:
         r.method == 'GET'
         and ctx.sdk_base
         and r.url.startswith(ctx.sdk_base)
-        and SDK_FILE.fullmatch(name)
+        and (name in manifest_files(ctx.manifest) if ctx.manifest else SDK_FILE.fullmatch(name))
         and '/' not in r.url[len(ctx.sdk_base) :]
         and not parts.query
     ):
@@ -200,8 +216,9 @@ def classify(r: Row, ctx: Context) -> str:
         return 'browser'
     if (r.method, ctx.normal(r.url)) in ctx.baseline:
         return 'page'
-    if r.method == 'GET' and parts.path == '/favicon.ico' and not parts.query:
-        return 'page'  # the browser asks the page's origin for its icon, SDK or not
+    if (r.method == 'GET' and parts.path == '/favicon.ico' and not parts.query
+            and _origin(r.url) == _origin(ctx.page_url)):
+        return 'page'  # the browser asks the page's origin (only) for its icon, SDK or not
     return 'unexplained'
 
 
@@ -226,6 +243,17 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
                 r.hits.append(('body', source, form))
                 detail = f"canary of {source} found as {form} in the page's own request, not the SDK's"
                 findings.append(Finding('body', source, detail, label))
+            # Its URL and headers may carry what the same request carried in the baseline (the
+            # page's own URL, its own cookie) and nothing more.
+            allowed = ctx.baseline_sources.get((r.method, ctx.normal(r.url)))
+            if allowed is None:  # the icon: what the page's own document request carried
+                allowed = ctx.baseline_sources.get(('GET', ctx.normal(ctx.page_url.split('#')[0])), set())
+            for part, source, form in _search_row(r, ctx.index):
+                if part != 'body' and source not in allowed:
+                    r.hits.append((part, source, form))
+                    findings.append(Finding(part, source, f'canary of {source} found as {form} in the '
+                                            f'{part.replace(":", " ")} of a request shaped like the '
+                                            "page's own, which never carried it", label))
             continue
         if r.verdict == 'unexplained':
             findings.append(
@@ -236,6 +264,10 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
                     label,
                 )
             )
+        if r.verdict == 'unexplained' and r.method == 'GET' and SDK_FILE.fullmatch(
+                urlsplit(r.url).path.rsplit('/', 1)[-1]) and ctx.manifest:
+            findings.append(Finding('sdk-file', 'sdk-file-manifest', 'a file named like an SDK file that the '
+                                    "build's manifest does not list", label))
         if r.method == 'WS':
             findings.append(
                 Finding('websocket', 'unexplained', 'a WebSocket: the SDK never opens one', label)
@@ -247,6 +279,16 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             findings.append(Finding(part, source, f'canary of {source} found as {form}', label))
         if r.verdict in SDK_VERDICTS:
             findings.extend(_rules(r, ctx, page_forms, label))
+        when = capture.phase(_first_seen(capture, r))
+        if when in ('observation window', 'second visit'):
+            said = ('on the second visit' if when == 'second visit'
+                    else 'in the observation window, after the clock was advanced')
+            for f in findings:
+                if f.request == label and said not in f.detail:
+                    f.detail += f' ({said})'
+    findings.extend(_counts(rows, capture, ctx))
+    findings.extend(_events(rows, capture, ctx))
+    findings.extend(_below_http(rows, capture, ctx))
     for leftover in capture.netlog.leftovers:
         for source, form in ctx.index.search(leftover):
             findings.append(Finding('netlog-bytes', source, f'canary in raw socket bytes as {form}'))
@@ -260,6 +302,85 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             )
     findings.extend(_storage(capture, ctx))
     return rows, _unique(findings)
+
+
+def _first_seen(capture, r: Row) -> float | None:
+    times = [q['t'] for q in capture.requests
+             if q['method'] == r.method and q['url'].split('#')[0] == r.url and 't' in q]
+    return min(times) if times else None
+
+
+def _counts(rows: list[Row], capture, ctx: Context) -> list[Finding]:
+    """SDK files and content at most once per page load; content only for the app's token;
+    each SDK file with the manifest's hash."""
+    found = []
+    loads = max(capture.loads, 1)
+    sri = manifest_files(ctx.manifest)
+    tokens = ctx.binder.tokens if ctx.binder else set()
+    for r in rows:
+        label = f'{r.method} {r.url}'
+        times = max(r.count.values(), default=1)
+        if r.verdict in ('sdk-file', 'content') and times > loads:
+            found.append(Finding(r.verdict, f'{r.verdict}-count', f'requested {times} times in {loads} page '
+                                 'loads (at most once per page load)', label))
+        if r.verdict == 'content' and tokens and urlsplit(r.url).path.rsplit('/', 1)[-1] not in tokens:
+            found.append(Finding('content', 'content-token', 'content for a token the app never passed to '
+                                 'init', label))
+        if r.verdict == 'sdk-file' and ctx.manifest:
+            name = urlsplit(r.url).path.rsplit('/', 1)[-1]
+            for digest in set(capture.files.get(r.url, [])) - {sri.get(name)}:
+                found.append(Finding('sdk-file', 'sdk-file-manifest', f'the file served ({digest[:20]}...) is '
+                                     "not the one the build's manifest lists", label))
+    return found
+
+
+def _events(rows: list[Row], capture, ctx: Context) -> list[Finding]:
+    """Every event in every events body bound to its cause (sdk.audit.binding)."""
+    if ctx.binder is None:
+        return []
+    found, events, seen = [], [], set()
+    for r in rows:
+        if r.verdict != 'events':
+            continue
+        label = f'{r.method} {r.url}'
+        for _, _, raw in r.wire_copies():
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                continue  # the schema rule says so
+            if not isinstance(body, dict):
+                continue
+            for words in ctx.binder.body(body):
+                found.append(Finding('events', 'events-envelope', words, label))
+            for event in body.get('batch') or []:
+                if isinstance(event, dict) and event.get('id') not in seen:
+                    seen.add(event.get('id'))
+                    events.append((event, label))
+    events.sort(key=lambda pair: pair[0].get('seq') if isinstance(pair[0].get('seq'), int) else 0)
+    for event, label in events:
+        for rule, words in ctx.binder.event(event):
+            found.append(Finding('events', rule, words, label))
+    for words in ctx.binder.sequence([e for e, _ in events], capture.loads):
+        found.append(Finding('events', 'events-seq', words))
+    return found
+
+
+def _below_http(rows: list[Row], capture, ctx: Context) -> list[Finding]:
+    """Lookups and sockets no request explains: speculative lookups (dns-prefetch, preconnect)
+    from the page's partition beyond the baseline's, and sockets to origins no request named."""
+    found = []
+    host = urlsplit(ctx.page_url).hostname or ''
+    mine = [(h, p) for h, speculative, p in capture.netlog.lookups if speculative and host in p]
+    extra = len(mine) - len(ctx.baseline_lookups)
+    if extra > 0:
+        found.append(Finding('dns', 'below-http', f'{extra} speculative host lookup(s) (dns-prefetch or '
+                             "preconnect) from the page that the page without the SDK never made; "
+                             "the host names are hidden by the audit's resolver rules"))
+    origins = {_origin(r.url) for r in rows} | {_origin(q.url) for q in capture.netlog.requests}
+    for origin in dict.fromkeys(capture.netlog.sockets):
+        if origin.startswith('http') and origin not in origins and host in origin:
+            found.append(Finding('socket', 'below-http', f'a connection to {origin}, where no request went'))
+    return found
 
 
 def _self_hosted_file(r: Row, ctx: Context) -> bool:
@@ -332,6 +453,11 @@ def _storage(capture, ctx: Context) -> list[Finding]:
                 continue  # the page's own entry, unchanged
             if not name.startswith('uf:'):
                 found.append(Finding(f'storage:{kind}', 'storage', f'a key outside uf: ("{name}")'))
+            elif ctx.binder is not None:
+                from sdk.audit.binding import storage_problems
+
+                for words in storage_problems(name, value, ctx.binder, capture.content.values(), _event_schema(ctx)):
+                    found.append(Finding(f'storage:{kind}', 'storage-schema', words))
             for source, form in ctx.index.search(f'{name}={value}'.encode()):
                 found.append(Finding(f'storage:{kind}', source, f'canary of {source} as {form} in "{name}"'))
     for kind in ('indexedDB', 'caches'):  # the SDK uses neither: anything new is a finding
@@ -352,6 +478,12 @@ def _storage(capture, ctx: Context) -> list[Finding]:
     return found
 
 
+def _event_schema(ctx: Context):
+    schema = dict(ctx.validator.schema)
+    return jsonschema.Draft202012Validator({**schema, '$ref': '#/$defs/event', 'required': [],
+                                            'properties': {}, 'additionalProperties': True})
+
+
 def _unique(findings: list[Finding]) -> list[Finding]:
     seen, out = set(), []
     for f in findings:
@@ -362,10 +494,12 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def egress(rows: list[Row]) -> dict:
+def egress(rows: list[Row], capture=None, loose: bool = False) -> dict:
     """What the SDK (and anything unexplained) sent, for comparing two runs: the events bodies in
-    order, and every other request with its count and body (order-insensitive: file and content
-    loads may race)."""
+    order, each with when it left (`capture.phase`: while the page was open, at page hide, ...),
+    and every other request with its count and body (order-insensitive: file and content loads
+    may race). `loose` (the default mode, nothing pinned): the events one by one, with `id` and
+    `ts` set aside, batching ignored, flow events left out."""
     events, others = [], []
     for r in rows:
         if r.verdict in ('page', 'browser', 'local'):  # local: a Blob URL's random name, no egress
@@ -375,11 +509,34 @@ def egress(rows: list[Row]) -> dict:
             or [body for name, _, body in r.copies if name == 'netlog']
             or [body for name, _, body in r.copies]
         )
-        if r.verdict == 'events':
-            events.extend(bodies)
+        if r.verdict == 'events' and loose:
+            for body in bodies:
+                try:
+                    batch = json.loads(body)['batch']
+                except (ValueError, KeyError, TypeError):
+                    events.append(body)
+                    continue
+                for event in batch:
+                    # Flow events say what conditions found (the analytics level's opt-in); at
+                    # any other level one is a finding of its own (events-flow).
+                    if isinstance(event, dict) and event.get('type') != 'flow':
+                        kept = {k: v for k, v in event.items() if k not in ('id', 'ts')}
+                        events.append(json.dumps(kept, sort_keys=True).encode())
+        elif r.verdict == 'events':
+            for body in bodies:
+                events.append((_phase(capture, r, body), body) if capture is not None else ('', body))
         else:
             others.append((r.method, r.url, max(r.count.values(), default=1), sorted(bodies)))
+    if loose:
+        events = sorted(events)  # a copy sent twice counts twice
+        return {'events': [('', e) for e in events], 'others': sorted(others)}
     return {'events': events, 'others': sorted(others)}
+
+
+def _phase(capture, r: Row, body: bytes) -> str:
+    times = [q['t'] for q in capture.requests
+             if q['method'] == r.method and q['url'] == r.url and q['body'] == body and 't' in q]
+    return capture.phase(min(times) if times else None)
 
 
 def compare(a: dict, b: dict, what: str) -> list[Finding]:
@@ -389,17 +546,14 @@ def compare(a: dict, b: dict, what: str) -> list[Finding]:
             Finding('differential', what, f'{len(a["events"])} vs {len(b["events"])} events requests')
         )
     else:
-        for i, (x, y) in enumerate(zip(a['events'], b['events'], strict=True)):
+        for i, ((when_x, x), (when_y, y)) in enumerate(zip(a['events'], b['events'], strict=True)):
             if x != y:
-                found.append(
-                    Finding(
-                        'differential',
-                        what,
-                        f'events request {i + 1} differs: '
-                        f'{len(x)} vs {len(y)} bytes; first difference at byte '
-                        f'{next(j for j in range(min(len(x), len(y)) + 1) if x[j : j + 1] != y[j : j + 1])}',
-                    )
-                )
+                first = next(j for j in range(min(len(x), len(y)) + 1) if x[j : j + 1] != y[j : j + 1])
+                found.append(Finding('differential', what, f'events request {i + 1} differs: '
+                                     f'{len(x)} vs {len(y)} bytes; first difference at byte {first}'))
+            elif when_x != when_y:
+                found.append(Finding('differential', what, f'events request {i + 1} left at a different '
+                                     f'time: {when_x or "?"} in one run, {when_y or "?"} in the other'))
     if a['others'] != b['others']:
         left = {(m, u, c) for m, u, c, _ in a['others']}
         right = {(m, u, c) for m, u, c, _ in b['others']}
