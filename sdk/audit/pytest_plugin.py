@@ -42,8 +42,10 @@ def uf_audit(uf_audit_sink, tmp_path):
     browser = executable()
 
     def run_audit(
-        url: str, scenario=None, strict_url: str | None = None, endpoint: str | None = None, out=None
+        url: str, scenario=None, strict_url: str | None = None, endpoint: str | None = None, out=None,
+        **options,
     ) -> Report:
+        """`options`: the rest of `sdk.audit.audit`'s (`manifest`, `differential`, `progress`)."""
         def absolute(u):
             return uf_audit_sink.url + u if u and u.startswith('/') else u
 
@@ -55,6 +57,7 @@ def uf_audit(uf_audit_sink, tmp_path):
             strict_url=absolute(strict_url),
             endpoint=endpoint,
             out=out or tmp_path / 'audit',
+            **options,
         )
 
     return run_audit

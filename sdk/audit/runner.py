@@ -110,7 +110,9 @@ RECORD_SCRIPT = """(() => {
     const seen = () => tell({kind: 'visit', url: location.href});
     for (const name of ['pushState', 'replaceState']) {
       const original = History.prototype[name];
-      History.prototype[name] = function (...args) { const r = original.apply(this, args); seen(); return r; };
+      History.prototype[name] = function (...args) {
+        const r = original.apply(this, args); seen(); return r;
+      };
     }
     addEventListener('popstate', seen, true);
     addEventListener('hashchange', seen, true);
@@ -195,7 +197,8 @@ class Capture:
 
     @property
     def visits(self) -> list:
-        return [r['url'] for r in self.records if r['kind'] in ('load', 'visit') and r['url'] != 'about:blank']
+        return [r['url'] for r in self.records
+                if r['kind'] in ('load', 'visit') and r['url'] != 'about:blank']
 
     @property
     def page_clock(self) -> tuple[float, float]:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import brotli
 import jsonschema
 
+from sdk.audit import words
 from sdk.audit.encodings import Index
 
 SDK_FILE = re.compile(r'userflow\.js|userflow-(core|flows|sha256)\.[0-9a-f]{12}\.js')
@@ -241,7 +242,7 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             }
             for source, form in sorted(found):
                 r.hits.append(('body', source, form))
-                detail = f"canary of {source} found as {form} in the page's own request, not the SDK's"
+                detail = words.canary(source, form, 'body') + " of the page's own request, not the SDK's"
                 findings.append(Finding('body', source, detail, label))
             # Its URL and headers may carry what the same request carried in the baseline (the
             # page's own URL, its own cookie) and nothing more.
@@ -251,9 +252,8 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             for part, source, form in _search_row(r, ctx.index):
                 if part != 'body' and source not in allowed:
                     r.hits.append((part, source, form))
-                    findings.append(Finding(part, source, f'canary of {source} found as {form} in the '
-                                            f'{part.replace(":", " ")} of a request shaped like the '
-                                            "page's own, which never carried it", label))
+                    findings.append(Finding(part, source, words.canary(source, form, part) + ' of a request '
+                                            "shaped like the page's own, which never carried it", label))
             continue
         if r.verdict == 'unexplained':
             findings.append(
@@ -276,7 +276,7 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             if part == 'header:cookie' and _self_hosted_file(r, ctx):
                 continue  # the site's own cookie to its own origin (see _rules)
             r.hits.append((part, source, form))
-            findings.append(Finding(part, source, f'canary of {source} found as {form}', label))
+            findings.append(Finding(part, source, words.canary(source, form, part), label))
         if r.verdict in SDK_VERDICTS:
             findings.extend(_rules(r, ctx, page_forms, label))
         when = capture.phase(_first_seen(capture, r))
@@ -291,14 +291,17 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
     findings.extend(_below_http(rows, capture, ctx))
     for leftover in capture.netlog.leftovers:
         for source, form in ctx.index.search(leftover):
-            findings.append(Finding('netlog-bytes', source, f'canary in raw socket bytes as {form}'))
+            findings.append(Finding('netlog-bytes', source, f'{words.source(source)} found as {form}: '
+                                    f'{words.form(form)}, in raw socket bytes'))
     for datagram in capture.netlog.udp_bytes:
         for source, form in ctx.index.search(datagram):
-            findings.append(Finding('udp', source, f'canary in a UDP datagram as {form}'))
+            findings.append(Finding('udp', source, f'{words.source(source)} found as {form}: '
+                                    f'{words.form(form)}, in a UDP datagram'))
     for frame in capture.sink_ws:
         for source, form in ctx.index.search(frame):
             findings.append(
-                Finding('websocket', source, f'canary in a WebSocket frame (at the sink) as {form}')
+                Finding('websocket', source, f'{words.source(source)} found as {form}: {words.form(form)}, '
+                        'in a WebSocket frame (at the sink)')
             )
     findings.extend(_storage(capture, ctx))
     return rows, _unique(findings)
@@ -329,7 +332,8 @@ def _counts(rows: list[Row], capture, ctx: Context) -> list[Finding]:
         if r.verdict == 'sdk-file' and ctx.manifest:
             name = urlsplit(r.url).path.rsplit('/', 1)[-1]
             for digest in set(capture.files.get(r.url, [])) - {sri.get(name)}:
-                found.append(Finding('sdk-file', 'sdk-file-manifest', f'the file served ({digest[:20]}...) is '
+                found.append(Finding('sdk-file', 'sdk-file-manifest',
+                                     f'the file served ({digest[:20]}...) is '
                                      "not the one the build's manifest lists", label))
     return found
 
@@ -350,18 +354,18 @@ def _events(rows: list[Row], capture, ctx: Context) -> list[Finding]:
                 continue  # the schema rule says so
             if not isinstance(body, dict):
                 continue
-            for words in ctx.binder.body(body):
-                found.append(Finding('events', 'events-envelope', words, label))
+            for problem in ctx.binder.body(body):
+                found.append(Finding('events', 'events-envelope', problem, label))
             for event in body.get('batch') or []:
                 if isinstance(event, dict) and event.get('id') not in seen:
                     seen.add(event.get('id'))
                     events.append((event, label))
     events.sort(key=lambda pair: pair[0].get('seq') if isinstance(pair[0].get('seq'), int) else 0)
     for event, label in events:
-        for rule, words in ctx.binder.event(event):
-            found.append(Finding('events', rule, words, label))
-    for words in ctx.binder.sequence([e for e, _ in events], capture.loads):
-        found.append(Finding('events', 'events-seq', words))
+        for rule, problem in ctx.binder.event(event):
+            found.append(Finding('events', rule, problem, label))
+    for problem in ctx.binder.sequence([e for e, _ in events], capture.loads):
+        found.append(Finding('events', 'events-seq', problem))
     return found
 
 
@@ -456,10 +460,12 @@ def _storage(capture, ctx: Context) -> list[Finding]:
             elif ctx.binder is not None:
                 from sdk.audit.binding import storage_problems
 
-                for words in storage_problems(name, value, ctx.binder, capture.content.values(), _event_schema(ctx)):
-                    found.append(Finding(f'storage:{kind}', 'storage-schema', words))
+                schema = _event_schema(ctx)
+                for problem in storage_problems(name, value, ctx.binder, capture.content.values(), schema):
+                    found.append(Finding(f'storage:{kind}', 'storage-schema', problem))
             for source, form in ctx.index.search(f'{name}={value}'.encode()):
-                found.append(Finding(f'storage:{kind}', source, f'canary of {source} as {form} in "{name}"'))
+                found.append(Finding(f'storage:{kind}', source, f'{words.source(source)} found as {form}: '
+                                     f'{words.form(form)}, in the {kind} entry "{name}"'))
     for kind in ('indexedDB', 'caches'):  # the SDK uses neither: anything new is a finding
         for name in set(capture.storage.get(kind, [])) - set(ctx.baseline_storage.get(kind, [])):
             found.append(Finding(f'storage:{kind}', 'storage', f'a new {kind} store "{name}"'))
@@ -470,7 +476,8 @@ def _storage(capture, ctx: Context) -> list[Finding]:
             )
             for source, form in ctx.index.search(f'{cookie["name"]}={cookie["value"]}'.encode()):
                 found.append(
-                    Finding('cookie', source, f'canary of {source} as {form} in cookie "{cookie["name"]}"')
+                    Finding('cookie', source, f'{words.source(source)} found as {form}: {words.form(form)}, '
+                            f'in the cookie "{cookie["name"]}"')
                 )
     name = ctx.normal(capture.storage.get('windowName') or '')
     if name != ctx.baseline_storage.get('windowName'):
