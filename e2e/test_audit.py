@@ -237,3 +237,16 @@ def test_a_clean_self_hosted_install_passes_with_a_note_about_first_party_cookie
     report = uf_audit(url, SCENARIO)
     report.assert_clean()
     assert any('first-party credentials on SDK file loads' in n for n in report.notes)
+
+
+@pytest.mark.parametrize('mode', ['', 'mode=hash'])
+def test_a_framework_spa_passes_with_its_page_views_bound_to_its_routes(uf_audit, uf_audit_sink, mode):
+    """The Vue SPA (history and hash routing, page tracking on): every page view is the default
+    filter's output for a route the router pushed, recorded as the app went there."""
+    url = f'{uf_audit_sink.url}/fixtures/spa/?dist={uf_audit_sink.url.replace("127.0.0.1", "localhost")}'
+    scenario = {'name': 'spa', 'steps': [{'click': '#nav-settings'}, {'fill': 'all'}, {'click': '#nav-billing'},
+                                         {'click': '#pay'}, {'wait': 600}]}
+    report = uf_audit(url + ('&' + mode if mode else ''), scenario)
+    report.assert_clean()
+    pages = [e for e in uf_audit_sink.sink.events() if e['type'] == 'page']
+    assert len(pages) >= (3 if not mode else 1)

@@ -129,10 +129,12 @@ RECORD_SCRIPT = """(() => {
         for (const key of Object.keys(core)) {
           const f = core[key];
           wrapped[key] = typeof f !== 'function' ? f : (...args) => {
+            const filtered = (own) => function (url) {
+              const out = own.apply(this, arguments); tell({kind: 'filter', input: url, output: out}); return out;
+            };
+            if (key === 'setUrlFilter' && typeof args[0] === 'function') args[0] = filtered(args[0]);
             if (key === 'init' && args[1] && typeof args[1].urlFilter === 'function') {
-              const own = args[1].urlFilter;
-              args[1] = Object.assign({}, args[1], {urlFilter: (url) => {
-                const out = own(url); tell({kind: 'filter', input: url, output: out}); return out; }});
+              args[1] = Object.assign({}, args[1], {urlFilter: filtered(args[1].urlFilter)});
             }
             tell({kind: 'call', method: key, args});
             return f.apply(core, args);
