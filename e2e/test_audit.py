@@ -244,8 +244,9 @@ def test_a_framework_spa_passes_with_its_page_views_bound_to_its_routes(uf_audit
     """The Vue SPA (history and hash routing, page tracking on): every page view is the default
     filter's output for a route the router pushed, recorded as the app went there."""
     url = f'{uf_audit_sink.url}/fixtures/spa/?dist={uf_audit_sink.url.replace("127.0.0.1", "localhost")}'
-    scenario = {'name': 'spa', 'steps': [{'click': '#nav-settings'}, {'fill': 'all'}, {'click': '#nav-billing'},
-                                         {'click': '#pay'}, {'wait': 600}]}
+    steps = [{'click': '#nav-settings'}, {'fill': 'all'}, {'click': '#nav-billing'}, {'click': '#pay'},
+             {'wait': 600}]
+    scenario = {'name': 'spa', 'steps': steps}
     report = uf_audit(url + ('&' + mode if mode else ''), scenario)
     report.assert_clean()
     pages = [e for e in uf_audit_sink.sink.events() if e['type'] == 'page']

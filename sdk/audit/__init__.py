@@ -309,7 +309,7 @@ def audit(
                     raise AuditError('navigator.webdriver was the same with and without automation signals')
                 report.findings.extend(compare(egress(rows_a, a), egress(rows_c, c), 'automation signals'))
         else:
-            report.notes.append('differential runs skipped: no strict-mode URL given (--strict-url)')
+            report.notes.append('strict differential runs skipped: no strict-mode URL given (--strict-url)')
     except AuditError:
         raise
     except Exception as error:  # the browser or the page failed: the audit proves nothing

@@ -130,7 +130,9 @@ RECORD_SCRIPT = """(() => {
           const f = core[key];
           wrapped[key] = typeof f !== 'function' ? f : (...args) => {
             const filtered = (own) => function (url) {
-              const out = own.apply(this, arguments); tell({kind: 'filter', input: url, output: out}); return out;
+              const out = own.apply(this, arguments);
+              tell({kind: 'filter', input: url, output: out});
+              return out;
             };
             if (key === 'setUrlFilter' && typeof args[0] === 'function') args[0] = filtered(args[0]);
             if (key === 'init' && args[1] && typeof args[1].urlFilter === 'function') {
