@@ -26,6 +26,7 @@ build: $(STAMP)
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python build.py
 	$(BIN)/python -m pytest -q
 

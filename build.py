@@ -1,4 +1,4 @@
-"""Build dist/ (SPEC §3). Thin entry: parse flags, call sdk.build."""
+"""Build dist/ (SPEC §3). Thin entry: parse flags, call sdk.builder."""
 
 import argparse
 import sys

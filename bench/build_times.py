@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from sdk import PY_SRC
-from sdk.build import build
+from sdk.builder import build
 
 
 def timed(fn):
@@ -43,8 +43,13 @@ def main(runs: int) -> dict:
     print(f'rebuild, nothing changed: {ms(unchanged)}')
     print(f'rebuild, one py_src file changed: {ms(one_file)}')
     median_ms = lambda xs: round(statistics.median(xs) * 1000, 1)  # noqa: E731
-    return {'runs': runs, 'full_ms': median_ms(full), 'unchanged_ms': median_ms(unchanged),
-            'one_file_ms': median_ms(one_file), 'stages_ms': {n: median_ms(t) for n, t in stages.items()}}
+    return {
+        'runs': runs,
+        'full_ms': median_ms(full),
+        'unchanged_ms': median_ms(unchanged),
+        'one_file_ms': median_ms(one_file),
+        'stages_ms': {n: median_ms(t) for n, t in stages.items()},
+    }
 
 
 if __name__ == '__main__':

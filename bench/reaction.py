@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright
 
 from sdk import ROOT
 from sdk.browser import executable
-from sdk.build import build
+from sdk.builder import build
 from sdk.collector import Collector
 
 MODES = ['sdk', 'poll', 'none']
@@ -51,21 +51,29 @@ def measure(browser, url: str, mode: str, rounds: int) -> dict:
     result = {'idle_task_ms_per_s': round(idle_ms_per_s, 2)}
     if latencies:
         latencies.sort()
-        result.update({'latency_p50_ms': round(statistics.median(latencies), 1),
-                       'latency_p95_ms': round(latencies[int(len(latencies) * 0.95) - 1], 1),
-                       'task_ms_per_change': round(statistics.median(batch), 2)})
+        result.update(
+            {
+                'latency_p50_ms': round(statistics.median(latencies), 1),
+                'latency_p95_ms': round(latencies[int(len(latencies) * 0.95) - 1], 1),
+                'task_ms_per_change': round(statistics.median(batch), 2),
+            }
+        )
     return result
 
 
 def main(rounds: int) -> dict:
     build(ROOT / 'dist', ROOT / 'build', lambda s: None)
     path = executable()
-    results = {'date': datetime.date.today().isoformat(), 'machine': platform.platform(),
-               'cpus': __import__('os').cpu_count(), 'rounds': rounds, 'nodes': 10000,
-               'conditions': 200}
+    results = {
+        'date': datetime.date.today().isoformat(),
+        'machine': platform.platform(),
+        'cpus': __import__('os').cpu_count(),
+        'rounds': rounds,
+        'nodes': 10000,
+        'conditions': 200,
+    }
     with Collector() as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(path) if path else None,
-                                    args=['--no-sandbox'])
+        browser = p.chromium.launch(executable_path=str(path) if path else None, args=['--no-sandbox'])
         results['browser'] = browser.version
         for mode in MODES:
             results[mode] = measure(browser, server.url, mode, rounds)

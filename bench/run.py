@@ -24,7 +24,7 @@ import reaction  # noqa: E402
 import sizes  # noqa: E402
 
 from sdk import ROOT  # noqa: E402
-from sdk.build import build  # noqa: E402
+from sdk.builder import build  # noqa: E402
 
 HERE = Path(__file__).parent
 START, END = '<!-- bench:start -->', '<!-- bench:end -->'

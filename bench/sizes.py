@@ -11,7 +11,7 @@ from pathlib import Path
 import brotli
 
 from sdk import ROOT
-from sdk.build.tools import esbuild_binary
+from sdk.builder.tools import esbuild_binary
 
 PEERS = ROOT / 'bench' / 'node_modules'
 # name -> (package, the browser file it ships, the global its IIFE bundle exposes, its CSS file)

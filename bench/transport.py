@@ -15,7 +15,7 @@ from playwright.sync_api import sync_playwright
 
 from sdk import ROOT
 from sdk.browser import executable
-from sdk.build import build
+from sdk.builder import build
 from sdk.collector import Collector
 
 SETUP = "userflow.init('tok_bench', {endpoint: location.origin}); userflow.identify('bench-user')"

@@ -12,11 +12,10 @@ from playwright.sync_api import sync_playwright
 
 from sdk import ROOT
 from sdk.browser import executable
-from sdk.build import build
+from sdk.builder import build
 from sdk.collector import Collector
 
 from helpers import INSECURE_HOST
-
 
 
 @pytest.fixture(scope='session')
@@ -36,9 +35,14 @@ def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(path) if path else None,
-            args=['--no-sandbox', f'--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1',
-                  '--disable-background-networking', '--disable-component-update',
-                  '--no-first-run'])
+            args=[
+                '--no-sandbox',
+                f'--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1',
+                '--disable-background-networking',
+                '--disable-component-update',
+                '--no-first-run',
+            ],
+        )
         yield browser
         browser.close()
 
@@ -60,8 +64,15 @@ def page(browser, collector):
     record = Record()
 
     def on_request(request):
-        record.requests.append({'url': request.url, 'method': request.method,
-                                'headers': request.all_headers(), 'body': request.post_data or ''})
+        record.requests.append(
+            {
+                'url': request.url,
+                'method': request.method,
+                'headers': request.all_headers(),
+                'body': request.post_data or '',
+            }
+        )
+
     context.on('request', on_request)
     page = context.new_page()
     page.on('console', lambda m: record.console.append(m.text))
@@ -70,4 +81,3 @@ def page(browser, collector):
     yield page
     context.close()
     collector.quiet()  # keepalive flushes of the closed page land before the next test
-

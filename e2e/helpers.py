@@ -32,3 +32,8 @@ def tamper(page, glob: str) -> None:
         route.fulfill(response=response, body=response.body() + b'\n;window.tampered=1;')
 
     page.route(glob, append)
+
+
+def ui(page, selector):
+    """The SDK's own UI (in its shadow root, under `[data-userflow]`) matching `selector`."""
+    return page.locator('[data-userflow]').locator(selector)

@@ -109,9 +109,15 @@ def test_the_egress_log_holds_exactly_what_was_sent(page, collector):
     log = [r for r in page.evaluate('userflow.getEgressLog()') if r['kind'] == 'events']
     assert [entry['body'].encode() for entry in log] == [p.body for p in posts]
     assert log[0]['method'] == 'POST' and log[0]['url'] == collector.url + '/v1/events'
-    assert log[0]['options'] == {'method': 'POST', 'body': log[0]['body'], 'credentials': 'omit',
-                                 'mode': 'cors', 'cache': 'no-store', 'referrerPolicy': 'no-referrer',
-                                 'keepalive': False}
+    assert log[0]['options'] == {
+        'method': 'POST',
+        'body': log[0]['body'],
+        'credentials': 'omit',
+        'mode': 'cors',
+        'cache': 'no-store',
+        'referrerPolicy': 'no-referrer',
+        'keepalive': False,
+    }
     # The log is made of the host's own objects, not the SDK realm's.
     assert page.evaluate('Object.getPrototypeOf(userflow.getEgressLog()) === Array.prototype')
 

@@ -34,7 +34,11 @@ def test_the_audit_fixture_passes_with_differential_and_automation_runs(uf_audit
     report = uf_audit(url, SCENARIO, strict_url=url + '&strict=1', out=tmp_path)
     report.assert_clean()
     assert set(report.runs) == {
-        'main', 'main B (other secrets)', 'strict A', 'strict B (other secrets)', 'strict C (no webdriver)'
+        'main',
+        'main B (other secrets)',
+        'strict A',
+        'strict B (other secrets)',
+        'strict C (no webdriver)',
     }
     main = {(r['method'], r['url'].split('?')[0]): r for r in report.runs['main']}
     events = main[('POST', uf_audit_sink.url + '/v1/events')]
@@ -100,12 +104,33 @@ def test_other_fixture_pages_pass_the_default_scenario(uf_audit, uf_audit_sink, 
 
 RULES = {
     # what the canary search finds, in every channel
-    'url', 'body', 'websocket', 'cookie', 'header:referer', 'storage:localStorage', 'storage:indexedDB',
-    'page-url', 'differential',
+    'url',
+    'body',
+    'websocket',
+    'cookie',
+    'header:referer',
+    'storage:localStorage',
+    'storage:indexedDB',
+    'page-url',
+    'differential',
     # what binds a request to its cause (issue 13)
-    'events-envelope', 'events-user', 'events-seq', 'events-ts', 'events-unbound', 'events-attributes',
-    'events-page', 'events-flow', 'events-group', 'sdk-file-manifest', 'sdk-file-count', 'content-token',
-    'content-count', 'storage-schema', 'below-http', 'unexplained', 'header:x-prefs',
+    'events-envelope',
+    'events-user',
+    'events-seq',
+    'events-ts',
+    'events-unbound',
+    'events-attributes',
+    'events-page',
+    'events-flow',
+    'events-group',
+    'sdk-file-manifest',
+    'sdk-file-count',
+    'content-token',
+    'content-count',
+    'storage-schema',
+    'below-http',
+    'unexplained',
+    'header:x-prefs',
 }
 
 
@@ -132,8 +157,18 @@ def test_the_self_test_catches_every_planted_leak(uf_audit_sink):
     assert worker and 'playwright' not in worker[0].detail  # only the NetLog and the sink saw it
     # The leaky builds hide their data from the canary search: only binding catches them.
     canary = {'url', 'body', 'websocket', 'cookie', 'header:cookie', 'header:referer'}
-    for name in ('events-token', 'events-user', 'events-seq', 'events-ts', 'events-unbound',
-                 'events-attributes', 'events-page', 'content-token', 'sdk-file-manifest', 'storage-key'):
+    for name in (
+        'events-token',
+        'events-user',
+        'events-seq',
+        'events-ts',
+        'events-unbound',
+        'events-attributes',
+        'events-page',
+        'content-token',
+        'sdk-file-manifest',
+        'storage-key',
+    ):
         assert not [f for f in by_name[name].findings if f.channel in canary], name
     # The tally and, per leak, the rules that caught it (the issue's measure).
     lines = [f'{sum(r.caught for r in results)}/{len(results)} planted leaks caught']
@@ -244,8 +279,13 @@ def test_a_framework_spa_passes_with_its_page_views_bound_to_its_routes(uf_audit
     """The Vue SPA (history and hash routing, page tracking on): every page view is the default
     filter's output for a route the router pushed, recorded as the app went there."""
     url = f'{uf_audit_sink.url}/fixtures/spa/?dist={uf_audit_sink.url.replace("127.0.0.1", "localhost")}'
-    steps = [{'click': '#nav-settings'}, {'fill': 'all'}, {'click': '#nav-billing'}, {'click': '#pay'},
-             {'wait': 600}]
+    steps = [
+        {'click': '#nav-settings'},
+        {'fill': 'all'},
+        {'click': '#nav-billing'},
+        {'click': '#pay'},
+        {'wait': 600},
+    ]
     scenario = {'name': 'spa', 'steps': steps}
     report = uf_audit(url + ('&' + mode if mode else ''), scenario)
     report.assert_clean()

@@ -51,9 +51,18 @@ BUNDLERS = {
     },
     'webpack': {
         # webpack 5 production mode: Terser minifies every emitted .js, the SDK's chunks included.
-        'command': ['webpack', '--mode', 'production', '--entry', './main.js', '--output-path', './out',
-                    # The app's own Trusted Types: webpack's chunk loader gets a policy ("webpack").
-                    '--output-trusted-types-policy-name', 'webpack'],
+        'command': [
+            'webpack',
+            '--mode',
+            'production',
+            '--entry',
+            './main.js',
+            '--output-path',
+            './out',
+            # The app's own Trusted Types: webpack's chunk loader gets a policy ("webpack").
+            '--output-trusted-types-policy-name',
+            'webpack',
+        ],
         'files': {'index.html': PAGE.format(name='webpack', script=CLASSIC)},
         'page': 'index.html',
         'policies': '&tt=webpack',
@@ -76,10 +85,23 @@ BUNDLERS = {
         'page': 'index.html',
     },
     'parcel': {
-        'command': ['parcel', 'build', 'index.html', '--dist-dir', 'out', '--public-url', './', '--no-cache',
-                    '--log-level', 'warn'],
-        'files': {'index.html': PAGE.format(
-            name='parcel', script='<script nonce="{{NONCE}}" type="module" src="./main.js"></script>')},
+        'command': [
+            'parcel',
+            'build',
+            'index.html',
+            '--dist-dir',
+            'out',
+            '--public-url',
+            './',
+            '--no-cache',
+            '--log-level',
+            'warn',
+        ],
+        'files': {
+            'index.html': PAGE.format(
+                name='parcel', script='<script nonce="{{NONCE}}" type="module" src="./main.js"></script>'
+            )
+        },
         'page': 'out/index.html',
     },
 }
@@ -98,8 +120,12 @@ def build_app(name: str, tgz) -> str:
         shutil.rmtree(app)
     app.mkdir(parents=True)
     (app / 'package.json').write_text(json.dumps({'name': f'app-{name}', 'private': True, 'type': 'module'}))
-    subprocess.run(['npm', 'install', '--no-audit', '--no-fund', '--prefer-offline', str(tgz)], cwd=app,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ['npm', 'install', '--no-audit', '--no-fund', '--prefer-offline', str(tgz)],
+        cwd=app,
+        check=True,
+        capture_output=True,
+    )
     (app / 'main.js').write_text(MAIN)
     for file, text in spec['files'].items():
         (app / file).write_text(text)
@@ -123,10 +149,13 @@ def app_page(built_apps, tgz, name):
 @pytest.mark.parametrize('csp', ['', '?csp=strict'])
 @pytest.mark.parametrize('name', list(BUNDLERS))
 def test_an_app_bundled_from_the_npm_package_identifies_loads_content_and_shows_a_flow(
-        page, collector, built_apps, tgz, name, csp):
+    page, collector, built_apps, tgz, name, csp
+):
     if name == 'parcel' and csp:
-        pytest.skip('Parcel writes an inline import map into the page, which a nonce-based CSP blocks '
-                    'whatever the SDK does (the app would need the map\'s hash in script-src)')
+        pytest.skip(
+            'Parcel writes an inline import map into the page, which a nonce-based CSP blocks '
+            "whatever the SDK does (the app would need the map's hash in script-src)"
+        )
     path = app_page(built_apps, tgz, name)
     page.goto(collector.url + path + csp + (BUNDLERS[name].get('policies', '') if csp else ''))
     page.locator('userflow-ui').get_by_role('dialog').get_by_text('Hello from a bundle').wait_for()
@@ -147,8 +176,12 @@ def test_the_vite_dev_server_serves_the_package_unbundled_and_it_works(page, col
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(BIN / 'vite'), '--port', str(port), '--strictPort', '--host', '127.0.0.1'],
-                              cwd=APPS / 'vite', stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(BIN / 'vite'), '--port', str(port), '--strictPort', '--host', '127.0.0.1'],
+        cwd=APPS / 'vite',
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -4,7 +4,7 @@ flow and step IDs."""
 
 import pytest
 
-from helpers import wait_for
+from helpers import ui, wait_for
 
 ENGINE = (
     "window.flowLog.map(e => e[0] + ':' + "
@@ -14,10 +14,6 @@ ENGINE = (
 
 def flow_wire(collector):
     return [(e['flow'], e.get('step'), e['action']) for e in collector.sink.events() if e['type'] == 'flow']
-
-
-def ui(page, selector):
-    return page.locator('[data-userflow]').locator(selector)
 
 
 @pytest.mark.parametrize('query', ['?privacy=analytics', '?privacy=analytics&csp=strict'])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from helpers import tamper, wait_for
+from helpers import tamper, ui, wait_for
 
 XSS = [
     line
@@ -38,10 +38,6 @@ REALMS = """() => {
   const frame = document.querySelector('iframe');
   return [snap(window), frame && frame.contentWindow ? snap(frame.contentWindow) : null];
 }"""
-
-
-def ui(page, selector):
-    return page.locator('[data-userflow]').locator(selector)
 
 
 def errors_of(page):

@@ -20,7 +20,7 @@ def test_calls_made_before_the_core_loads_are_replayed_in_order(page, collector)
 def test_the_core_runs_in_one_hidden_same_origin_iframe(page, collector):
     page.goto(collector.url + '/fixtures/basic.html')
     wait_for(lambda: collector.sink.events())
-    frame = page.evaluate('''() => {
+    frame = page.evaluate("""() => {
         const frames = document.querySelectorAll('iframe');
         const f = frames[0];
         return {count: frames.length, display: getComputedStyle(f).display,
@@ -29,21 +29,28 @@ def test_the_core_runs_in_one_hidden_same_origin_iframe(page, collector):
                 // Transcrypt's runtime extends the iframe's prototypes, never the host's.
                 runtimeInFrame: 'append' in f.contentWindow.Array.prototype,
                 runtimeInHost: 'append' in Array.prototype};
-    }''')
-    assert frame == {'count': 1, 'display': 'none', 'hidden': 'true', 'tab': -1,
-                     'sameOrigin': 'about:blank', 'runtimeInFrame': True, 'runtimeInHost': False}
+    }""")
+    assert frame == {
+        'count': 1,
+        'display': 'none',
+        'hidden': 'true',
+        'tab': -1,
+        'sameOrigin': 'about:blank',
+        'runtimeInFrame': True,
+        'runtimeInHost': False,
+    }
 
 
 def test_host_globals_and_builtin_prototypes_are_untouched_except_userflow(page, collector):
     page.goto(collector.url + '/fixtures/basic.html')
     wait_for(lambda: collector.sink.events())
-    page.evaluate('''async () => {
+    page.evaluate("""async () => {
         await userflow.track('used', {a: [1, 2]});
         await userflow.updateUser({b: true});
         userflow.on('error', () => {});
         userflow.getEgressLog();
         userflow.track('bad name that is fine', {'bad key': 1});
-    }''')
+    }""")
     before, after = page.evaluate('[window.__fixture.before, window.__fixture.snapshot()]')
     added = sorted(set(after['window']) - set(before['window']))
     removed = sorted(set(before['window']) - set(after['window']))
@@ -62,17 +69,16 @@ def test_a_strict_nonce_csp_with_trusted_types_runs_with_zero_violations(page, c
     assert headers.status == 200
     csp = page.evaluate('window.__fixture.violations')
     assert csp == [] and collector.sink.csp_reports == []
-    assert not [m for m in page.record.console if 'Content Security Policy' in m
-                or 'Trusted Type' in m]
+    assert not [m for m in page.record.console if 'Content Security Policy' in m or 'Trusted Type' in m]
 
 
 def test_the_strict_csp_fixture_really_blocks_scripts_without_the_nonce(page, collector):
     """The CSP test above proves something only if the policy is enforced."""
     response = page.goto(collector.url + '/fixtures/basic.html?csp=strict')
     assert "require-trusted-types-for 'script'" in response.headers['content-security-policy']
-    refused = page.evaluate('''() => { const s = document.createElement('script');
+    refused = page.evaluate("""() => { const s = document.createElement('script');
         try { s.textContent = 'window.injected = 1'; } catch (e) { return e.name; }
-        document.head.appendChild(s); return 'accepted'; }''')
+        document.head.appendChild(s); return 'accepted'; }""")
     assert refused == 'TypeError'
     wait_for(lambda: page.evaluate('window.__fixture.violations.length') > 0)
     assert page.evaluate('window.injected') is None
@@ -120,14 +126,17 @@ def test_a_chunk_that_cannot_load_drops_its_call_with_an_error_event_and_resolve
     page.route('**/userflow-sha256.*.js', lambda route: route.fulfill(status=404, body='gone'))
     base = collector.url.replace('127.0.0.1', INSECURE_HOST)
     page.goto(base + '/fixtures/manual.html')
-    outcome = page.evaluate("""async (endpoint) => {
+    outcome = page.evaluate(
+        """async (endpoint) => {
         const heard = [];
         userflow.on('error', (e) => heard.push(e));
         userflow.init('tok_fail', {endpoint});
         const result = await userflow.identify('u1');
         await new Promise((r) => setTimeout(r, 50));
         return {result, heard};
-    }""", collector.url)
+    }""",
+        collector.url,
+    )
     assert outcome['result'] is None
     assert [e['method'] for e in outcome['heard']] == ['call']
     assert 'sha256 chunk failed to load' in outcome['heard'][0]['message']

@@ -79,21 +79,28 @@ def test_with_page_tracking_disabled_no_url_leaves_in_any_form(page, collector):
 def test_page_views_carry_only_origin_and_path_by_default(page, collector):
     open_basic(page, collector, 'extra=secret-query#frag')
     page.evaluate("history.pushState({}, '', '/fixtures/route-2?card=4111#x')")
-    pages = wait_for(lambda: len([e for e in collector.sink.events() if e['type'] == 'page']) >= 2
-                     and [e['url'] for e in collector.sink.events() if e['type'] == 'page'], 5)
+    pages = wait_for(
+        lambda: (
+            len([e for e in collector.sink.events() if e['type'] == 'page']) >= 2
+            and [e['url'] for e in collector.sink.events() if e['type'] == 'page']
+        ),
+        5,
+    )
     assert pages == [collector.url + '/fixtures/basic.html', collector.url + '/fixtures/route-2']
 
 
 def test_events_requests_carry_no_cookie_even_to_the_pages_own_origin(page, collector):
-    page.context.add_cookies([{'name': 'session', 'value': 'cookie-canary',
-                               'domain': '127.0.0.1', 'path': '/'}])
+    page.context.add_cookies(
+        [{'name': 'session', 'value': 'cookie-canary', 'domain': '127.0.0.1', 'path': '/'}]
+    )
     open_basic(page, collector, '')
     page.evaluate("userflow.track('leaving')")
     page.click('#next')  # leaving flushes with keepalive; those requests are checked too
     page.wait_for_url('**/other.html**')
     wait_for(lambda: len(collector.sink.events_posts()) >= 2)
-    assert any('cookie-canary' in r.headers.get('cookie', '') for r in collector.sink.requests), \
+    assert any('cookie-canary' in r.headers.get('cookie', '') for r in collector.sink.requests), (
         'the page never sent its cookie anywhere: this test would prove nothing'
+    )
     for request in collector.sink.requests:
         if request.path.startswith('/v1/'):
             assert 'cookie' not in request.headers and 'referer' not in request.headers
@@ -104,8 +111,9 @@ def test_an_sdk_hosted_elsewhere_gets_no_cookie_and_no_referer_at_all(page, coll
     a same-site cookie would go along with any request that included credentials."""
     with Collector() as cdn:
         other = cdn.url.replace('127.0.0.1', 'localhost')
-        page.context.add_cookies([{'name': 'session', 'value': 'cookie-canary',
-                                   'domain': 'localhost', 'path': '/'}])
+        page.context.add_cookies(
+            [{'name': 'session', 'value': 'cookie-canary', 'domain': 'localhost', 'path': '/'}]
+        )
         base = collector.url.replace('127.0.0.1', 'localhost')
         page.goto(f'{base}/fixtures/basic.html?dist={other}&endpoint={other}&user={USER}')
         wait_for(lambda: [e for e in cdn.sink.events() if e['type'] == 'track'])
@@ -119,21 +127,25 @@ def test_an_sdk_hosted_elsewhere_gets_no_cookie_and_no_referer_at_all(page, coll
             assert 'cookie' not in request.headers, request.path
             assert 'referer' not in request.headers, request.path
         assert any('cookie-canary' in r.headers.get('cookie', '') for r in collector.sink.requests)
-        assert any('referer' in r.headers for r in collector.sink.requests), \
+        assert any('referer' in r.headers for r in collector.sink.requests), (
             'the page sends Referer to its own server, so the check above could fail'
+        )
 
 
 def test_every_events_body_validates_against_the_wire_schema(page, collector):
     open_basic(page, collector, '')
-    page.evaluate('''async () => {
+    page.evaluate("""async () => {
         await userflow.group(7, {name: 'Acme', size: 3.5, tags: ['x', null]}, {signature: 'sig'});
         await userflow.updateGroup({paid: true});
         await userflow.identify('bob', {}, {signature: 'abc'});
         await userflow.track('x'.repeat(128), {list: [1, 'two', false, null]});
-    }''')
-    posts = wait_for(lambda: [r for r in collector.sink.events_posts()
-                              if b'"group"' in r.body and b'"x' in r.body] and
-                     collector.sink.events_posts())
+    }""")
+    posts = wait_for(
+        lambda: (
+            [r for r in collector.sink.events_posts() if b'"group"' in r.body and b'"x' in r.body]
+            and collector.sink.events_posts()
+        )
+    )
     assert collector.sink.violations == []
     for post in posts:
         assert post.headers['content-type'] == 'text/plain;charset=UTF-8'

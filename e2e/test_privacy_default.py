@@ -19,15 +19,34 @@ from sdk.identity import derive_user_id
 TOKEN = 'tok_priv'
 FLOW = {
     'version': 1,
-    'flows': [{
-        'id': 'typing', 'autoStart': {'when': {'element': '#field', 'state': 'present'}},
-        'steps': [
-            {'id': 'a-to-m', 'type': 'hidden', 'triggers': [
-                {'when': {'input': '#field', 'op': 'matches', 'value': '^[a-m]'}, 'action': {'next': True}}]},
-            {'id': 'typed', 'type': 'hidden', 'triggers': [
-                {'when': {'input': '#field', 'op': 'equals', 'value': 'done'},
-                 'action': {'complete': True}}]},
-        ]}],
+    'flows': [
+        {
+            'id': 'typing',
+            'autoStart': {'when': {'element': '#field', 'state': 'present'}},
+            'steps': [
+                {
+                    'id': 'a-to-m',
+                    'type': 'hidden',
+                    'triggers': [
+                        {
+                            'when': {'input': '#field', 'op': 'matches', 'value': '^[a-m]'},
+                            'action': {'next': True},
+                        }
+                    ],
+                },
+                {
+                    'id': 'typed',
+                    'type': 'hidden',
+                    'triggers': [
+                        {
+                            'when': {'input': '#field', 'op': 'equals', 'value': 'done'},
+                            'action': {'complete': True},
+                        }
+                    ],
+                },
+            ],
+        }
+    ],
 }
 
 
@@ -87,8 +106,11 @@ def test_standard_mode_egress_is_the_same_whatever_the_user_typed(browser, colle
 def test_analytics_is_the_explicit_opt_in_that_sends_flow_progress(page, collector):
     steps, events = typing_run(page, collector, 'analytics', 'alice')
     flow = [(e['flow'], e.get('step'), e['action']) for e in events if e['type'] == 'flow']
-    assert flow == [('typing', 'a-to-m', 'started'), ('typing', 'a-to-m', 'stepSeen'),
-                    ('typing', 'typed', 'stepSeen')]
+    assert flow == [
+        ('typing', 'a-to-m', 'started'),
+        ('typing', 'a-to-m', 'stepSeen'),
+        ('typing', 'typed', 'stepSeen'),
+    ]
 
 
 def test_page_views_before_login_are_never_stored_nor_attached_to_the_user_later(page, collector):
@@ -122,12 +144,26 @@ def test_content_is_fetched_without_any_validator_the_server_chose(page, collect
 
 NAVIGATING = {
     'version': 1,
-    'flows': [{
-        'id': 'go', 'autoStart': {'when': {'element': '#secret-flag', 'state': 'present'}},
-        'steps': [{'id': 'card', 'type': 'modal', 'title': 'Go?',
-                   'buttons': [{'label': 'Go', 'action': {'navigate': '/fixtures/other.html'}}],
-                   'triggers': [{'when': {'element': '#secret-flag', 'state': 'visible'},
-                                 'action': {'navigate': '/fixtures/other.html?by=trigger'}}]}]}],
+    'flows': [
+        {
+            'id': 'go',
+            'autoStart': {'when': {'element': '#secret-flag', 'state': 'present'}},
+            'steps': [
+                {
+                    'id': 'card',
+                    'type': 'modal',
+                    'title': 'Go?',
+                    'buttons': [{'label': 'Go', 'action': {'navigate': '/fixtures/other.html'}}],
+                    'triggers': [
+                        {
+                            'when': {'element': '#secret-flag', 'state': 'visible'},
+                            'action': {'navigate': '/fixtures/other.html?by=trigger'},
+                        }
+                    ],
+                }
+            ],
+        }
+    ],
 }
 
 
@@ -190,15 +226,24 @@ def test_identifiers_in_paths_never_leave_with_the_default_filter(page, collecto
     open_manual(page, collector)
     page.evaluate("userflow.identify('alice')")
     token = 'Xk3J9aLq0ZpR7tWm2Yb8'
-    for path in ['/reset-password/' + token, '/users/jane.doe@example.com/', '/cart;jsessionid=ABC123',
-                 '/orders/982341/items']:
+    for path in [
+        '/reset-password/' + token,
+        '/users/jane.doe@example.com/',
+        '/cart;jsessionid=ABC123',
+        '/orders/982341/items',
+    ]:
         page.evaluate('(p) => history.pushState({}, "", p)', path)
         page.wait_for_timeout(50)
     marker(page, collector, 'browsed')
     urls = [e['url'] for e in collector.sink.events() if e['type'] == 'page']
     origin = collector.url
-    assert urls == [origin + '/fixtures/manual.html', origin + '/reset-password/:id', origin + '/users/:id/',
-                    origin + '/cart', origin + '/orders/:id/items']
+    assert urls == [
+        origin + '/fixtures/manual.html',
+        origin + '/reset-password/:id',
+        origin + '/users/:id/',
+        origin + '/cart',
+        origin + '/orders/:id/items',
+    ]
     sent = ''.join(r.body.decode() for r in collector.sink.events_posts())
     assert token not in sent and 'jane' not in sent and 'jsessionid' not in sent and '982341' not in sent
 
@@ -224,7 +269,8 @@ STORED_KEY = re.compile(r'^uf:(anon|flows|events|q:[0-9a-f]{16})$')
 
 
 def test_storage_holds_only_the_documented_keys_and_nothing_sent_later_that_may_not_be_sent_now(
-        page, collector):
+    page, collector
+):
     typing_run(page, collector, 'analytics', 'alice')
     page.evaluate('userflow.identifyAnonymous()')
     marker(page, collector, 'anonymous')
@@ -236,14 +282,19 @@ def test_storage_holds_only_the_documented_keys_and_nothing_sent_later_that_may_
     # What an analytics-mode page left queued (a flow event, a page view) is not sent by a
     # later page in strict mode: only what may be sent now leaves.
     event = {'seq': 1, 'ts': '2026-01-01T00:00:00.000Z', 'user': 'u1', 'hashed': False}
-    queued = [dict(event, id=str(uuid.uuid4()), type='flow', flow='typing', action='started'),
-              dict(event, id=str(uuid.uuid4()), type='page', url='https://x.example/'),
-              dict(event, id=str(uuid.uuid4()), type='track', name='kept')]
+    queued = [
+        dict(event, id=str(uuid.uuid4()), type='flow', flow='typing', action='started'),
+        dict(event, id=str(uuid.uuid4()), type='page', url='https://x.example/'),
+        dict(event, id=str(uuid.uuid4()), type='track', name='kept'),
+    ]
     page.evaluate('(q) => localStorage.setItem("uf:q:00000000000000ff", JSON.stringify({ready: q}))', queued)
     before = len(collector.sink.events())
     open_manual(page, collector, 'strict')
     page.evaluate("userflow.identify('alice')")
     marker(page, collector, 'strict_page')
     later = collector.sink.events()[before:]
-    assert [(e['type'], e.get('name')) for e in later] == [('track', 'kept'), ('identify', None),
-                                                          ('track', 'strict_page')]
+    assert [(e['type'], e.get('name')) for e in later] == [
+        ('track', 'kept'),
+        ('identify', None),
+        ('track', 'strict_page'),
+    ]

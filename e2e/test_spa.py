@@ -22,8 +22,12 @@ def test_history_routing_sends_one_filtered_page_view_per_route(page, collector,
     page.click('#pay')
     assert page.text_content('#pay') == 'Pay (2)'
     page.go_back()
-    wait_for(lambda: len(page_urls(collector)) >= 4 and
-             [e for e in collector.sink.events() if e.get('name') == 'invoice_paid'])
+    wait_for(
+        lambda: (
+            len(page_urls(collector)) >= 4
+            and [e for e in collector.sink.events() if e.get('name') == 'invoice_paid']
+        )
+    )
     assert page_urls(collector) == [base, base + 'settings', base + 'billing/42', base + 'settings']
     paid = [e for e in collector.sink.events() if e.get('name') == 'invoice_paid']
     assert [e['attributes'] for e in paid] == [{'invoice': 42}, {'invoice': 42}]

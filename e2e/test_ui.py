@@ -9,7 +9,7 @@ import pytest
 
 from sdk import ROOT
 
-from helpers import wait_for
+from helpers import ui, wait_for
 
 SHOTS = ROOT / 'build' / 'screenshots'
 AXE = ROOT / 'node_modules' / 'axe-core' / 'axe.min.js'
@@ -30,10 +30,6 @@ FOCUS = """() => {
   const a = host.shadowRoot.activeElement;
   return (a.closest('.card') ? 'card:' : 'ui:') + (a.getAttribute('data-key') || a.className);
 }"""
-
-
-def ui(page, selector):
-    return page.locator('[data-userflow]').locator(selector)
 
 
 def frames(page, count=3):

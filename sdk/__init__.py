@@ -15,8 +15,11 @@ INSTALLED = not (_CHECKOUT / 'py_src' / 'userflow').is_dir()
 ROOT = Path(sysconfig.get_path('data')) / 'share' / 'userflow-toolchain' if INSTALLED else _CHECKOUT
 PY_SRC = ROOT / 'py_src'
 TEMPLATES = Path(__file__).resolve().parent / 'templates'
-WORK = (Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'userflow-toolchain'
-        if INSTALLED else ROOT / 'build')
+WORK = (
+    Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'userflow-toolchain'
+    if INSTALLED
+    else ROOT / 'build'
+)
 
 
 def default_dist() -> Path:
@@ -28,6 +31,7 @@ def version() -> str:
     """The toolchain's version (the installed distribution's, else the checkout's)."""
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as installed
+
     try:
         return installed('userflow-toolchain')
     except PackageNotFoundError:

@@ -17,6 +17,7 @@ SYSTEM_CHROMIUM = [Path('/usr/lib/chromium/chromium'), Path('/usr/lib/chromium-b
 def playwright_chromium() -> Path | None:
     try:
         from playwright.sync_api import sync_playwright
+
         with sync_playwright() as p:
             path = Path(p.chromium.executable_path)
         return path if path.exists() else None
@@ -49,8 +50,9 @@ def ensure() -> int:
         print(f'browser: {playwright_chromium() or system_chromium()}')
         return 0
     print('browser: trying `playwright install chromium`', flush=True)
-    subprocess.run([sys.executable, '-m', 'playwright', 'install', 'chromium'],
-                   capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, '-m', 'playwright', 'install', 'chromium'], capture_output=True, timeout=600
+    )
     if playwright_chromium():
         print(f'browser: {playwright_chromium()}')
         return 0

@@ -21,7 +21,8 @@ exit codes: 0 ok; 1 over budget (build) or a leak found (audit); 2 could not run
 
 
 def build_command(out: Path | None) -> int:
-    from sdk.build import build
+    from sdk.builder import build
+
     try:
         result = build(out or default_dist())
     except SdkError as error:
@@ -29,14 +30,18 @@ def build_command(out: Path | None) -> int:
         return error.exit_code
     total = sum(seconds for _, seconds, _ in result.stages)
     files = result.manifest['files']
-    print(f'built {result.dist} in {total * 1000:.0f} ms: loader '
-          f'{files["userflow.js"]["gzip"]} B gzip, core {files[result.core_name]["gzip"]} B gzip')
+    print(
+        f'built {result.dist} in {total * 1000:.0f} ms: loader '
+        f'{files["userflow.js"]["gzip"]} B gzip, core {files[result.core_name]["gzip"]} B gzip'
+    )
     return 1 if result.warnings else 0
 
 
-def serve_command(port: int, host: str, https: bool = False, db: str = ':memory:',
-                  dist: Path | None = None) -> int:
+def serve_command(
+    port: int, host: str, https: bool = False, db: str = ':memory:', dist: Path | None = None
+) -> int:
     from sdk.collector import serve_forever
+
     try:
         serve_forever(host, port, https, db, dist)
     except SdkError as error:
@@ -46,19 +51,30 @@ def serve_command(port: int, host: str, https: bool = False, db: str = ':memory:
 
 
 def audit_command(args) -> int:
-    from sdk.audit import AuditError, audit
+    from sdk.audit import audit
     from sdk.browser import executable
     from sdk.collector import Collector
+
     try:
         with Collector(port=args.sink_port) as sink:
+
             def absolute(url):
                 return sink.url + url if url and url.startswith('/') else url
+
             if args.self_test:
                 return self_test_command(sink, absolute(args.url), executable())
-            report = audit(absolute(args.url), args.scenario, collector=sink, executable=executable(),
-                           strict_url=absolute(args.strict_url), endpoint=args.endpoint, out=args.out,
-                           progress=_progress, manifest=args.manifest)
-    except (AuditError, SdkError) as error:
+            report = audit(
+                absolute(args.url),
+                args.scenario,
+                collector=sink,
+                executable=executable(),
+                strict_url=absolute(args.strict_url),
+                endpoint=args.endpoint,
+                out=args.out,
+                progress=_progress,
+                manifest=args.manifest,
+            )
+    except SdkError as error:  # AuditError included: the audit could not run
         print(f'error: audit could not run: {error}', file=sys.stderr)
         return 2
     print(report.summary())
@@ -75,13 +91,22 @@ def _progress(line: str) -> None:
 def self_test_command(sink, url: str, browser) -> int:
     from sdk.audit.leaks import self_test
     from sdk.audit.runner import DEFAULT_STEPS
+
     scenario = {'name': 'self-test', 'steps': DEFAULT_STEPS, 'pageTracking': False}
-    results = self_test(url, url + ('&' if '?' in url else '?') + 'strict=1', scenario, collector=sink,
-                        executable=browser, progress=_progress)
+    results = self_test(
+        url,
+        url + ('&' if '?' in url else '?') + 'strict=1',
+        scenario,
+        collector=sink,
+        executable=browser,
+        progress=_progress,
+    )
     for r in results:
         named = next((f for f in r.findings if f.channel.startswith(r.leak.channel)), None)
-        print(f'{"caught" if r.caught else "MISSED"}  {r.leak.name:17} {r.leak.what}' +
-              (f'  [{named.channel}: {named.source}]' if named else ''))
+        print(
+            f'{"caught" if r.caught else "MISSED"}  {r.leak.name:17} {r.leak.what}'
+            + (f'  [{named.channel}: {named.source}]' if named else '')
+        )
     caught = sum(r.caught for r in results)
     print(f'{caught}/{len(results)} planted leaks caught')
     return 0 if caught == len(results) else 1
@@ -89,35 +114,56 @@ def self_test_command(sink, url: str, browser) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog='userflow', description='Build, serve and audit the Userflow.js privacy-first product-tour SDK.',
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog='userflow',
+        description='Build, serve and audit the Userflow.js privacy-first product-tour SDK.',
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument('--version', action='version', version=f'%(prog)s {version()}')
     commands = parser.add_subparsers(dest='command', required=True, metavar='{build,serve,audit}')
     b = commands.add_parser('build', help='build dist/', description='Build the SDK into dist/.')
-    b.add_argument('--out', type=Path, default=None,
-                   help='output folder (default: dist/ of the checkout, or ./dist when installed)')
-    s = commands.add_parser('serve', help='dev server: demo, dist/, fixtures and the events collector',
-                            description='The dev server: the demo pages, dist/, content and a collector.')
+    b.add_argument(
+        '--out',
+        type=Path,
+        default=None,
+        help='output folder (default: dist/ of the checkout, or ./dist when installed)',
+    )
+    s = commands.add_parser(
+        'serve',
+        help='dev server: demo, dist/, fixtures and the events collector',
+        description='The dev server: the demo pages, dist/, content and a collector.',
+    )
     s.add_argument('--port', type=int, default=8000, help='port to listen on (default: 8000)')
     s.add_argument('--host', default='127.0.0.1', help='address to listen on (default: 127.0.0.1)')
     s.add_argument('--https', action='store_true', help='HTTPS with a locally generated CA, and HSTS')
     s.add_argument('--db', default=':memory:', help='SQLite file for received events (default: memory)')
-    s.add_argument('--dist', type=Path, default=None,
-                   help='the build to serve at /dist/ (default: as for build --out)')
-    a = commands.add_parser('audit', help='privacy audit of a page that embeds the SDK',
-                            description='Run the privacy audit; exit 1 on any finding.')
+    s.add_argument(
+        '--dist', type=Path, default=None, help='the build to serve at /dist/ (default: as for build --out)'
+    )
+    a = commands.add_parser(
+        'audit',
+        help='privacy audit of a page that embeds the SDK',
+        description='Run the privacy audit; exit 1 on any finding.',
+    )
     a.add_argument('url', help='the page; a path such as /fixtures/audit.html is served by the sink')
-    a.add_argument('--scenario', type=Path, default=None,
-                   help='scenario JSON (default: plant, fill every field)')
+    a.add_argument(
+        '--scenario', type=Path, default=None, help='scenario JSON (default: plant, fill every field)'
+    )
     a.add_argument('--out', type=Path, default=None, help='write report.json and report.html here')
-    a.add_argument('--strict-url', default=None,
-                   help='the page in privacy "strict": enables the differential runs')
+    a.add_argument(
+        '--strict-url', default=None, help='the page in privacy "strict": enables the differential runs'
+    )
     a.add_argument('--endpoint', default=None, help="the SDK's endpoint origin (default: the page's origin)")
     a.add_argument('--sink-port', type=int, default=0, help='port of the local sink (the dev collector)')
-    a.add_argument('--manifest', type=Path, default=None,
-                   help="the build's manifest.json (default: the one beside the loader)")
-    a.add_argument('--self-test', action='store_true',
-                   help='audit the page with each planted leak; all must be caught')
+    a.add_argument(
+        '--manifest',
+        type=Path,
+        default=None,
+        help="the build's manifest.json (default: the one beside the loader)",
+    )
+    a.add_argument(
+        '--self-test', action='store_true', help='audit the page with each planted leak; all must be caught'
+    )
     args = parser.parse_args(argv)
     if args.command == 'build':
         return build_command(args.out)

@@ -48,15 +48,19 @@ from sdk.store import EventStore
 SCHEMA_PATH = Path(os.environ.get('USERFLOW_WIRE_SCHEMA', Path(__file__).parent / 'wire-schema.json'))
 HSTS = 'max-age=63072000; includeSubDomains; preload'
 DROPPED = 599  # a response never sent: the connection was dropped (recorded as status 0)
-STRICT_CSP = ("default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
-              "style-src 'self'; object-src 'none'; base-uri 'none'; "
-              "require-trusted-types-for 'script'; trusted-types userflow userflow-chunks{policies}; "
-              "report-uri /csp-report")
+STRICT_CSP = (
+    "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
+    "style-src 'self'; object-src 'none'; base-uri 'none'; "
+    "require-trusted-types-for 'script'; trusted-types userflow userflow-chunks{policies}; "
+    'report-uri /csp-report'
+)
 
 
 # Framework builds for the SPA fixture, from the npm packages (runtime-only Vue: no eval).
-VENDOR = {'/vendor/vue.js': 'node_modules/vue/dist/vue.runtime.global.prod.js',
-          '/vendor/vue-router.js': 'node_modules/vue-router/dist/vue-router.global.prod.js'}
+VENDOR = {
+    '/vendor/vue.js': 'node_modules/vue/dist/vue.runtime.global.prod.js',
+    '/vendor/vue-router.js': 'node_modules/vue-router/dist/vue-router.global.prod.js',
+}
 
 
 def load_schema() -> dict:
@@ -100,8 +104,9 @@ class Sink:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Fault injection for tests: the next `fail` events POSTs get `status` (with Retry-After
     # when set); while `down`, every events POST has its connection dropped unanswered.
-    faults: dict = field(default_factory=lambda: {'fail': 0, 'status': 503, 'retry_after': None,
-                                                  'down': False, 'delay': 0.0})
+    faults: dict = field(
+        default_factory=lambda: {'fail': 0, 'status': 503, 'retry_after': None, 'down': False, 'delay': 0.0}
+    )
     store: EventStore = field(default_factory=EventStore)
     arrived: int = 0  # events POSTs whose body has arrived, answered or not (a slow answer is in flight)
 
@@ -137,8 +142,9 @@ class Sink:
         self.store.clear()
 
 
-def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, https: bool,
-             served: dict) -> web.Application:
+def make_app(
+    sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, https: bool, served: dict
+) -> web.Application:
     """The aiohttp application: static files and fixtures, content, the events collector.
     `served['dist']` is the folder served at /dist/ (the audit's self-test swaps in leaky builds)."""
     validator = jsonschema.Draft202012Validator(load_schema())
@@ -164,13 +170,21 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
 
     def record(request: web.Request, body: bytes, status: int) -> None:
         with sink.lock:
-            sink.requests.append(Recorded(request.method, request.path,
-                                          {k.lower(): v for k, v in request.headers.items()}, body, status,
-                                          target=request.raw_path))
+            sink.requests.append(
+                Recorded(
+                    request.method,
+                    request.path,
+                    {k.lower(): v for k, v in request.headers.items()},
+                    body,
+                    status,
+                    target=request.raw_path,
+                )
+            )
 
     async def preflight(request):
-        return web.Response(status=204, headers={'Access-Control-Allow-Methods': 'GET, POST',
-                                                 'Access-Control-Max-Age': '600'})
+        return web.Response(
+            status=204, headers={'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Max-Age': '600'}
+        )
 
     async def events(request):
         body = await request.read()
@@ -239,7 +253,7 @@ def make_app(sink: Sink, root: Path, buckets: TokenBuckets, concurrency: int, ht
         file = (root / path.lstrip('/')).resolve()
         dist_dir = served['dist']
         if path.startswith('/dist/'):
-            file = (dist_dir / path[len('/dist/'):]).resolve()
+            file = (dist_dir / path[len('/dist/') :]).resolve()
         if path in VENDOR:
             file = root / VENDOR[path]
         elif path.startswith('/fixtures/spa/') and not file.is_file():
@@ -293,9 +307,18 @@ class Collector:
     HTTPS with a locally generated CA (`https=True`; `c.ca` is the trustme CA, for clients);
     events in SQLite in memory, or in the file `db`."""
 
-    def __init__(self, host: str = '127.0.0.1', port: int = 0, root: Path = ROOT, https: bool = False,
-                 db: str = ':memory:', rate: float = 20, burst: int = 100, concurrency: int = 16,
-                 dist: Path | None = None):
+    def __init__(
+        self,
+        host: str = '127.0.0.1',
+        port: int = 0,
+        root: Path = ROOT,
+        https: bool = False,
+        db: str = ':memory:',
+        rate: float = 20,
+        burst: int = 100,
+        concurrency: int = 16,
+        dist: Path | None = None,
+    ):
         self.sink = Sink(store=EventStore(db))
         self.served = {'dist': (dist or root / 'dist').resolve()}
         self.app = make_app(self.sink, root, TokenBuckets(rate, burst), concurrency, https, self.served)
@@ -307,6 +330,7 @@ class Collector:
         self.ca, self.context = None, None
         if https:
             import trustme
+
             self.ca = trustme.CA()
             self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             self.ca.issue_cert(host, 'localhost', '127.0.0.1').configure_cert(self.context)
@@ -349,11 +373,15 @@ class Collector:
         self.thread.join(5)
 
 
-def serve_forever(host: str, port: int, https: bool = False, db: str = ':memory:',
-                  dist: Path | None = None) -> None:
+def serve_forever(
+    host: str, port: int, https: bool = False, db: str = ':memory:', dist: Path | None = None
+) -> None:
     with Collector(host, port, https=https, db=db, dist=dist) as server:
-        print(f'userflow dev server on {server.url}/ (dist/ at /dist/, fixtures at /fixtures/)\n'
-              f'demo: a product tour with every step type at {server.url}/fixtures/tour.html', flush=True)
+        print(
+            f'userflow dev server on {server.url}/ (dist/ at /dist/, fixtures at /fixtures/)\n'
+            f'demo: a product tour with every step type at {server.url}/fixtures/tour.html',
+            flush=True,
+        )
         try:
             server.thread.join()
         except KeyboardInterrupt:

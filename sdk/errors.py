@@ -1,10 +1,12 @@
 """Toolchain errors. The CLI prints `str(error)` and exits with `error.exit_code`.
 
-    SdkError                 anything the toolchain reports to its user (exit 2)
-    ├── ToolMissing          an external tool (esbuild, transcrypt) is not installed
-    ├── TranspileError       Transcrypt rejected a Python source: names the file and line
-    ├── BundleError          esbuild rejected the JavaScript: names the JS file, line and column
-    └── RenderError          a Jinja2 template failed or rendered invalid JavaScript
+SdkError                 anything the toolchain reports to its user (exit 2)
+├── ToolMissing          an external tool (esbuild, transcrypt) is not installed
+├── TranspileError       Transcrypt rejected a Python source: names the file and line
+├── BundleError          esbuild rejected the JavaScript: names the JS file, line and column
+├── RenderError          a Jinja2 template failed or rendered invalid JavaScript
+└── AuditError           the privacy audit could not run (no SDK on the page, a bad scenario
+                         or manifest, the browser failed): it proves nothing
 """
 
 
@@ -30,3 +32,7 @@ class BundleError(SdkError):
 
 class RenderError(SdkError):
     pass
+
+
+class AuditError(SdkError):
+    """The audit itself could not run (exit code 2, never 1, which means "leak found")."""

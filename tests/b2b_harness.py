@@ -74,8 +74,11 @@ def _evaluate(condition, snapshot):
 
 def _validate(content):
     checked = validate(content)
-    return {'flows': [f['id'] for f in checked['flows']],
-            'checklists': [c['id'] for c in checked['checklists']], 'errors': checked['errors']}
+    return {
+        'flows': [f['id'] for f in checked['flows']],
+        'checklists': [c['id'] for c in checked['checklists']],
+        'errors': checked['errors'],
+    }
 
 
 def _run_flows(content, script, answers):
@@ -120,23 +123,42 @@ def _outbox_cycle(count, in_flight, limit_each):
 
 
 CASES = {
-    'sha256_hex': sha256_hex, 'hmac_sha256_hex': hmac_sha256_hex, 'utf8_bytes': utf8_bytes,
-    'char_count': char_count, 'kind': kind, 'split_url': split_url,
-    'check_endpoint': check_endpoint, 'default_url_filter': default_url_filter,
-    'check_sendable_url': check_sendable_url, 'identifier_like': identifier_like,
-    'check_derived_id': check_derived_id, 'guessable_id': guessable_id,
+    'sha256_hex': sha256_hex,
+    'hmac_sha256_hex': hmac_sha256_hex,
+    'utf8_bytes': utf8_bytes,
+    'char_count': char_count,
+    'kind': kind,
+    'split_url': split_url,
+    'check_endpoint': check_endpoint,
+    'default_url_filter': default_url_filter,
+    'check_sendable_url': check_sendable_url,
+    'identifier_like': identifier_like,
+    'check_derived_id': check_derived_id,
+    'guessable_id': guessable_id,
     'sendable': lambda level, event_type: sendable({'privacy': level}, event_type),
     'validate_attributes': validate_attributes,
-    'valid_key': valid_key, 'check_id': lambda value: check_id(value, 'user ID'),
-    'check_event_name': check_event_name, 'parse_init': parse_init, 'iso_utc': iso_utc,
-    'uuid4': uuid4, 'outcome': outcome, 'backoff_ms': backoff_ms, 'events_body': _events_body,
+    'valid_key': valid_key,
+    'check_id': lambda value: check_id(value, 'user ID'),
+    'check_event_name': check_event_name,
+    'parse_init': parse_init,
+    'iso_utc': iso_utc,
+    'uuid4': uuid4,
+    'outcome': outcome,
+    'backoff_ms': backoff_ms,
+    'events_body': _events_body,
     'outbox_bound': _outbox_bound,
-    'check_pattern': check_pattern, 'test_text': test_text, 'test_url': test_url,
-    'glob_match': glob_match, 'evaluate': _evaluate, 'validate': _validate,
+    'check_pattern': check_pattern,
+    'test_text': test_text,
+    'test_url': test_url,
+    'glob_match': glob_match,
+    'evaluate': _evaluate,
+    'validate': _validate,
     'run_flows': _run_flows,
     'retry_after_ms': retry_after_ms,
     'outbox_cycle': _outbox_cycle,
-    'place': place, 'beacon_spot': beacon_spot, 'text_links': text_links,
+    'place': place,
+    'beacon_spot': beacon_spot,
+    'text_links': text_links,
 }
 
 

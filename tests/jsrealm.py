@@ -5,7 +5,7 @@ from pathlib import Path
 
 from py_mini_racer import MiniRacer
 
-from sdk.build.pipeline import build_bundle
+from sdk.builder.pipeline import build_bundle
 
 HARNESS = Path(__file__).with_name('b2b_harness.py')
 

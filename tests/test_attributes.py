@@ -10,19 +10,22 @@ def test_valid_attributes_pass_through_unchanged():
     assert validate_attributes(attrs, None) == {'error': None, 'attributes': attrs, 'dropped': []}
 
 
-@pytest.mark.parametrize('attrs,message', [
-    ({'1abc': 1}, 'attribute key "1abc"'),
-    ({'a b': 1}, 'attribute key "a b"'),
-    ({'k' * 65: 1}, 'does not match'),
-    ({'s': 'x' * 1025}, 'attribute "s" is longer than 1024'),
-    ({'n': float('nan')}, 'attribute "n" is not a finite number'),
-    ({'n': float('inf')}, 'not a finite number'),
-    ({'o': {'nested': 1}}, 'attribute "o" must be a string, number, boolean or null (got map)'),
-    ({'l': [[1]]}, 'attribute "l"[0] must be'),
-    ({'l': list(range(101))}, 'more than 100 items'),
-    ({f'k{i}': i for i in range(101)}, '101 keys; at most 100'),
-    ('plan=pro', 'attributes must be a plain object'),
-])
+@pytest.mark.parametrize(
+    'attrs,message',
+    [
+        ({'1abc': 1}, 'attribute key "1abc"'),
+        ({'a b': 1}, 'attribute key "a b"'),
+        ({'k' * 65: 1}, 'does not match'),
+        ({'s': 'x' * 1025}, 'attribute "s" is longer than 1024'),
+        ({'n': float('nan')}, 'attribute "n" is not a finite number'),
+        ({'n': float('inf')}, 'not a finite number'),
+        ({'o': {'nested': 1}}, 'attribute "o" must be a string, number, boolean or null (got map)'),
+        ({'l': [[1]]}, 'attribute "l"[0] must be'),
+        ({'l': list(range(101))}, 'more than 100 items'),
+        ({f'k{i}': i for i in range(101)}, '101 keys; at most 100'),
+        ('plan=pro', 'attributes must be a plain object'),
+    ],
+)
 def test_a_broken_rule_refuses_the_whole_call_naming_the_key(attrs, message):
     result = validate_attributes(attrs, None)
     assert result['attributes'] is None

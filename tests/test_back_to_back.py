@@ -104,11 +104,17 @@ def test_identifier_like_path_segments_agree(js, segment, more):
 
 
 @settings(settings.get_profile('b2b'))
-@given(value=st.one_of(text, st.binary(min_size=32, max_size=32).map(lambda b: b.hex()),
-                       st.binary(min_size=32, max_size=32).map(lambda b: b.hex().upper()), st.emails(),
-                       st.integers(min_value=0).map(str)),
-       level=st.sampled_from(['strict', 'standard', 'analytics']),
-       event_type=st.sampled_from(['identify', 'group', 'track', 'page', 'flow']))
+@given(
+    value=st.one_of(
+        text,
+        st.binary(min_size=32, max_size=32).map(lambda b: b.hex()),
+        st.binary(min_size=32, max_size=32).map(lambda b: b.hex().upper()),
+        st.emails(),
+        st.integers(min_value=0).map(str),
+    ),
+    level=st.sampled_from(['strict', 'standard', 'analytics']),
+    event_type=st.sampled_from(['identify', 'group', 'track', 'page', 'flow']),
+)
 def test_derived_ids_guessable_ids_and_privacy_levels_agree(js, value, level, event_type):
     same(js, 'check_derived_id', value)
     same(js, 'guessable_id', value)

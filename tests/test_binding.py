@@ -43,8 +43,14 @@ class FakeCapture:
 def capture(*calls, visits=('https://app.example/users/8812/edit?tab=2',)):
     records = [{'kind': 'load', 'url': u} for u in visits]
     records += [{'kind': 'call', 'method': m, 'args': list(a)} for m, *a in calls]
-    content = {'c': json.dumps({'flows': [{'id': 'welcome', 'steps': [{'id': 'one'}]}],
-                                'checklists': [{'id': 'start', 'tasks': [{'id': 'a'}]}]}).encode()}
+    content = {
+        'c': json.dumps(
+            {
+                'flows': [{'id': 'welcome', 'steps': [{'id': 'one'}]}],
+                'checklists': [{'id': 'start', 'tasks': [{'id': 'a'}]}],
+            }
+        ).encode()
+    }
     return FakeCapture(records=records, content=content)
 
 
@@ -53,8 +59,15 @@ def binder(*calls, level='standard'):
 
 
 def event(type_, seq=1, **fields):
-    return {'id': '00000000-0000-4000-8000-000000000001', 'seq': seq, 'type': type_,
-            'ts': '2027-01-15T08:00:01.000Z', 'user': hmac_hex(TOKEN, 'u-1'), 'hashed': True, **fields}
+    return {
+        'id': '00000000-0000-4000-8000-000000000001',
+        'seq': seq,
+        'type': type_,
+        'ts': '2027-01-15T08:00:01.000Z',
+        'user': hmac_hex(TOKEN, 'u-1'),
+        'hashed': True,
+        **fields,
+    }
 
 
 def rules(found):
@@ -77,14 +90,17 @@ def test_an_attribute_may_be_dropped_never_added_or_changed():
     assert rules(b.event(event('identify', attributes={'plan': 'pr0'}), False)) == ['events-attributes']
 
 
-@pytest.mark.parametrize('change,rule', [
-    ({'user': 'f' * 64}, 'events-user'),
-    ({'ts': '2001-01-01T00:00:00.000Z'}, 'events-ts'),
-    ({'type': 'track', 'name': 'never_tracked'}, 'events-unbound'),
-    ({'type': 'page', 'url': 'https://app.example/users/8812/edit'}, 'events-page'),
-    ({'type': 'flow', 'flow': 'welcome', 'action': 'started'}, 'events-flow'),
-    ({'type': 'group', 'group': 'ab' * 32}, 'events-group'),
-])
+@pytest.mark.parametrize(
+    'change,rule',
+    [
+        ({'user': 'f' * 64}, 'events-user'),
+        ({'ts': '2001-01-01T00:00:00.000Z'}, 'events-ts'),
+        ({'type': 'track', 'name': 'never_tracked'}, 'events-unbound'),
+        ({'type': 'page', 'url': 'https://app.example/users/8812/edit'}, 'events-page'),
+        ({'type': 'flow', 'flow': 'welcome', 'action': 'started'}, 'events-flow'),
+        ({'type': 'group', 'group': 'ab' * 32}, 'events-group'),
+    ],
+)
 def test_each_field_nothing_explains_is_named(change, rule):
     b = binder(('identify', 'u-1', {}))
     assert rule in rules(b.event({**event('identify'), **change}))
@@ -118,15 +134,21 @@ def test_hashed_ids_and_derived_ids():
 def test_storage_schemas():
     b = binder(('identify', 'u-1', {}), ('track', 'saved', {}))
     schema = load_schema()
-    events = jsonschema.Draft202012Validator({**schema, '$ref': '#/$defs/event', 'required': [],
-                                              'properties': {}, 'additionalProperties': True})
+    events = jsonschema.Draft202012Validator(
+        {**schema, '$ref': '#/$defs/event', 'required': [], 'properties': {}, 'additionalProperties': True}
+    )
     contents = b_contents()
     assert storage_problems('uf:anon', '0' * 32, b, contents, events) == []
     assert storage_problems('uf:anon', 'x' * 40, b, contents, events)
     assert storage_problems('uf:events', '["saved"]', b, contents, events) == []
     assert storage_problems('uf:events', '["1f2e"]', b, contents, events)
-    state = {'active': {'flow': 'welcome', 'step': 'one'}, 'seen': ['welcome'], 'completed': [],
-             'tasks': ['start\na'], 'closed': ['start']}
+    state = {
+        'active': {'flow': 'welcome', 'step': 'one'},
+        'seen': ['welcome'],
+        'completed': [],
+        'tasks': ['start\na'],
+        'closed': ['start'],
+    }
     assert storage_problems('uf:flows', json.dumps(state), b, contents, events) == []
     assert storage_problems('uf:flows', json.dumps({**state, 'seen': ['1f2e']}), b, contents, events)
     assert storage_problems('uf:flows', json.dumps({**state, 'x': 1}), b, contents, events)

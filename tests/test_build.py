@@ -8,16 +8,35 @@ import tarfile
 import pytest
 
 from sdk import PY_SRC, ROOT
-from sdk.build import build
-from sdk.build import bundle as bundler
-from sdk.build.manifest import sri
-from sdk.build.transpile import check_subset
+from sdk.builder import build
+from sdk.builder import bundle as bundler
+from sdk.builder.manifest import sri
+from sdk.builder.transpile import check_subset
 from sdk.errors import BundleError, TranspileError
 
-API = ['init', 'setServerEndpoint', 'identify', 'identifyAnonymous', 'updateUser', 'group',
-       'updateGroup', 'track', 'start', 'endAll', 'reset', 'isIdentified',
-       'setPageTrackingDisabled', 'setUrlFilter', 'loadContent', 'on', 'off', 'setBaseZIndex',
-       'setCustomNavigate', 'remount', 'getEgressLog']
+API = [
+    'init',
+    'setServerEndpoint',
+    'identify',
+    'identifyAnonymous',
+    'updateUser',
+    'group',
+    'updateGroup',
+    'track',
+    'start',
+    'endAll',
+    'reset',
+    'isIdentified',
+    'setPageTrackingDisabled',
+    'setUrlFilter',
+    'loadContent',
+    'on',
+    'off',
+    'setBaseZIndex',
+    'setCustomNavigate',
+    'remount',
+    'getEgressLog',
+]
 
 
 def quiet(line):
@@ -31,8 +50,9 @@ def built(tmp_path_factory):
 
 
 def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob('*')) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob('*')) if p.is_file()
+    }
 
 
 def test_two_builds_from_scratch_are_byte_identical(built, tmp_path):
@@ -43,9 +63,20 @@ def test_two_builds_from_scratch_are_byte_identical(built, tmp_path):
 def test_dist_holds_every_artifact_of_spec_section_3(built):
     files = tree(built.dist)
     core = built.core_name
-    for name in ['userflow.js', core, core + '.map', 'snippet.html', 'manifest.json',
-                 'userflow.js-0.1.0.tgz', 'npm/package.json', 'npm/index.mjs', 'npm/index.cjs',
-                 'npm/index.d.ts', 'npm/README.md', 'npm/' + core]:
+    for name in [
+        'userflow.js',
+        core,
+        core + '.map',
+        'snippet.html',
+        'manifest.json',
+        'userflow.js-0.1.0.tgz',
+        'npm/package.json',
+        'npm/index.mjs',
+        'npm/index.cjs',
+        'npm/index.d.ts',
+        'npm/README.md',
+        'npm/' + core,
+    ]:
         assert name in files, name
     assert b'/work/' not in b''.join(files.values()), 'an absolute path leaked into dist/'
     assert b"Transcrypt'ed from Python" not in files[core]
@@ -58,8 +89,11 @@ def test_manifest_sizes_and_hashes_are_true_and_within_budget(built):
         assert entry['raw'] == len(data) and entry['sha384'] == sri(data)
     assert manifest['files']['userflow.js']['gzip'] <= 1024
     assert manifest['files'][built.core_name]['gzip'] <= 16384
-    chunks = [n for n in manifest['files'] if n.startswith(('userflow-flows.', 'userflow-sha256.'))
-              and n.endswith('.js')]
+    chunks = [
+        n
+        for n in manifest['files']
+        if n.startswith(('userflow-flows.', 'userflow-sha256.')) and n.endswith('.js')
+    ]
     assert len(chunks) == 2 and all(manifest['files'][n]['gzip'] <= 16384 for n in chunks)
     assert set(manifest['tools']) == {'transcrypt', 'esbuild', 'jinja2'}
     assert built.warnings == []
@@ -79,8 +113,10 @@ def test_npm_tarball_is_an_npm_pack_layout_with_exports(built):
         package = json.load(tar.extractfile('package/package.json'))
         assert {m.mtime for m in tar.getmembers()} == {0}
     assert sorted(names) == sorted('package/' + n for n in package['files'] + ['package.json'])
-    assert package['exports']['.'] == {'import': {'types': './index.d.ts', 'default': './index.mjs'},
-                                       'require': {'types': './index.d.cts', 'default': './index.cjs'}}
+    assert package['exports']['.'] == {
+        'import': {'types': './index.d.ts', 'default': './index.mjs'},
+        'require': {'types': './index.d.cts', 'default': './index.cjs'},
+    }
     # The core and chunks ship as string modules an app's bundler includes (no file to copy).
     assert {'package/core.mjs', 'package/flows.mjs', 'package/sha256.mjs', 'package/core.cjs'} <= set(names)
 
@@ -91,15 +127,19 @@ def test_type_declarations_cover_the_whole_public_api(built):
         assert f'  {method}(' in declarations or f'  {method}<' in declarations, method
 
 
-@pytest.mark.parametrize('script', [
-    "const u = require('./index.cjs'); u.init('t'); if (u.isIdentified() !== false) throw 1;"
-    " u.identify('x').then(() => console.log('inert ok'));",
-    "import('./index.mjs').then(m => { m.default.track('e'); return m.userflow.identify('x') })"
-    ".then(() => console.log('inert ok'))",
-])
+@pytest.mark.parametrize(
+    'script',
+    [
+        "const u = require('./index.cjs'); u.init('t'); if (u.isIdentified() !== false) throw 1;"
+        " u.identify('x').then(() => console.log('inert ok'));",
+        "import('./index.mjs').then(m => { m.default.track('e'); return m.userflow.identify('x') })"
+        ".then(() => console.log('inert ok'))",
+    ],
+)
 def test_npm_package_imports_and_stays_inert_without_window(built, script):
-    result = subprocess.run(['node', '-e', script], cwd=built.dist / 'npm', capture_output=True,
-                            text=True, timeout=30)
+    result = subprocess.run(
+        ['node', '-e', script], cwd=built.dist / 'npm', capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == 'inert ok'
 
@@ -128,8 +168,12 @@ def test_npm_package_imports_inertly_in_jsdom_and_its_promises_settle(built):
     if not jsdom.is_dir():
         pytest.skip('jsdom is not installed (make setup)')
     entry = (built.dist / 'npm' / 'index.mjs').as_uri()
-    result = subprocess.run(['node', '--input-type=module', '-e', JSDOM, str(ROOT / 'package.json'), entry],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ['node', '--input-type=module', '-e', JSDOM, str(ROOT / 'package.json'), entry],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {'outcome': 'settled', 'errors': []}
 
@@ -163,14 +207,17 @@ def test_transcrypt_rejection_names_the_python_file_and_line(tmp_path):
     assert str(caught.value).startswith('transpile failed: py_src/userflow/retry.py:')
 
 
-@pytest.mark.parametrize('source,problem', [
-    ('if (n := 3):\n    pass\n', 'walrus'),
-    ('match x:\n    case 1:\n        pass\n', 'match statements'),
-    ('def f(a, /, b):\n    return a\n', 'positional-only'),
-    ("x = f'{3.14159:.2f}'\n", 'format specs'),
-    ("x = '{}'.format(1)\n", 'str.format'),
-    ('def f(:\n', 'invalid syntax'),
-])
+@pytest.mark.parametrize(
+    'source,problem',
+    [
+        ('if (n := 3):\n    pass\n', 'walrus'),
+        ('match x:\n    case 1:\n        pass\n', 'match statements'),
+        ('def f(a, /, b):\n    return a\n', 'positional-only'),
+        ("x = f'{3.14159:.2f}'\n", 'format specs'),
+        ("x = '{}'.format(1)\n", 'str.format'),
+        ('def f(:\n', 'invalid syntax'),
+    ],
+)
 def test_constructs_transcrypt_miscompiles_are_refused_before_transpiling(source, problem):
     with pytest.raises(TranspileError) as caught:
         check_subset(PY_SRC / 'userflow' / 'example.py', 'a = 1\n' + source)
@@ -188,10 +235,20 @@ def test_esbuild_failure_names_the_javascript_location(tmp_path):
 
 
 def test_build_command_prints_one_line_per_stage_with_its_time(tmp_path):
-    result = subprocess.run([str(ROOT / '.venv' / 'bin' / 'python'), 'build.py', '--out',
-                             str(tmp_path / 'dist')], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(ROOT / '.venv' / 'bin' / 'python'), 'build.py', '--out', str(tmp_path / 'dist')],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines[:6]] == ['transpile', 'bundle', 'core', 'loader',
-                                                       'package', 'manifest']
+    assert [line.split()[0] for line in lines[:6]] == [
+        'transpile',
+        'bundle',
+        'core',
+        'loader',
+        'package',
+        'manifest',
+    ]
     assert all(line.split()[2] == 'ms' for line in lines[:6])

@@ -8,14 +8,30 @@ from userflow.content import validate
 from userflow.flows import FlowRuntime
 
 TRUE = {'event': 'yes'}
-CONTENT = validate({'version': 1, 'flows': [
-    {'id': 'a', 'autoStart': {'when': TRUE}, 'steps': [
-        {'id': 'a1', 'type': 'modal', 'triggers': [{'when': TRUE, 'action': {'next': True}}]},
-        {'id': 'a2', 'type': 'hidden'}, {'id': 'a3', 'type': 'modal'}]},
-    {'id': 'b', 'steps': [{'id': 'b1', 'type': 'modal'}]},
-    {'id': 'c', 'autoStart': {'when': TRUE, 'once': False}, 'steps': [{'id': 'c1', 'type': 'modal'}]},
-], 'checklists': [{'id': 'k', 'tasks': [{'id': 't1', 'title': 'one', 'completeWhen': TRUE},
-                                        {'id': 't2', 'title': 'two'}]}]})
+CONTENT = validate(
+    {
+        'version': 1,
+        'flows': [
+            {
+                'id': 'a',
+                'autoStart': {'when': TRUE},
+                'steps': [
+                    {'id': 'a1', 'type': 'modal', 'triggers': [{'when': TRUE, 'action': {'next': True}}]},
+                    {'id': 'a2', 'type': 'hidden'},
+                    {'id': 'a3', 'type': 'modal'},
+                ],
+            },
+            {'id': 'b', 'steps': [{'id': 'b1', 'type': 'modal'}]},
+            {'id': 'c', 'autoStart': {'when': TRUE, 'once': False}, 'steps': [{'id': 'c1', 'type': 'modal'}]},
+        ],
+        'checklists': [
+            {
+                'id': 'k',
+                'tasks': [{'id': 't1', 'title': 'one', 'completeWhen': TRUE}, {'id': 't2', 'title': 'two'}],
+            }
+        ],
+    }
+)
 assert CONTENT['errors'] == []
 
 
@@ -64,8 +80,9 @@ def test_starting_another_flow_dismisses_the_active_one():
 
 
 def test_checklist_tasks_complete_on_their_conditions():
-    r = runtime({'active': {'flow': 'b', 'step': 'b1'}, 'seen': ['b'], 'completed': [], 'tasks': [],
-                 'closed': []})
+    r = runtime(
+        {'active': {'flow': 'b', 'step': 'b1'}, 'seen': ['b'], 'completed': [], 'tasks': [], 'closed': []}
+    )
     assert kinds(r.evaluate(lambda c: True)) == [('task', None, None)]
     assert r.done('k', 't1') and not r.done('k', 't2') and r.open_checklists() != []
     assert kinds(r.end_all()) == [('ended', 'b', 'b1'), ('checklistEnded', None, None)]
@@ -73,8 +90,9 @@ def test_checklist_tasks_complete_on_their_conditions():
 
 
 def test_state_for_removed_content_is_dropped():
-    r = runtime({'active': {'flow': 'gone', 'step': 'x'}, 'seen': [], 'completed': [],
-                 'tasks': [], 'closed': []})
+    r = runtime(
+        {'active': {'flow': 'gone', 'step': 'x'}, 'seen': [], 'completed': [], 'tasks': [], 'closed': []}
+    )
     assert r.current() is None and r.state['active'] is None
 
 
@@ -130,8 +148,10 @@ class FlowModel(RuleBasedStateMachine):
         if self.active is None:
             assert here is None
         else:
-            assert (here['flow']['id'], here['step']['id']) == \
-                (self.active[0], self.steps[self.active[0]][self.active[1]])
+            assert (here['flow']['id'], here['step']['id']) == (
+                self.active[0],
+                self.steps[self.active[0]][self.active[1]],
+            )
         assert set(self.r.state['seen']) == self.seen
         assert set(self.r.state['completed']) == self.completed
         for flow in ('a', 'b', 'c'):

@@ -49,8 +49,6 @@ SNAPSHOT = """JSON.stringify([Object.getOwnPropertyNames(Object.prototype).sort(
   ({}).polluted, [].polluted, Object.prototype.toString.call([])])"""
 
 
-
-
 def _mutate(path, value, poison_key):
     content = copy.deepcopy(CONTENT)
     target = content

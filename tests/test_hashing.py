@@ -7,8 +7,16 @@ from hypothesis import given, strategies as st
 
 from userflow.hashing import sha256_hex, hmac_sha256_hex, utf8_bytes
 
-VECTORS = ['', 'abc', 'abcdbcdecdefdefgefghfghighijhijkijkljklmjklmnklmnolmnomnopnopq',
-           'x' * 55, 'x' * 56, 'x' * 64, 'a' * 300, 'héllo wörld 😀 ✓']
+VECTORS = [
+    '',
+    'abc',
+    'abcdbcdecdefdefgefghfghighijhijkijkljklmjklmnklmnolmnomnopnopq',
+    'x' * 55,
+    'x' * 56,
+    'x' * 64,
+    'a' * 300,
+    'héllo wörld 😀 ✓',
+]
 
 
 def test_sha256_matches_hashlib_on_standard_vectors():

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdk.build.render import render_js
+from sdk.builder.render import render_js
 from sdk.identity import derive_user_id
 from userflow.attributes import check_derived_id, guessable_id
 
@@ -42,33 +42,53 @@ def node_helpers(tmp_path_factory):
     folder = tmp_path_factory.mktemp('server')
     (folder / 'server.cjs').write_text(render_js('server.js.j2', mode='cjs'))
     (folder / 'server.mjs').write_text(render_js('server.js.j2', mode='esm'))
-    (folder / 'run.cjs').write_text(RUNNER.format(
-        load='const {deriveUserId} = require("./server.cjs"); const {readFileSync} = require("node:fs");'))
-    (folder / 'run.mjs').write_text(RUNNER.format(
-        load='import {deriveUserId} from "./server.mjs"; import {readFileSync} from "node:fs";'))
+    (folder / 'run.cjs').write_text(
+        RUNNER.format(
+            load='const {deriveUserId} = require("./server.cjs"); const {readFileSync} = require("node:fs");'
+        )
+    )
+    (folder / 'run.mjs').write_text(
+        RUNNER.format(load='import {deriveUserId} from "./server.mjs"; import {readFileSync} from "node:fs";')
+    )
     return folder
 
 
 def _node(folder, runner, pairs):
-    out = subprocess.run([NODE, runner], cwd=folder, input=json.dumps(pairs), capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [NODE, runner], cwd=folder, input=json.dumps(pairs), capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)
 
 
 @settings(max_examples=30, deadline=None)
-@given(pairs=st.lists(st.tuples(st.text(st.characters(exclude_categories=['Cs']), min_size=1),
-                                st.text(st.characters(exclude_categories=['Cs']), min_size=1)),
-                      min_size=1, max_size=20))
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.text(st.characters(exclude_categories=['Cs']), min_size=1),
+            st.text(st.characters(exclude_categories=['Cs']), min_size=1),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_python_and_node_derive_the_same_ids(node_helpers, pairs):
     expected = [derive_user_id(s, u) for s, u in pairs]
     assert _node(node_helpers, 'run.cjs', pairs) == expected
     assert _node(node_helpers, 'run.mjs', pairs) == expected
 
 
-@pytest.mark.parametrize('user_id,guessable', [
-    ('1234567', True), ('jane.doe@example.com', True), ('0', True),
-    ('usr_8f3a2c', False), ('jane', False), ('@handle', False), ('a@b', False),
-])
+@pytest.mark.parametrize(
+    'user_id,guessable',
+    [
+        ('1234567', True),
+        ('jane.doe@example.com', True),
+        ('0', True),
+        ('usr_8f3a2c', False),
+        ('jane', False),
+        ('@handle', False),
+        ('a@b', False),
+    ],
+)
 def test_ids_from_small_spaces_are_called_guessable(user_id, guessable):
     assert guessable_id(user_id) is guessable
 

@@ -54,7 +54,7 @@ def test_drafts_waiting_for_an_identity_are_never_part_of_what_is_stored():
     box = _box(2, 'page')
     assert box.unsent() == {'ready': []}
     box.restore({'ready': [], 'drafts': [draft('page', 9, 0, '9', {'url': 'https://x/'})]})
-    assert [d['seq'] for d in box.drafts] == [1, 2], 'an older store\'s drafts are not taken'
+    assert [d['seq'] for d in box.drafts] == [1, 2], "an older store's drafts are not taken"
 
 
 def test_the_queue_keeps_the_newest_thousand_events_and_counts_the_rest():

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from sdk import ROOT
-from sdk.build import build
+from sdk.builder import build
 
 BIN = ROOT / 'node_modules' / '.bin'
 TYPES = ROOT / 'tests' / 'types'
@@ -53,10 +53,13 @@ def consumer(package, tmp_path_factory):
     return app
 
 
-@pytest.mark.parametrize('resolution,files', [
-    ({'module': 'node16', 'moduleResolution': 'node16'}, ['esm.mts', 'cjs.cts']),
-    ({'module': 'esnext', 'moduleResolution': 'bundler'}, ['esm.mts']),
-])
+@pytest.mark.parametrize(
+    'resolution,files',
+    [
+        ({'module': 'node16', 'moduleResolution': 'node16'}, ['esm.mts', 'cjs.cts']),
+        ({'module': 'esnext', 'moduleResolution': 'bundler'}, ['esm.mts']),
+    ],
+)
 def test_every_readme_form_type_checks_and_wrong_calls_do_not(consumer, resolution, files):
     config = {'compilerOptions': {**COMMON, **resolution}, 'files': files}
     (consumer / 'tsconfig.json').write_text(json.dumps(config))
@@ -67,8 +70,10 @@ def test_every_readme_form_type_checks_and_wrong_calls_do_not(consumer, resoluti
 def test_the_type_tests_can_fail(consumer):
     """A wrong call without its @ts-expect-error is a compile error: the check above is real."""
     (consumer / 'wrong.mts').write_text('import userflow from "userflow.js";\nuserflow.init(42);\n')
-    config = {'compilerOptions': {**COMMON, 'module': 'node16', 'moduleResolution': 'node16'},
-              'files': ['wrong.mts']}
+    config = {
+        'compilerOptions': {**COMMON, 'module': 'node16', 'moduleResolution': 'node16'},
+        'files': ['wrong.mts'],
+    }
     (consumer / 'tsconfig.json').write_text(json.dumps(config))
     code, out = _run([BIN / 'tsc', '-p', 'tsconfig.json'], consumer)
     assert code != 0 and 'TS2345' in out, out

@@ -9,14 +9,38 @@ from userflow.patterns import check_pattern, glob_match
 # Bound here under other names: pytest would collect `test_*` functions as tests.
 text_test, url_test = patterns.test_text, patterns.test_url
 
-SAFE = ['^/settings/\\d+$', 'a.*b.*c', '[a-z0-9_-]+@example\\.com', '(ab){2,3}', 'x|y|z',
-        '^(?:foo|bar)$', '\\bword\\b', '[\\w.]+', 'a{0,1000}', '(a*)?', '[\\]\\[]']
-UNSAFE = {'(a+)+': 'nested quantifiers', '(a|ab)*': 'repeated alternation',
-          '(x*)*y': 'nested quantifiers', 'a.*b.*c.*d': 'more than 2 unbounded',
-          '(?=x)': 'group syntax', '(?<n>x)': 'group syntax', '(a)\\1': 'escape \\1',
-          '\\u0041': 'escape \\u', 'a{1001}': 'unescaped {', '[]': 'empty class',
-          '[a-': 'unclosed [', '(a': 'unbalanced (', 'a)': 'unbalanced )', '*a': 'nothing to repeat',
-          '': '1 to 200', 'a' * 201: '1 to 200', 'a\\': 'backslash'}
+SAFE = [
+    '^/settings/\\d+$',
+    'a.*b.*c',
+    '[a-z0-9_-]+@example\\.com',
+    '(ab){2,3}',
+    'x|y|z',
+    '^(?:foo|bar)$',
+    '\\bword\\b',
+    '[\\w.]+',
+    'a{0,1000}',
+    '(a*)?',
+    '[\\]\\[]',
+]
+UNSAFE = {
+    '(a+)+': 'nested quantifiers',
+    '(a|ab)*': 'repeated alternation',
+    '(x*)*y': 'nested quantifiers',
+    'a.*b.*c.*d': 'more than 2 unbounded',
+    '(?=x)': 'group syntax',
+    '(?<n>x)': 'group syntax',
+    '(a)\\1': 'escape \\1',
+    '\\u0041': 'escape \\u',
+    'a{1001}': 'unescaped {',
+    '[]': 'empty class',
+    '[a-': 'unclosed [',
+    '(a': 'unbalanced (',
+    'a)': 'unbalanced )',
+    '*a': 'nothing to repeat',
+    '': '1 to 200',
+    'a' * 201: '1 to 200',
+    'a\\': 'backslash',
+}
 
 
 @pytest.mark.parametrize('pattern', SAFE)
@@ -56,4 +80,5 @@ def test_url_operators_and_globs():
 @given(st.text(alphabet='ab*', max_size=12), st.text(alphabet='ab', max_size=30))
 def test_glob_agrees_with_fnmatch_for_star(pattern, text):
     import fnmatch
+
     assert glob_match(pattern, text) == fnmatch.fnmatchcase(text, pattern)

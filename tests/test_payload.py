@@ -31,13 +31,18 @@ def test_iso_utc_agrees_with_datetime(ms):
 
 @given(st.lists(st.integers(0, 255), min_size=16, max_size=16))
 def test_uuid4_is_a_version_4_variant_1_uuid(data):
-    assert re.fullmatch(r'[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}',
-                        uuid4(data))
+    assert re.fullmatch(r'[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}', uuid4(data))
 
 
 def test_finalize_copies_only_allowlisted_fields_for_the_type():
-    fields = {'name': 'clicked', 'attributes': {'a': 1}, 'url': 'https://x/', 'flow': 'f',
-              'secret': 'input value', 'group': 'g'}
+    fields = {
+        'name': 'clicked',
+        'attributes': {'a': 1},
+        'url': 'https://x/',
+        'flow': 'f',
+        'secret': 'input value',
+        'group': 'g',
+    }
     event = finalize(draft('track', 1, 0, 'id', fields), HEX, True)
     assert list(event) == ['id', 'seq', 'ts', 'type', 'user', 'hashed', 'name', 'attributes']
     page = finalize(draft('page', 2, 0, 'id', fields), HEX, True)
@@ -58,20 +63,35 @@ def test_a_missing_required_field_is_a_bug_not_a_silent_event():
         raise AssertionError('expected ValueError')
 
 
-scalars = st.one_of(st.text(max_size=40), st.integers(-2**53, 2**53), st.booleans(), st.none(),
-                    st.floats(allow_nan=False, allow_infinity=False))
-attributes = st.dictionaries(st.from_regex(r'[A-Za-z_][A-Za-z0-9_.-]{0,10}', fullmatch=True),
-                             st.one_of(scalars, st.lists(scalars, max_size=3)), max_size=5)
+scalars = st.one_of(
+    st.text(max_size=40),
+    st.integers(-(2**53), 2**53),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+attributes = st.dictionaries(
+    st.from_regex(r'[A-Za-z_][A-Za-z0-9_.-]{0,10}', fullmatch=True),
+    st.one_of(scalars, st.lists(scalars, max_size=3)),
+    max_size=5,
+)
 events = st.one_of(
-    st.builds(lambda a, s: ('identify', {'attributes': a, 'signature': s}), attributes,
-              st.none() | st.text(max_size=20)),
-    st.builds(lambda n, a: ('track', {'name': n, 'attributes': a}), st.text(min_size=1, max_size=20),
-              attributes),
+    st.builds(
+        lambda a, s: ('identify', {'attributes': a, 'signature': s}),
+        attributes,
+        st.none() | st.text(max_size=20),
+    ),
+    st.builds(
+        lambda n, a: ('track', {'name': n, 'attributes': a}), st.text(min_size=1, max_size=20), attributes
+    ),
     st.builds(lambda g, a: ('group', {'group': g, 'attributes': a}), st.just(HEX), attributes),
     st.builds(lambda u: ('page', {'url': u}), st.text(max_size=60)),
-    st.builds(lambda f, s, a: ('flow', {'flow': f, 'step': s, 'action': a}),
-              st.text(min_size=1, max_size=10), st.none() | st.text(min_size=1, max_size=10),
-              st.sampled_from(['started', 'stepSeen', 'completed', 'dismissed'])),
+    st.builds(
+        lambda f, s, a: ('flow', {'flow': f, 'step': s, 'action': a}),
+        st.text(min_size=1, max_size=10),
+        st.none() | st.text(min_size=1, max_size=10),
+        st.sampled_from(['started', 'stepSeen', 'completed', 'dismissed']),
+    ),
 )
 
 

@@ -51,41 +51,55 @@ def test_non_string_endpoint_is_refused():
     assert check_endpoint(42)['error'] == 'endpoint must be a string'
 
 
-@pytest.mark.parametrize('url,kept', [
-    ('https://app.example.com/settings/billing?card=4111#tab', 'https://app.example.com/settings/billing'),
-    ('https://user:secret@App.Example.com:8443/a?b', 'https://app.example.com:8443/a'),
-    ('http://127.0.0.1:5000', 'http://127.0.0.1:5000/'),
-    ('https://example.com/#/hash/route?x=1', 'https://example.com/'),
-    ('about:blank', None),
-    ('data:text/html,secret', None),
-    ('not a url', None),
-])
+@pytest.mark.parametrize(
+    'url,kept',
+    [
+        (
+            'https://app.example.com/settings/billing?card=4111#tab',
+            'https://app.example.com/settings/billing',
+        ),
+        ('https://user:secret@App.Example.com:8443/a?b', 'https://app.example.com:8443/a'),
+        ('http://127.0.0.1:5000', 'http://127.0.0.1:5000/'),
+        ('https://example.com/#/hash/route?x=1', 'https://example.com/'),
+        ('about:blank', None),
+        ('data:text/html,secret', None),
+        ('not a url', None),
+    ],
+)
 def test_default_filter_keeps_only_origin_and_path(url, kept):
     assert default_url_filter(url) == kept
 
 
 def test_split_url_separates_every_part():
     assert split_url('https://h:1/p/q?x=1#y') == {
-        'scheme': 'https', 'authority': 'h:1', 'path': '/p/q', 'query': 'x=1', 'fragment': 'y'}
+        'scheme': 'https',
+        'authority': 'h:1',
+        'path': '/p/q',
+        'query': 'x=1',
+        'fragment': 'y',
+    }
 
 
-@pytest.mark.parametrize('url,kept', [
-    ('https://a.com/reset-password/Xk3J9aLq0ZpR7tWm2Yb8', 'https://a.com/reset-password/:id'),
-    ('https://a.com/users/jane.doe@example.com/', 'https://a.com/users/:id/'),
-    ('https://a.com/users/jane.doe%40example.com/edit', 'https://a.com/users/:id/edit'),
-    ('https://a.com/cart;jsessionid=0A1B2C3D/checkout;v=2', 'https://a.com/cart/checkout'),
-    ('https://a.com/o/123e4567-e89b-12d3-a456-426614174000', 'https://a.com/o/:id'),
-    ('https://a.com/orders/12345/items/7', 'https://a.com/orders/:id/items/7'),
-    ('https://a.com/call/+1(555)123-4567', 'https://a.com/call/:id'),
-    ('https://a.com/t/eyJhbGciOiJIUzI1NiJ9', 'https://a.com/t/:id'),
-    ('https://a.com/c/QWxhZGRpbjpPcGVuU2VzYW1l', 'https://a.com/c/:id'),
-    ('https://a.com/sha/9f86d081884c7d659a2feaa0c55ad015', 'https://a.com/sha/:id'),
-    # words, slugs, CamelCase page names and short numbers are what analytics need: kept
-    ('https://a.com/blog/getting-started-2024', 'https://a.com/blog/getting-started-2024'),
-    ('https://a.com/docs/GettingStartedWithReact', 'https://a.com/docs/GettingStartedWithReact'),
-    ('https://a.com/page/3/settings_billing', 'https://a.com/page/3/settings_billing'),
-    ('https://a.com/v/1.2', 'https://a.com/v/1.2'),
-])
+@pytest.mark.parametrize(
+    'url,kept',
+    [
+        ('https://a.com/reset-password/Xk3J9aLq0ZpR7tWm2Yb8', 'https://a.com/reset-password/:id'),
+        ('https://a.com/users/jane.doe@example.com/', 'https://a.com/users/:id/'),
+        ('https://a.com/users/jane.doe%40example.com/edit', 'https://a.com/users/:id/edit'),
+        ('https://a.com/cart;jsessionid=0A1B2C3D/checkout;v=2', 'https://a.com/cart/checkout'),
+        ('https://a.com/o/123e4567-e89b-12d3-a456-426614174000', 'https://a.com/o/:id'),
+        ('https://a.com/orders/12345/items/7', 'https://a.com/orders/:id/items/7'),
+        ('https://a.com/call/+1(555)123-4567', 'https://a.com/call/:id'),
+        ('https://a.com/t/eyJhbGciOiJIUzI1NiJ9', 'https://a.com/t/:id'),
+        ('https://a.com/c/QWxhZGRpbjpPcGVuU2VzYW1l', 'https://a.com/c/:id'),
+        ('https://a.com/sha/9f86d081884c7d659a2feaa0c55ad015', 'https://a.com/sha/:id'),
+        # words, slugs, CamelCase page names and short numbers are what analytics need: kept
+        ('https://a.com/blog/getting-started-2024', 'https://a.com/blog/getting-started-2024'),
+        ('https://a.com/docs/GettingStartedWithReact', 'https://a.com/docs/GettingStartedWithReact'),
+        ('https://a.com/page/3/settings_billing', 'https://a.com/page/3/settings_billing'),
+        ('https://a.com/v/1.2', 'https://a.com/v/1.2'),
+    ],
+)
 def test_default_filter_replaces_identifier_like_segments(url, kept):
     assert default_url_filter(url) == kept
 
@@ -95,14 +109,19 @@ SECRETS = st.one_of(
     st.uuids().map(str),
     st.binary(min_size=8, max_size=32).map(lambda b: b.hex()).filter(lambda h: any(c.isdigit() for c in h)),
     st.integers(min_value=1000, max_value=10**15).map(str),
-    st.binary(min_size=12, max_size=48).map(lambda b: base64.urlsafe_b64encode(b).decode().rstrip('='))
+    st.binary(min_size=12, max_size=48)
+    .map(lambda b: base64.urlsafe_b64encode(b).decode().rstrip('='))
     .filter(lambda t: identifier_like(t)),
 )
 WORDS = st.from_regex(r'[a-z]{1,12}(-[a-z]{1,12}){0,3}', fullmatch=True)
 
 
-@given(before=st.lists(WORDS, max_size=3), secret=SECRETS, after=st.lists(WORDS, max_size=3),
-       matrix=st.sampled_from(['', ';jsessionid=ABC', ';v=1']))
+@given(
+    before=st.lists(WORDS, max_size=3),
+    secret=SECRETS,
+    after=st.lists(WORDS, max_size=3),
+    matrix=st.sampled_from(['', ';jsessionid=ABC', ';v=1']),
+)
 def test_no_generated_identifier_survives_the_default_filter_and_words_do(before, secret, after, matrix):
     path = '/'.join(['', *before, secret + matrix, *after])
     kept = default_url_filter('https://app.example.com' + path)

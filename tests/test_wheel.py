@@ -13,21 +13,27 @@ import urllib.request
 import pytest
 
 from sdk import ROOT
-from sdk.build.tools import esbuild_binary
+from sdk.builder.tools import esbuild_binary
 
 
 @pytest.fixture(scope='module')
 def venv(tmp_path_factory):
     """A fresh venv with the wheel (and its dependencies at the checkout's exact versions)."""
     wheels = tmp_path_factory.mktemp('wheels')
-    built = subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--quiet', '--no-deps', '-w', wheels, ROOT],
-                           capture_output=True, text=True)
+    built = subprocess.run(
+        [sys.executable, '-m', 'pip', 'wheel', '--quiet', '--no-deps', '-w', wheels, ROOT],
+        capture_output=True,
+        text=True,
+    )
     assert built.returncode == 0, built.stderr
     wheel = next(wheels.glob('userflow_toolchain-*.whl'))
     home = tmp_path_factory.mktemp('venv')
     subprocess.run([sys.executable, '-m', 'venv', home], check=True)
-    installed = subprocess.run([home / 'bin' / 'pip', 'install', '--quiet', '-c', ROOT / 'constraints.txt',
-                                wheel], capture_output=True, text=True)
+    installed = subprocess.run(
+        [home / 'bin' / 'pip', 'install', '--quiet', '-c', ROOT / 'constraints.txt', wheel],
+        capture_output=True,
+        text=True,
+    )
     assert installed.returncode == 0, installed.stderr
     return home
 
@@ -35,13 +41,19 @@ def venv(tmp_path_factory):
 def userflow(venv, *args, cwd, **kwargs):
     env = {**os.environ, 'ESBUILD_BINARY': str(esbuild_binary()), 'XDG_CACHE_HOME': str(cwd / 'cache')}
     env.pop('PYTHONPATH', None)
-    return subprocess.run([venv / 'bin' / 'userflow', *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, **kwargs)
+    return subprocess.run(
+        [venv / 'bin' / 'userflow', *args], cwd=cwd, env=env, capture_output=True, text=True, **kwargs
+    )
 
 
 def test_the_installed_wheel_is_not_the_checkout(venv):
-    found = subprocess.run([venv / 'bin' / 'python', '-c', 'import sdk; print(sdk.INSTALLED, sdk.ROOT)'],
-                           cwd=venv, capture_output=True, text=True, check=True).stdout.split()
+    found = subprocess.run(
+        [venv / 'bin' / 'python', '-c', 'import sdk; print(sdk.INSTALLED, sdk.ROOT)'],
+        cwd=venv,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert found[0] == 'True' and str(ROOT) not in found[1]
 
 
@@ -51,16 +63,20 @@ def test_the_command_has_a_version_help_and_examples(venv, tmp_path):
     assert 'examples:' in helped and 'exit codes' in helped
     for command in ('build', 'serve', 'audit'):
         assert userflow(venv, command, '--help', cwd=tmp_path).returncode == 0
-    module = subprocess.run([venv / 'bin' / 'python', '-m', 'sdk', '--version'], cwd=tmp_path,
-                            capture_output=True, text=True)
+    module = subprocess.run(
+        [venv / 'bin' / 'python', '-m', 'sdk', '--version'], cwd=tmp_path, capture_output=True, text=True
+    )
     assert module.stdout.strip() == 'userflow 0.1.0'
 
 
 def test_the_pytest_plugin_is_registered_by_its_entry_point(venv):
-    script = ('import importlib.metadata as m; '
-              'print(json.dumps([e.value for e in m.entry_points(group="pytest11")]))')
-    out = subprocess.run([venv / 'bin' / 'python', '-c', 'import json; ' + script], capture_output=True,
-                         text=True, check=True).stdout
+    script = (
+        'import importlib.metadata as m; '
+        'print(json.dumps([e.value for e in m.entry_points(group="pytest11")]))'
+    )
+    out = subprocess.run(
+        [venv / 'bin' / 'python', '-c', 'import json; ' + script], capture_output=True, text=True, check=True
+    ).stdout
     assert 'sdk.audit.pytest_plugin' in json.loads(out)
 
 
@@ -74,14 +90,25 @@ def test_the_installed_wheel_builds_and_serves_the_demo(venv, tmp_path):
         port = probe.getsockname()[1]
     env = {**os.environ}
     env.pop('PYTHONPATH', None)
-    server = subprocess.Popen([venv / 'bin' / 'userflow', 'serve', '--port', str(port)], cwd=tmp_path,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [venv / 'bin' / 'userflow', 'serve', '--port', str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f'http://127.0.0.1:{port}'
         index = _get(base + '/')
         assert index.index('The product tour') < index.index('A flow reacting to the page')
-        for path in ['/fixtures/tour.html', '/fixtures/tour-app.js', '/dist/userflow.js',
-                     '/dist/' + manifest['core'], '/v1/content/tok_tour', '/fixtures/flows.html']:
+        for path in [
+            '/fixtures/tour.html',
+            '/fixtures/tour-app.js',
+            '/dist/userflow.js',
+            '/dist/' + manifest['core'],
+            '/v1/content/tok_tour',
+            '/fixtures/flows.html',
+        ]:
             assert _get(base + path), path
         busy = userflow(venv, 'serve', '--port', str(port), cwd=tmp_path, timeout=60)
         assert busy.returncode == 2 and busy.stderr.count('\n') == 1 and 'cannot listen' in busy.stderr

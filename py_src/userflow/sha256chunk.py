@@ -1,5 +1,5 @@
 """Binding: the pure HMAC-SHA256 as an on-demand chunk. Only pages that are not a secure
-context (no WebCrypto) need it, so the core does not carry it (see sdk/build/split.py)."""
+context (no WebCrypto) need it, so the core does not carry it (see sdk/builder/split.py)."""
 
 from userflow.hashing import hmac_sha256_hex
 

@@ -29,6 +29,7 @@ from sdk.audit.canaries import Canaries, standard_set
 from sdk.audit.encodings import ENCODINGS, HASHES, Index, needles
 from sdk.audit.runner import load_scenario, run
 from sdk.audit.verdict import Context, Finding, compare, egress, judge, normalize, reconcile, sdk_base_of
+from sdk.errors import AuditError
 
 CHANNELS = [
     'URL (path, query)',
@@ -43,10 +44,6 @@ CHANNELS = [
     'window.name',
     'IndexedDB databases and CacheStorage caches (new ones)',
 ]
-
-
-class AuditError(Exception):
-    """The audit itself could not run (exit code 2)."""
 
 
 @dataclass
@@ -68,12 +65,16 @@ class Report:
     def differential(self) -> list[str]:
         """The differential comparisons made and their outcome, in words (empty: none made)."""
         said = []
-        strict = ('identical egress (every events body byte for byte and when it left, every other '
-                  'request with its count)')
+        strict = (
+            'identical egress (every events body byte for byte and when it left, every other '
+            'request with its count)'
+        )
         loose = 'the same events (ids and times set aside) and every other request with its count'
-        for compared, what, same in (('main B (other secrets)', 'secrets changed (default mode)', loose),
-                                     ('strict B (other secrets)', 'secrets changed', strict),
-                                     ('strict C (no webdriver)', 'automation signals', strict)):
+        for compared, what, same in (
+            ('main B (other secrets)', 'secrets changed (default mode)', loose),
+            ('strict B (other secrets)', 'secrets changed', strict),
+            ('strict C (no webdriver)', 'automation signals', strict),
+        ):
             if compared in self.runs:
                 differs = [f for f in self.findings if f.channel == 'differential' and f.source == what]
                 said.append(f'{what}: ' + ('the egress differs' if differs else same))
@@ -191,8 +192,10 @@ def audit(
         if where not in manifests:
             manifests[where] = load_manifest(manifest, where)
             if manifests[where] is None and where:
-                report.notes.append('no manifest.json beside the loader: SDK files are recognised by '
-                                    'their names only (give --manifest)')
+                report.notes.append(
+                    'no manifest.json beside the loader: SDK files are recognised by '
+                    'their names only (give --manifest)'
+                )
         return manifests[where]
 
     def judged(name: str, capture, canaries: Canaries, base) -> list:
@@ -241,7 +244,8 @@ def audit(
         for r in rows:
             text = r.url + '\n' + '\n'.join(f'{k}: {v}' for _, headers, _ in r.copies for k, v in headers)
             sources.setdefault((r.method, normalize(r.url, values)), set()).update(
-                s for s, v in values.items() if v in text or quote(v) in text)
+                s for s, v in values.items() if v in text or quote(v) in text
+            )
         host = urlsplit(page_url).hostname or ''
         lookups = [(h, p) for h, speculative, p in capture.netlog.lookups if speculative and host in p]
         storage = {
@@ -268,19 +272,27 @@ def audit(
         if sdk_base_of(main) is None and not main.sdk_realm:
             raise AuditError('the page did not load the SDK (no request for userflow.js, no SDK realm)')
         if sdk_base_of(main) is None:
-            report.notes.append('the SDK is bundled into the page (the npm package): its files are the '
-                                "app's own, and each request is explained like the app's")
+            report.notes.append(
+                'the SDK is bundled into the page (the npm package): its files are the '
+                "app's own, and each request is explained like the app's"
+            )
         rows_main = judged('main', main, canaries, base)
         report.canaries = public(canaries)
         if differential:
             # The default mode's differential: other secrets, the secret element gone, nothing
             # pinned; the events must say the same once ids, times and batching are set aside.
             other = standard_set([])
-            second = run(url, plan, other, collector=collector, executable=executable, leak=leak,
-                         presence=False)
+            second = run(
+                url, plan, other, collector=collector, executable=executable, leak=leak, presence=False
+            )
             rows_second = judged('main B (other secrets)', second, other, base)
-            report.findings.extend(compare(egress(rows_main, loose=True), egress(rows_second, loose=True),
-                                           'secrets changed (default mode)'))
+            report.findings.extend(
+                compare(
+                    egress(rows_main, loose=True),
+                    egress(rows_second, loose=True),
+                    'secrets changed (default mode)',
+                )
+            )
         if strict_url:
             strict_base = baseline(strict_url, canaries)
 

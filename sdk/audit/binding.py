@@ -53,9 +53,10 @@ class Binder:
         self.inits = [args for method, args in self.calls if method == 'init' and args]
         self.tokens = {args[0] for args in self.inits if isinstance(args[0], str)}
         self.version = version
-        self.level = next(
-            (a[1].get('privacy') for a in self.inits if len(a) > 1 and isinstance(a[1], dict)), None
-        ) or 'standard'
+        self.level = (
+            next((a[1].get('privacy') for a in self.inits if len(a) > 1 and isinstance(a[1], dict)), None)
+            or 'standard'
+        )
         self.users: set = set()
         self.groups: set = set()
         for method, args in self.calls:
@@ -91,11 +92,13 @@ class Binder:
         """What is wrong with one events body's envelope, in plain words."""
         problems = []
         if self.tokens and body.get('token') not in self.tokens:
-            problems.append(f'the body\'s token "{str(body.get("token"))[:80]}" is not the one the app '
-                            'passed to init')
+            problems.append(
+                f'the body\'s token "{str(body.get("token"))[:80]}" is not the one the app passed to init'
+            )
         if self.version and body.get('sdk') != self.version:
-            problems.append(f'the body says SDK version "{str(body.get("sdk"))[:40]}", the build is '
-                            f'{self.version}')
+            problems.append(
+                f'the body says SDK version "{str(body.get("sdk"))[:40]}", the build is {self.version}'
+            )
         return problems
 
     def event(self, event: dict, consume: bool = True) -> list[tuple[str, str]]:
@@ -104,31 +107,54 @@ class Binder:
         kind = event.get('type')
         user = event.get('user')
         if user not in self.users:
-            found.append(('events-user', f'user "{str(user)[:70]}" is not the HMAC of any ID the app '
-                                          'passed (nor the anonymous ID)'))
+            found.append(
+                (
+                    'events-user',
+                    f'user "{str(user)[:70]}" is not the HMAC of any ID the app '
+                    'passed (nor the anonymous ID)',
+                )
+            )
         ts = _ms(event.get('ts'))
         if ts is None or not (self.window[0] <= ts <= self.window[1] or (self.pinned and ts == _PINNED)):
             found.append(('events-ts', f'ts {event.get("ts")} is outside the run'))
         if kind in ('identify', 'group', 'track'):
             methods = {'identify': IDENTIFY, 'group': GROUP, 'track': ('track',)}[kind]
             if kind == 'group' and event.get('group') not in self.groups:
-                found.append(('events-group', f'group "{str(event.get("group"))[:70]}" is not the HMAC '
-                                              'of any group ID the app passed'))
+                found.append(
+                    (
+                        'events-group',
+                        f'group "{str(event.get("group"))[:70]}" is not the HMAC '
+                        'of any group ID the app passed',
+                    )
+                )
             found.extend(self._bind(event, methods, consume))
         elif kind == 'page':
             if event.get('url') not in self.urls:
-                found.append(('events-page', f'page URL "{str(event.get("url"))[:120]}" is not what the '
-                                             'URL filter made of any URL the page was at'))
+                found.append(
+                    (
+                        'events-page',
+                        f'page URL "{str(event.get("url"))[:120]}" is not what the '
+                        'URL filter made of any URL the page was at',
+                    )
+                )
         elif kind == 'flow':
             if self.level != 'analytics':
-                found.append(('events-flow', f'a flow event at the "{self.level}" level (flow events '
-                                             'leave only at "analytics")'))
+                found.append(
+                    (
+                        'events-flow',
+                        f'a flow event at the "{self.level}" level (flow events leave only at "analytics")',
+                    )
+                )
             steps = self.flows.get(event.get('flow'))
             if steps is None:
                 found.append(('events-flow', f'flow "{str(event.get("flow"))[:70]}" is not in the content'))
             elif event.get('step') is not None and event.get('step') not in steps:
-                found.append(('events-flow', f'step "{str(event.get("step"))[:70]}" is not in flow '
-                                             f'"{event.get("flow")}"'))
+                found.append(
+                    (
+                        'events-flow',
+                        f'step "{str(event.get("step"))[:70]}" is not in flow "{event.get("flow")}"',
+                    )
+                )
         return found
 
     def _bind(self, event: dict, methods: tuple, consume: bool) -> list[tuple[str, str]]:
@@ -152,10 +178,19 @@ class Binder:
             return []
         what = event.get('type') + (f' "{str(event.get("name"))[:60]}"' if event.get('name') else '')
         if near:
-            return [('events-attributes', f'a {what} event whose {", ".join(near[:5])} (attributes or '
-                                          'signature) match no call the app made')]
-        return [('events-unbound', f'a {what} event the app never asked for (no recorded '
-                                   f'{"/".join(methods)} call explains it)')]
+            return [
+                (
+                    'events-attributes',
+                    f'a {what} event whose {", ".join(near[:5])} (attributes or '
+                    'signature) match no call the app made',
+                )
+            ]
+        return [
+            (
+                'events-unbound',
+                f'a {what} event the app never asked for (no recorded {"/".join(methods)} call explains it)',
+            )
+        ]
 
     def sequence(self, events: list[dict], loads: int) -> list[str]:
         """seq runs 1, 2, 3, ... on each page load: no gaps, no number used more than once per
@@ -164,8 +199,10 @@ class Binder:
         seqs = sorted({e.get('seq') for e in events if isinstance(e.get('seq'), int)})
         missing = sorted(set(range(1, seqs[-1] + 1)) - set(seqs)) if seqs else []
         if len(missing) > self.purgeable:
-            problems.append(f'seq is not contiguous: {len(missing)} numbers missing up to {seqs[-1]} '
-                            f'(first {missing[:3]})')
+            problems.append(
+                f'seq is not contiguous: {len(missing)} numbers missing up to {seqs[-1]} '
+                f'(first {missing[:3]})'
+            )
         counts: dict = {}
         for e in events:
             counts[e.get('seq')] = counts.get(e.get('seq'), 0) + 1
@@ -226,14 +263,15 @@ def _checklist_ids(contents) -> dict:
             continue
         for checklist in data.get('checklists') or []:
             if isinstance(checklist, dict):
-                lists[checklist.get('id')] = {t.get('id') for t in checklist.get('tasks') or []
-                                              if isinstance(t, dict)}
+                lists[checklist.get('id')] = {
+                    t.get('id') for t in checklist.get('tasks') or [] if isinstance(t, dict)
+                }
     return lists
 
 
 def storage_problems(name: str, value: str, binder: Binder, contents, event_validator) -> list[str]:
     """What an entry under `uf:` holds that its key's schema does not allow, in plain words."""
-    key = name[len('uf:'):]
+    key = name[len('uf:') :]
     try:
         data = json.loads(value) if key in ('events', 'flows') or key.startswith('q:') else value
     except ValueError:
@@ -257,8 +295,9 @@ def storage_problems(name: str, value: str, binder: Binder, contents, event_vali
         for event in data['ready']:
             errors = list(event_validator.iter_errors(event))
             if errors:
-                problems.append(f'"{name}" holds an event that breaks the wire schema: '
-                                f'{errors[0].message[:120]}')
+                problems.append(
+                    f'"{name}" holds an event that breaks the wire schema: {errors[0].message[:120]}'
+                )
                 continue
             problems.extend(f'"{name}": {words}' for _, words in binder.event(event, consume=False))
         return problems
@@ -271,7 +310,8 @@ def _flow_state(name: str, data, flows: dict, checklists: dict) -> list[str]:
     problems = []
     active = data['active']
     if active is not None and (
-        not isinstance(active, dict) or set(active) != {'flow', 'step'}
+        not isinstance(active, dict)
+        or set(active) != {'flow', 'step'}
         or active['step'] not in flows.get(active['flow'], set())
     ):
         problems.append(f'"{name}": the active flow and step are not in the content')

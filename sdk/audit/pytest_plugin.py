@@ -42,10 +42,15 @@ def uf_audit(uf_audit_sink, tmp_path):
     browser = executable()
 
     def run_audit(
-        url: str, scenario=None, strict_url: str | None = None, endpoint: str | None = None, out=None,
+        url: str,
+        scenario=None,
+        strict_url: str | None = None,
+        endpoint: str | None = None,
+        out=None,
         **options,
     ) -> Report:
         """`options`: the rest of `sdk.audit.audit`'s (`manifest`, `differential`, `progress`)."""
+
         def absolute(u):
             return uf_audit_sink.url + u if u and u.startswith('/') else u
 

@@ -51,121 +51,27 @@ QUIET_SWITCHES = [
     '--disable-features=AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHints,'
     'MediaRouter,Translate,InterestFeedContentSuggestions,CertificateTransparencyComponentUpdater',
 ]
-PIN_SCRIPT = """(() => {
-  const FIXED = 1767225600000, RealDate = Date;
-  function PinnedDate(...args) {
-    if (!new.target) return new RealDate(FIXED).toString();
-    return args.length ? new RealDate(...args) : new RealDate(FIXED);
-  }
-  PinnedDate.now = () => FIXED;
-  PinnedDate.parse = RealDate.parse;
-  PinnedDate.UTC = RealDate.UTC;
-  PinnedDate.prototype = RealDate.prototype;
-  globalThis.Date = PinnedDate;
-  let seed = 20260101;
-  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
-  Math.random = () => next() / 2147483648;
-  if (globalThis.crypto) {
-    crypto.getRandomValues = (a) => { for (let i = 0; i < a.length; i++) a[i] = next() % 256; return a; };
-    crypto.randomUUID = () => '00000000-0000-4000-8000-' + String(next()).padStart(12, '0').slice(-12);
-  }
-})();"""
-FIELDS_SCRIPT = """() => [...document.querySelectorAll(
-    'input, textarea, select, [contenteditable=""], [contenteditable="true"]')]
-  .filter(e => !e.closest('[data-userflow]') && !e.disabled && !e.readOnly &&
-          !e.hasAttribute('data-uf-done') &&
-          !['submit', 'button', 'reset', 'image', 'file', 'checkbox', 'radio', 'range', 'color']
-            .includes((e.type || '').toLowerCase()))
-  .map((e, i) => {
-    e.setAttribute('data-uf-audit-field', String(i));
-    const kind = e.isContentEditable ? 'contenteditable' : e.tagName === 'TEXTAREA' ? 'textarea'
-      : e.tagName === 'SELECT' ? 'select-option' : 'input-' + ((e.type || 'text').toLowerCase());
-    return [String(i), kind, e.type === 'hidden' || e.offsetParent === null];
-  })"""
-SET_VALUE = """([selector, value]) => {
-  const e = document.querySelector(selector);
-  e.setAttribute('data-uf-done', '');
-  if (e.tagName === 'SELECT') {
-    const o = document.createElement('option'); o.value = value; o.textContent = value; e.appendChild(o);
-    e.value = value;
-  } else if (e.isContentEditable) { e.textContent = value; }
-  else {
-    const proto = e.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-    Object.getOwnPropertyDescriptor(proto, 'value').set.call(e, value);
-  }
-  e.dispatchEvent(new Event('input', {bubbles: true}));
-  e.dispatchEvent(new Event('change', {bubbles: true}));
-  e.blur();
-}"""
+
+
+def _script(name: str) -> str:
+    """JavaScript kept in sdk/audit/scripts/ (syntax-checked by tests/test_audit_scripts.py)."""
+    return (Path(__file__).parent / 'scripts' / f'{name}.js').read_text().strip()
+
+
+# Date, Math.random and crypto pinned in every frame (the strict differential runs).
+PIN_SCRIPT = _script('pin')
+# The page functions: the fields to fill, setting one programmatically, and what storage holds
+# (with whether the SDK's realm is on the page, however the SDK arrived).
+FIELDS_SCRIPT = _script('fields')
+SET_VALUE = _script('set_value')
 # Every `userflow.*` call, as the core receives it (the loader hands its calls to the object
 # `userflowBoot.ready` gets, in the SDK's realm), every URL the top frame is at, and what the
 # app's own `urlFilter` returned: what the events the SDK sends must be explained by.
-RECORD_SCRIPT = """(() => {
-  const say = window.__ufAuditRecord, stringify = JSON.stringify, now = Date.now.bind(Date);
-  if (typeof say !== 'function') return;
-  const tell = (record) => { try { record.now = now(); say(stringify(record, (k, v) =>
-    typeof v === 'function' ? '[function]' : v === undefined ? null : v)); } catch (e) {} };
-  if (window === window.top) {
-    tell({kind: 'load', url: location.href});
-    const seen = () => tell({kind: 'visit', url: location.href});
-    for (const name of ['pushState', 'replaceState']) {
-      const original = History.prototype[name];
-      History.prototype[name] = function (...args) {
-        const r = original.apply(this, args); seen(); return r;
-      };
-    }
-    addEventListener('popstate', seen, true);
-    addEventListener('hashchange', seen, true);
-  }
-  let boot;
-  Object.defineProperty(window, 'userflowBoot', {configurable: true, enumerable: false,
-    get() { return boot; },
-    set(value) {
-      boot = value;
-      if (!value || typeof value.ready !== 'function') return;
-      const ready = value.ready;
-      value.ready = (core) => {
-        const wrapped = {};
-        for (const key of Object.keys(core)) {
-          const f = core[key];
-          wrapped[key] = typeof f !== 'function' ? f : (...args) => {
-            const filtered = (own) => function (url) {
-              const out = own.apply(this, arguments);
-              tell({kind: 'filter', input: url, output: out});
-              return out;
-            };
-            if (key === 'setUrlFilter' && typeof args[0] === 'function') args[0] = filtered(args[0]);
-            if (key === 'init' && args[1] && typeof args[1].urlFilter === 'function') {
-              args[1] = Object.assign({}, args[1], {urlFilter: filtered(args[1].urlFilter)});
-            }
-            tell({kind: 'call', method: key, args});
-            return f.apply(core, args);
-          };
-        }
-        return ready(wrapped);
-      };
-    }});
-})();"""
+RECORD_SCRIPT = _script('record')
 # The clock is advanced this far past the scenario: beyond the SDK's longest timer (the
 # retry backoff's 60 s cap), so what a timer would send later is seen now.
 OBSERVE_MS = 120_000
-STORAGE_SCRIPT = """async () => {
-  const dump = (s) => {
-    const o = {};
-    for (let i = 0; i < s.length; i++) { const k = s.key(i); o[k] = s.getItem(k); }
-    return o;
-  };
-  const names = async (get) => { try { return (await get()).sort(); } catch (e) { return []; } };
-  return {local: dump(localStorage), session: dump(sessionStorage), windowName: window.name,
-          indexedDB: await names(async () => (await indexedDB.databases()).map(d => d.name)),
-          caches: await names(() => caches.keys()),
-          webdriver: navigator.webdriver === true,
-          // The SDK's own realm (its loader's iframe), however the SDK arrived: a script tag or
-          // an app's bundle (the npm package), where no request names userflow.js.
-          sdkRealm: [...document.querySelectorAll('iframe')].some((f) => {
-            try { return !!f.contentWindow.userflowBoot; } catch (e) { return false; }
-          })};
-}"""
+STORAGE_SCRIPT = _script('storage')
 
 
 @dataclass
@@ -201,8 +107,9 @@ class Capture:
 
     @property
     def visits(self) -> list:
-        return [r['url'] for r in self.records
-                if r['kind'] in ('load', 'visit') and r['url'] != 'about:blank']
+        return [
+            r['url'] for r in self.records if r['kind'] in ('load', 'visit') and r['url'] != 'about:blank'
+        ]
 
     @property
     def page_clock(self) -> tuple[float, float]:
@@ -226,7 +133,6 @@ class Capture:
         if t >= self.hidden:
             return 'page hide'
         return 'observation window' if t >= self.observed else 'live'
-
 
     @property
     def filtered(self) -> list:
@@ -313,8 +219,10 @@ def _run(
             )
             capture.pinned = pin
             context.clock.install()  # time flows as usual until the observation window
-            context.expose_binding('__ufAuditRecord', lambda source, text: capture.records.append(
-                dict(json.loads(text), t=time.time() * 1000)))
+            context.expose_binding(
+                '__ufAuditRecord',
+                lambda source, text: capture.records.append(dict(json.loads(text), t=time.time() * 1000)),
+            )
             context.add_init_script(RECORD_SCRIPT)
             if pin:
                 context.add_init_script(PIN_SCRIPT)

@@ -217,8 +217,12 @@ def classify(r: Row, ctx: Context) -> str:
         return 'browser'
     if (r.method, ctx.normal(r.url)) in ctx.baseline:
         return 'page'
-    if (r.method == 'GET' and parts.path == '/favicon.ico' and not parts.query
-            and _origin(r.url) == _origin(ctx.page_url)):
+    if (
+        r.method == 'GET'
+        and parts.path == '/favicon.ico'
+        and not parts.query
+        and _origin(r.url) == _origin(ctx.page_url)
+    ):
         return 'page'  # the browser asks the page's origin (only) for its icon, SDK or not
     return 'unexplained'
 
@@ -252,8 +256,15 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             for part, source, form in _search_row(r, ctx.index):
                 if part != 'body' and source not in allowed:
                     r.hits.append((part, source, form))
-                    findings.append(Finding(part, source, words.canary(source, form, part) + ' of a request '
-                                            "shaped like the page's own, which never carried it", label))
+                    findings.append(
+                        Finding(
+                            part,
+                            source,
+                            words.canary(source, form, part) + ' of a request '
+                            "shaped like the page's own, which never carried it",
+                            label,
+                        )
+                    )
             continue
         if r.verdict == 'unexplained':
             findings.append(
@@ -264,10 +275,20 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
                     label,
                 )
             )
-        if r.verdict == 'unexplained' and r.method == 'GET' and SDK_FILE.fullmatch(
-                urlsplit(r.url).path.rsplit('/', 1)[-1]) and ctx.manifest:
-            findings.append(Finding('sdk-file', 'sdk-file-manifest', 'a file named like an SDK file that the '
-                                    "build's manifest does not list", label))
+        if (
+            r.verdict == 'unexplained'
+            and r.method == 'GET'
+            and SDK_FILE.fullmatch(urlsplit(r.url).path.rsplit('/', 1)[-1])
+            and ctx.manifest
+        ):
+            findings.append(
+                Finding(
+                    'sdk-file',
+                    'sdk-file-manifest',
+                    "a file named like an SDK file that the build's manifest does not list",
+                    label,
+                )
+            )
         if r.method == 'WS':
             findings.append(
                 Finding('websocket', 'unexplained', 'a WebSocket: the SDK never opens one', label)
@@ -281,8 +302,11 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
             findings.extend(_rules(r, ctx, page_forms, label))
         when = capture.phase(_first_seen(capture, r))
         if when in ('observation window', 'second visit'):
-            said = ('on the second visit' if when == 'second visit'
-                    else 'in the observation window, after the clock was advanced')
+            said = (
+                'on the second visit'
+                if when == 'second visit'
+                else 'in the observation window, after the clock was advanced'
+            )
             for f in findings:
                 if f.request == label and said not in f.detail:
                     f.detail += f' ({said})'
@@ -291,25 +315,42 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
     findings.extend(_below_http(rows, capture, ctx))
     for leftover in capture.netlog.leftovers:
         for source, form in ctx.index.search(leftover):
-            findings.append(Finding('netlog-bytes', source, f'{words.source(source)} found as {form}: '
-                                    f'{words.form(form)}, in raw socket bytes'))
+            findings.append(
+                Finding(
+                    'netlog-bytes',
+                    source,
+                    f'{words.source(source)} found as {form}: {words.form(form)}, in raw socket bytes',
+                )
+            )
     for datagram in capture.netlog.udp_bytes:
         for source, form in ctx.index.search(datagram):
-            findings.append(Finding('udp', source, f'{words.source(source)} found as {form}: '
-                                    f'{words.form(form)}, in a UDP datagram'))
+            findings.append(
+                Finding(
+                    'udp',
+                    source,
+                    f'{words.source(source)} found as {form}: {words.form(form)}, in a UDP datagram',
+                )
+            )
     for frame in capture.sink_ws:
         for source, form in ctx.index.search(frame):
             findings.append(
-                Finding('websocket', source, f'{words.source(source)} found as {form}: {words.form(form)}, '
-                        'in a WebSocket frame (at the sink)')
+                Finding(
+                    'websocket',
+                    source,
+                    f'{words.source(source)} found as {form}: {words.form(form)}, '
+                    'in a WebSocket frame (at the sink)',
+                )
             )
     findings.extend(_storage(capture, ctx))
     return rows, _unique(findings)
 
 
 def _first_seen(capture, r: Row) -> float | None:
-    times = [q['t'] for q in capture.requests
-             if q['method'] == r.method and q['url'].split('#')[0] == r.url and 't' in q]
+    times = [
+        q['t']
+        for q in capture.requests
+        if q['method'] == r.method and q['url'].split('#')[0] == r.url and 't' in q
+    ]
     return min(times) if times else None
 
 
@@ -324,17 +365,29 @@ def _counts(rows: list[Row], capture, ctx: Context) -> list[Finding]:
         label = f'{r.method} {r.url}'
         times = max(r.count.values(), default=1)
         if r.verdict in ('sdk-file', 'content') and times > loads:
-            found.append(Finding(r.verdict, f'{r.verdict}-count', f'requested {times} times in {loads} page '
-                                 'loads (at most once per page load)', label))
+            found.append(
+                Finding(
+                    r.verdict,
+                    f'{r.verdict}-count',
+                    f'requested {times} times in {loads} page loads (at most once per page load)',
+                    label,
+                )
+            )
         if r.verdict == 'content' and tokens and urlsplit(r.url).path.rsplit('/', 1)[-1] not in tokens:
-            found.append(Finding('content', 'content-token', 'content for a token the app never passed to '
-                                 'init', label))
+            found.append(
+                Finding('content', 'content-token', 'content for a token the app never passed to init', label)
+            )
         if r.verdict == 'sdk-file' and ctx.manifest:
             name = urlsplit(r.url).path.rsplit('/', 1)[-1]
             for digest in set(capture.files.get(r.url, [])) - {sri.get(name)}:
-                found.append(Finding('sdk-file', 'sdk-file-manifest',
-                                     f'the file served ({digest[:20]}...) is '
-                                     "not the one the build's manifest lists", label))
+                found.append(
+                    Finding(
+                        'sdk-file',
+                        'sdk-file-manifest',
+                        f"the file served ({digest[:20]}...) is not the one the build's manifest lists",
+                        label,
+                    )
+                )
     return found
 
 
@@ -377,13 +430,22 @@ def _below_http(rows: list[Row], capture, ctx: Context) -> list[Finding]:
     origins = {_origin(r.url) for r in rows} | {_origin(q.url) for q in capture.netlog.requests}
     # A lookup of an origin the run requested anyway (Chromium's own predictor warms the SDK's
     # origin on the second visit) is explained by that request.
-    mine = [(h, p) for h, speculative, p in capture.netlog.lookups
-            if speculative and host in p and h not in origins]
+    mine = [
+        (h, p)
+        for h, speculative, p in capture.netlog.lookups
+        if speculative and host in p and h not in origins
+    ]
     extra = len(mine) - len([(h, p) for h, p in ctx.baseline_lookups if h not in origins])
     if extra > 0:
-        found.append(Finding('dns', 'below-http', f'{extra} speculative host lookup(s) (dns-prefetch or '
-                             "preconnect) from the page that the page without the SDK never made; "
-                             "the host names are hidden by the audit's resolver rules"))
+        found.append(
+            Finding(
+                'dns',
+                'below-http',
+                f'{extra} speculative host lookup(s) (dns-prefetch or '
+                'preconnect) from the page that the page without the SDK never made; '
+                "the host names are hidden by the audit's resolver rules",
+            )
+        )
     for origin in dict.fromkeys(capture.netlog.sockets):
         if origin.startswith('http') and origin not in origins and host in origin:
             found.append(Finding('socket', 'below-http', f'a connection to {origin}, where no request went'))
@@ -421,8 +483,10 @@ def _rules(r: Row, ctx: Context, page_forms: set, label: str) -> list[Finding]:
             # Self-hosting on the page's own origin (the README's recommended install): a script
             # element cannot omit credentials for a same-origin load, and the page already sends
             # this origin its cookies. A note, not a finding; any other cookie stays a finding.
-            r.notes.append('first-party credentials on SDK file loads; host the SDK on a cookieless '
-                           'origin to remove them')
+            r.notes.append(
+                'first-party credentials on SDK file loads; host the SDK on a cookieless '
+                'origin to remove them'
+            )
         elif 'cookie' in names:
             found.append(Finding('header:cookie', 'cookie', 'a Cookie header on an SDK request', label))
         if 'referer' in names:
@@ -467,8 +531,14 @@ def _storage(capture, ctx: Context) -> list[Finding]:
                 for problem in storage_problems(name, value, ctx.binder, capture.content.values(), schema):
                     found.append(Finding(f'storage:{kind}', 'storage-schema', problem))
             for source, form in ctx.index.search(f'{name}={value}'.encode()):
-                found.append(Finding(f'storage:{kind}', source, f'{words.source(source)} found as {form}: '
-                                     f'{words.form(form)}, in the {kind} entry "{name}"'))
+                found.append(
+                    Finding(
+                        f'storage:{kind}',
+                        source,
+                        f'{words.source(source)} found as {form}: '
+                        f'{words.form(form)}, in the {kind} entry "{name}"',
+                    )
+                )
     for kind in ('indexedDB', 'caches'):  # the SDK uses neither: anything new is a finding
         for name in set(capture.storage.get(kind, [])) - set(ctx.baseline_storage.get(kind, [])):
             found.append(Finding(f'storage:{kind}', 'storage', f'a new {kind} store "{name}"'))
@@ -479,8 +549,12 @@ def _storage(capture, ctx: Context) -> list[Finding]:
             )
             for source, form in ctx.index.search(f'{cookie["name"]}={cookie["value"]}'.encode()):
                 found.append(
-                    Finding('cookie', source, f'{words.source(source)} found as {form}: {words.form(form)}, '
-                            f'in the cookie "{cookie["name"]}"')
+                    Finding(
+                        'cookie',
+                        source,
+                        f'{words.source(source)} found as {form}: {words.form(form)}, '
+                        f'in the cookie "{cookie["name"]}"',
+                    )
                 )
     name = ctx.normal(capture.storage.get('windowName') or '')
     if name != ctx.baseline_storage.get('windowName'):
@@ -490,8 +564,9 @@ def _storage(capture, ctx: Context) -> list[Finding]:
 
 def _event_schema(ctx: Context):
     schema = dict(ctx.validator.schema)
-    return jsonschema.Draft202012Validator({**schema, '$ref': '#/$defs/event', 'required': [],
-                                            'properties': {}, 'additionalProperties': True})
+    return jsonschema.Draft202012Validator(
+        {**schema, '$ref': '#/$defs/event', 'required': [], 'properties': {}, 'additionalProperties': True}
+    )
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -544,8 +619,11 @@ def egress(rows: list[Row], capture=None, loose: bool = False) -> dict:
 
 
 def _phase(capture, r: Row, body: bytes) -> str:
-    times = [q['t'] for q in capture.requests
-             if q['method'] == r.method and q['url'] == r.url and q['body'] == body and 't' in q]
+    times = [
+        q['t']
+        for q in capture.requests
+        if q['method'] == r.method and q['url'] == r.url and q['body'] == body and 't' in q
+    ]
     return capture.phase(min(times) if times else None)
 
 
@@ -559,11 +637,23 @@ def compare(a: dict, b: dict, what: str) -> list[Finding]:
         for i, ((when_x, x), (when_y, y)) in enumerate(zip(a['events'], b['events'], strict=True)):
             if x != y:
                 first = next(j for j in range(min(len(x), len(y)) + 1) if x[j : j + 1] != y[j : j + 1])
-                found.append(Finding('differential', what, f'events request {i + 1} differs: '
-                                     f'{len(x)} vs {len(y)} bytes; first difference at byte {first}'))
+                found.append(
+                    Finding(
+                        'differential',
+                        what,
+                        f'events request {i + 1} differs: '
+                        f'{len(x)} vs {len(y)} bytes; first difference at byte {first}',
+                    )
+                )
             elif when_x != when_y:
-                found.append(Finding('differential', what, f'events request {i + 1} left at a different '
-                                     f'time: {when_x or "?"} in one run, {when_y or "?"} in the other'))
+                found.append(
+                    Finding(
+                        'differential',
+                        what,
+                        f'events request {i + 1} left at a different '
+                        f'time: {when_x or "?"} in one run, {when_y or "?"} in the other',
+                    )
+                )
     if a['others'] != b['others']:
         left = {(m, u, c) for m, u, c, _ in a['others']}
         right = {(m, u, c) for m, u, c, _ in b['others']}

@@ -27,25 +27,43 @@ _SOURCES = {
     'url-query': "the page URL's query",
     'url-fragment': "the page URL's fragment",
     'cookie': "the site's own cookie",
-    'local-storage': "a value the page keeps in localStorage",
+    'local-storage': 'a value the page keeps in localStorage',
     'session-storage': 'a value the page keeps in sessionStorage',
     'window-name': 'window.name',
 }
 _LAYERS = {
-    'url': 'URL-encoded', 'url+': 'form-encoded', 'url2': 'URL-encoded twice', 'base64': 'base64',
-    'base64url': 'base64url', 'base32': 'base32', 'hex': 'hex', 'HEX': 'upper-case hex',
-    'entities': 'as HTML character references', 'html': 'HTML-escaped', 'json': 'JSON-escaped',
-    'json-u': 'as JSON \\u escapes', 'utf16le': 'UTF-16LE', 'charcodes': 'as character codes',
+    'url': 'URL-encoded',
+    'url+': 'form-encoded',
+    'url2': 'URL-encoded twice',
+    'base64': 'base64',
+    'base64url': 'base64url',
+    'base32': 'base32',
+    'hex': 'hex',
+    'HEX': 'upper-case hex',
+    'entities': 'as HTML character references',
+    'html': 'HTML-escaped',
+    'json': 'JSON-escaped',
+    'json-u': 'as JSON \\u escapes',
+    'utf16le': 'UTF-16LE',
+    'charcodes': 'as character codes',
     'rot13': 'rot13',
-    'lower': 'lower-cased', 'upper': 'upper-cased', 'trimmed': 'trimmed', 'reversed': 'reversed',
+    'lower': 'lower-cased',
+    'upper': 'upper-cased',
+    'trimmed': 'trimmed',
+    'reversed': 'reversed',
 }
 
 
 _HASHED = re.compile(
     r'(md5|sha1|sha224|sha256|sha384|sha512|sha3_256|hmac-sha256)-(hex|HEX|base64url|base64|hex16)'
 )
-_DIGEST = {'hex': 'hex', 'HEX': 'upper-case hex', 'base64': 'base64', 'base64url': 'base64url',
-           'hex16': 'its first 16 hex digits'}
+_DIGEST = {
+    'hex': 'hex',
+    'HEX': 'upper-case hex',
+    'base64': 'base64',
+    'base64url': 'base64url',
+    'hex16': 'its first 16 hex digits',
+}
 
 
 def source(name: str) -> str:
@@ -88,7 +106,7 @@ def where(part: str) -> str:
     if part == 'url':
         return 'in the URL'
     if part.startswith('header:'):
-        return f'in the {part[len("header:"):]} header'
+        return f'in the {part[len("header:") :]} header'
     if part == 'websocket':
         return 'in a WebSocket frame'
     return 'in the body'

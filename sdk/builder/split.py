@@ -16,7 +16,7 @@ import re
 import shutil
 from pathlib import Path
 
-from sdk.build.prune import RUNTIME, code_words, prune
+from sdk.builder.prune import RUNTIME, code_words, prune
 
 CORE_ROOT = 'userflow.main'
 CHUNKS = {'flows': 'userflow.flowhost', 'sha256': 'userflow.sha256chunk'}
@@ -96,5 +96,6 @@ def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
     for name, chunk_dir in chunk_dirs.items():
         for dep, names in need.items():
             exports = ', '.join(f'{n} = m.{n}' for n in names)
-            (chunk_dir / f'{dep}.js').write_text(f"var m = window.userflowShared['{dep}'];\nexport var {exports};\n")
+            shared = f"var m = window.userflowShared['{dep}'];\nexport var {exports};\n"
+            (chunk_dir / f'{dep}.js').write_text(shared)
         (chunk_dir / f'{name}.js').write_text(f"import './{CHUNKS[name]}.js';\n")

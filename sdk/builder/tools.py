@@ -21,16 +21,20 @@ def esbuild_binary() -> Path:
     system = sys.platform if sys.platform != 'win32' else 'win32'
     if os.environ.get('ESBUILD_BINARY'):
         return Path(os.environ['ESBUILD_BINARY'])
-    for candidate in (ROOT / 'node_modules' / '@esbuild' / f'{system}-{arch}' / 'bin' / 'esbuild',
-                      ROOT / 'node_modules' / 'esbuild' / 'bin' / 'esbuild',
-                      Path.cwd() / 'node_modules' / '@esbuild' / f'{system}-{arch}' / 'bin' / 'esbuild'):
+    for candidate in (
+        ROOT / 'node_modules' / '@esbuild' / f'{system}-{arch}' / 'bin' / 'esbuild',
+        ROOT / 'node_modules' / 'esbuild' / 'bin' / 'esbuild',
+        Path.cwd() / 'node_modules' / '@esbuild' / f'{system}-{arch}' / 'bin' / 'esbuild',
+    ):
         if candidate.exists():
             return candidate
     found = shutil.which('esbuild')
     if found:
         return Path(found)
-    raise ToolMissing('esbuild is not installed: run `npm ci` in a checkout (`make build`), '
-                      '`npm install esbuild@0.28.2` here, or set ESBUILD_BINARY')
+    raise ToolMissing(
+        'esbuild is not installed: run `npm ci` in a checkout (`make build`), '
+        '`npm install esbuild@0.28.2` here, or set ESBUILD_BINARY'
+    )
 
 
 def transcrypt_command() -> list[str]:
@@ -49,5 +53,6 @@ def run(cmd: list[str], cwd: Path, stdin: str | None = None) -> subprocess.Compl
 def versions() -> dict:
     import jinja2
     from importlib.metadata import version
+
     esbuild = run([str(esbuild_binary()), '--version'], ROOT).stdout.strip()
     return {'transcrypt': version('Transcrypt'), 'esbuild': esbuild, 'jinja2': jinja2.__version__}

@@ -6,9 +6,12 @@ import jinja2
 from sdk import TEMPLATES
 from sdk.errors import RenderError
 
-_env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-                          undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                          autoescape=jinja2.select_autoescape(['html']))
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    autoescape=jinja2.select_autoescape(['html']),
+)
 
 
 def render(template: str, **values) -> str:
@@ -24,6 +27,5 @@ def render_js(template: str, **values) -> str:
     esbuild binary minifies it, so a template mistake names the template, not a temp file."""
     source = render(template, **values)
     if source.strip() and not esbuild_py.transform(source).strip():
-        raise RenderError(f'template {template} rendered invalid JavaScript '
-                          f'(values: {sorted(values)})')
+        raise RenderError(f'template {template} rendered invalid JavaScript (values: {sorted(values)})')
     return source

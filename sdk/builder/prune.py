@@ -27,8 +27,9 @@ _BUILTIN = r'(?:String|Array|Number|Uint8Array|Function)'
 _NAME = r'([A-Za-z_$][\w$]*)'
 _DEFINITION = re.compile(
     rf"^(?:{_BUILTIN}\.prototype\.{_NAME} = |__setproperty__ \({_BUILTIN}\.prototype, '{_NAME}'"
-    rf"|(?:export )?(?:var|let|const|function\*?|class) {_NAME}\b"
-    rf"|(?!(?:String|Array|Number|Uint8Array|Function|Object|Math|JSON)\b){_NAME}(?:\.[\w$]+)+ = )")
+    rf'|(?:export )?(?:var|let|const|function\*?|class) {_NAME}\b'
+    rf'|(?!(?:String|Array|Number|Uint8Array|Function|Object|Math|JSON)\b){_NAME}(?:\.[\w$]+)+ = )'
+)
 _WORD = re.compile(r'[\w$]+')
 # String literals as Transcrypt and esbuild write them: never across a line.
 _STRING = re.compile(r'\'(?:[^\'\\\n]|\\.)*\'|"(?:[^"\\\n]|\\.)*"')
@@ -38,6 +39,8 @@ _CODE_WORD = re.compile(r'(?<![\w$.])[A-Za-z_$][\w$]*')
 def code_words(text: str) -> set[str]:
     """The names `text` refers to as code: outside string literals, not as `.property`."""
     return set(_CODE_WORD.findall(_STRING.sub("''", text)))
+
+
 _IMPORT = re.compile(r"^import \{([^}]*)\} from '\./" + re.escape(RUNTIME) + "';$", re.M)
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Callable
 
 from sdk import PY_SRC, TEMPLATES, WORK, default_dist
-from sdk.build import bundle as bundler
-from sdk.build import prune, split
-from sdk.build import transpile as tp
-from sdk.build.manifest import budget_problems, sri, write_manifest
-from sdk.build.package import write_tgz
-from sdk.build.render import render, render_js
-from sdk.build.tools import versions
+from sdk.builder import bundle as bundler
+from sdk.builder import prune, split
+from sdk.builder import transpile as tp
+from sdk.builder.manifest import budget_problems, sri, write_manifest
+from sdk.builder.package import write_tgz
+from sdk.builder.render import render, render_js
+from sdk.builder.tools import versions
 
 CORE_ENTRY = 'core_entry'
 # One Transcrypt run compiles both roots; split.py makes two bundles of them.
@@ -38,8 +38,7 @@ class BuildResult:
 
     @property
     def core_name(self) -> str:
-        return next(n for n in self.manifest['files'] if n.startswith('userflow-core.')
-                    and n.endswith('.js'))
+        return next(n for n in self.manifest['files'] if n.startswith('userflow-core.') and n.endswith('.js'))
 
 
 class _Stages:
@@ -75,12 +74,12 @@ def _code_digest(*modules) -> str:
 
 def _source_digest(entry_source: str, src: Path) -> str:
     files = [(p.relative_to(src).as_posix(), p.read_bytes()) for p in tp.sources(src)]
-    return _digest(tp.FLAGS, versions()['transcrypt'], _code_digest(tp), entry_source,
-                   *[x for f in files for x in f])
+    return _digest(
+        tp.FLAGS, versions()['transcrypt'], _code_digest(tp), entry_source, *[x for f in files for x in f]
+    )
 
 
-def transpiled(work: Path, entry: str, entry_source: str, stages: _Stages,
-               src: Path = PY_SRC) -> Path:
+def transpiled(work: Path, entry: str, entry_source: str, stages: _Stages, src: Path = PY_SRC) -> Path:
     """The ES modules for `entry`, from the cache when the sources are unchanged."""
     out = work / 'cache' / f'js-{entry}-{_source_digest(entry_source, src)}'
     if out.exists():
@@ -92,15 +91,18 @@ def transpiled(work: Path, entry: str, entry_source: str, stages: _Stages,
         tp.transpile(work / 'stage', entry, tmp, src)
         tmp.rename(out)
         return out
+
     return stages.run('transpile', fresh)
 
 
-def bundled(work: Path, js_dir: Path, entry: str, stages: _Stages, minify: bool = True,
-            global_name: str | None = None) -> Path:
+def bundled(
+    work: Path, js_dir: Path, entry: str, stages: _Stages, minify: bool = True, global_name: str | None = None
+) -> Path:
     """The bundled file for `entry`, from the cache when the modules are unchanged."""
     js = [(p.name, p.read_bytes()) for p in sorted(js_dir.glob('*.js'))]
-    key = _digest(versions()['esbuild'], _code_digest(bundler, prune), minify, global_name,
-                  *[x for f in js for x in f])
+    key = _digest(
+        versions()['esbuild'], _code_digest(bundler, prune), minify, global_name, *[x for f in js for x in f]
+    )
     out = work / 'cache' / f'bundle-{entry}-{key}' / f'{entry}.js'
     if out.exists():
         return stages.run('bundle', lambda: out, reused=True)
@@ -109,6 +111,7 @@ def bundled(work: Path, js_dir: Path, entry: str, stages: _Stages, minify: bool 
         sources = bundler.pruned_copy(js_dir, out.parent / 'src')
         bundler.bundle(sources / f'{entry}.js', out, minify, global_name)
         return out
+
     return stages.run('bundle', fresh)
 
 
@@ -121,8 +124,10 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
     names_file = folder / 'chunk-names.json'
     if names_file.exists():
         names = json.loads(names_file.read_text())
-        result = {'core': folder / 'core.js',
-                  'chunks': {c: (folder / f'{c}.js', names[c]) for c in split.CHUNKS}}
+        result = {
+            'core': folder / 'core.js',
+            'chunks': {c: (folder / f'{c}.js', names[c]) for c in split.CHUNKS},
+        }
         return stages.run('bundle', lambda: result, reused=True)
 
     def fresh():
@@ -141,11 +146,17 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         bundler.bundle(folder / 'core-src' / 'core.js', folder / 'core.js', defines=defines)
         names_file.write_text(json.dumps({c: n for c, (_, n) in chunks.items()}))
         return {'core': folder / 'core.js', 'chunks': chunks}
+
     return stages.run('bundle', fresh)
 
 
-def build_bundle(entry: str, entry_source: str, work: Path = WORK,
-                 global_name: str | None = None, log: Callable[[str], None] | None = None) -> Path:
+def build_bundle(
+    entry: str,
+    entry_source: str,
+    work: Path = WORK,
+    global_name: str | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Path:
     """Transpile and bundle any entry module (the tests' back-to-back bundles use this, with
     the flags and banner that ship)."""
     stages = _Stages(log or _say)
@@ -153,8 +164,9 @@ def build_bundle(entry: str, entry_source: str, work: Path = WORK,
     return bundled(work, js_dir, entry, stages, True, global_name)
 
 
-def build(out: Path | None = None, work: Path = WORK,
-          log: Callable[[str], None] | None = None, src: Path = PY_SRC) -> BuildResult:
+def build(
+    out: Path | None = None, work: Path = WORK, log: Callable[[str], None] | None = None, src: Path = PY_SRC
+) -> BuildResult:
     """Build dist/ into `out` from the sources in `src`, caching stages under `work`."""
     out = out or default_dist()
     stages = _Stages(log or _say)
@@ -181,28 +193,38 @@ def build(out: Path | None = None, work: Path = WORK,
             (out / chunk).write_bytes(path.read_bytes())
             (out / f'{chunk}.map').write_text(json.dumps(chunk_map, sort_keys=True))
         return name, data
+
     core_name, core_data = stages.run('core', write_core)
 
     api = _read_py(src / 'userflow' / 'api.py')
     api = {'promise_methods': api['PROMISE_METHODS'], 'void_methods': api['VOID_METHODS']}
     chunk_names = {chunk: name for chunk, (_, name) in bundles['chunks'].items()}
-    values = {'core_name': core_name, 'core_sri': sri(core_data), 'version': version,
-              'sources': ['core', *sorted(chunk_names)], **api}
+    values = {
+        'core_name': core_name,
+        'core_sri': sri(core_data),
+        'version': version,
+        'sources': ['core', *sorted(chunk_names)],
+        **api,
+    }
 
     def write_loader():
-        for mode, fmt, dest in (('script', None, out / 'userflow.js'),
-                                ('esm', 'esm', out / 'npm' / 'index.mjs'),
-                                ('cjs', 'cjs', out / 'npm' / 'index.cjs')):
+        for mode, fmt, dest in (
+            ('script', None, out / 'userflow.js'),
+            ('esm', 'esm', out / 'npm' / 'index.mjs'),
+            ('cjs', 'cjs', out / 'npm' / 'index.cjs'),
+        ):
             source = render_js('loader.js.j2', mode=mode, **values)
             # The npm entries use import(), which bundlers and every browser since 2020 know.
             target = 'es2020' if fmt else bundler.TARGET
             dest.write_text(bundler.minify_source(source, fmt, f'loader.{mode}.js', target))
+
     stages.run('loader', write_loader)
 
     def write_package():
         loader_sri = sri((out / 'userflow.js').read_bytes())
-        (out / 'snippet.html').write_text(render('snippet.html.j2', base_url='/',
-                                                 loader_sri=loader_sri, version=version))
+        (out / 'snippet.html').write_text(
+            render('snippet.html.j2', base_url='/', loader_sri=loader_sri, version=version)
+        )
         npm = out / 'npm'
         shutil.copyfile(out / core_name, npm / core_name)
         for name in chunk_names.values():
@@ -217,20 +239,27 @@ def build(out: Path | None = None, work: Path = WORK,
             (npm / f'server.d.{suffix}').write_text(render('server.d.ts.j2', version=version, mode=mode))
         for mode, name in (('esm', 'server.mjs'), ('cjs', 'server.cjs')):
             (npm / name).write_text(render_js('server.js.j2', mode=mode))
-        (npm / 'README.md').write_text(render('README.npm.md.j2', version=version,
-                                              core_name=core_name))
+        (npm / 'README.md').write_text(render('README.npm.md.j2', version=version, core_name=core_name))
         files = sorted(p.name for p in npm.iterdir())  # everything written above ships
-        (npm / 'package.json').write_text(render('package.json.j2', version=version,
-                                                 core_name=core_name, files=files))
+        (npm / 'package.json').write_text(
+            render('package.json.j2', version=version, core_name=core_name, files=files)
+        )
         write_tgz(npm, out / f'userflow.js-{version}.tgz')
+
     stages.run('package', write_package)
 
     def write():
         tools = versions()
-        digest = _digest(*[p.read_bytes() for p in tp.sources(src)],
-                         *[p.read_bytes() for p in sorted(TEMPLATES.glob('*.j2'))])
-        return write_manifest(out, {'version': version, 'core': core_name, 'tools': tools,
-                                    'source_digest': digest}, work / 'cache' / 'sizes.json')
+        digest = _digest(
+            *[p.read_bytes() for p in tp.sources(src)],
+            *[p.read_bytes() for p in sorted(TEMPLATES.glob('*.j2'))],
+        )
+        return write_manifest(
+            out,
+            {'version': version, 'core': core_name, 'tools': tools, 'source_digest': digest},
+            work / 'cache' / 'sizes.json',
+        )
+
     manifest = stages.run('manifest', write)
     result = BuildResult(out, manifest, stages.done, budget_problems(manifest))
     for problem in result.warnings:

@@ -1,5 +1,5 @@
 """The build pipeline: Python sources -> Transcrypt -> esbuild -> Jinja2 -> dist/."""
 
-from sdk.build.pipeline import build, BuildResult
+from sdk.builder.pipeline import build, BuildResult
 
 __all__ = ['build', 'BuildResult']

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from sdk import PY_SRC
-from sdk.build.tools import run, transcrypt_command
+from sdk.builder.tools import run, transcrypt_command
 from sdk.errors import TranspileError
 
 # No -sf: the SDK formats no numbers, and format-spec support costs 1.5 KB gzip of runtime.

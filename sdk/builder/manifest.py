@@ -18,8 +18,11 @@ def sri(data: bytes) -> str:
 
 
 def sizes(data: bytes) -> dict:
-    return {'raw': len(data), 'gzip': len(gzip.compress(data, 9, mtime=0)),
-            'brotli': len(brotli.compress(data, quality=11))}
+    return {
+        'raw': len(data),
+        'gzip': len(gzip.compress(data, 9, mtime=0)),
+        'brotli': len(brotli.compress(data, quality=11)),
+    }
 
 
 def write_manifest(dist: Path, extra: dict, memo: Path | None = None) -> dict:
@@ -36,8 +39,8 @@ def write_manifest(dist: Path, extra: dict, memo: Path | None = None) -> dict:
     if memo:
         memo.parent.mkdir(parents=True, exist_ok=True)
         memo.write_text(json.dumps({d: known[d] for d in sorted({f['sha384'] for f in files.values()})}))
-    manifest = {**extra, 'budgets': {'userflow.js': LOADER_BUDGET, 'core': CORE_BUDGET, 'chunk': CHUNK_BUDGET},
-                'files': files}
+    budgets = {'userflow.js': LOADER_BUDGET, 'core': CORE_BUDGET, 'chunk': CHUNK_BUDGET}
+    manifest = {**extra, 'budgets': budgets, 'files': files}
     (dist / 'manifest.json').write_text(json.dumps(manifest, indent=2, sort_keys=True) + '\n')
     return manifest
 

@@ -9,8 +9,8 @@ import re
 import shutil
 from pathlib import Path
 
-from sdk.build.prune import RUNTIME, prune
-from sdk.build.tools import esbuild_binary, run
+from sdk.builder.prune import RUNTIME, prune
+from sdk.builder.tools import esbuild_binary, run
 from sdk.errors import BundleError
 
 BANNER = '"use strict";'
@@ -18,8 +18,13 @@ TARGET = 'es2017'
 _LOCATION = re.compile(r'^\s*(\S+\.js):(\d+):(\d+):', re.M)
 
 
-def bundle(entry: Path, outfile: Path, minify: bool = True, global_name: str | None = None,
-           defines: dict | None = None) -> dict:
+def bundle(
+    entry: Path,
+    outfile: Path,
+    minify: bool = True,
+    global_name: str | None = None,
+    defines: dict | None = None,
+) -> dict:
     """Bundle `entry` into `outfile` (+ `.map` and `.meta.json`); returns esbuild's metafile.
     `defines` maps global names to JSON values that replace them (esbuild --define)."""
     entry, outfile = entry.resolve(), outfile.resolve()
@@ -39,10 +44,20 @@ def pruned_copy(js_dir: Path, dest: Path) -> Path:
 
 def _esbuild(entry: Path, outfile: Path, minify: bool, global_name: str | None, defines: dict) -> None:
     cwd = entry.parent.parent
-    cmd = [str(esbuild_binary()), str(entry.relative_to(cwd)), '--bundle', '--format=iife',
-           f'--target={TARGET}', f'--banner:js={BANNER}', '--sourcemap=external',
-           '--charset=utf8', '--legal-comments=none', '--log-level=error',
-           f'--outfile={outfile}', f'--metafile={outfile.with_suffix(".meta.json")}']
+    cmd = [
+        str(esbuild_binary()),
+        str(entry.relative_to(cwd)),
+        '--bundle',
+        '--format=iife',
+        f'--target={TARGET}',
+        f'--banner:js={BANNER}',
+        '--sourcemap=external',
+        '--charset=utf8',
+        '--legal-comments=none',
+        '--log-level=error',
+        f'--outfile={outfile}',
+        f'--metafile={outfile.with_suffix(".meta.json")}',
+    ]
     if minify:
         cmd.append('--minify')
     if global_name:
@@ -55,8 +70,15 @@ def _esbuild(entry: Path, outfile: Path, minify: bool, global_name: str | None, 
 
 def minify_source(source: str, fmt: str | None, name: str, target: str = TARGET) -> str:
     """Minify a rendered file (the loader, the npm entries) through esbuild's stdin."""
-    cmd = [str(esbuild_binary()), '--minify', f'--target={target}', '--charset=utf8', '--legal-comments=none', '--log-level=error',
-           f'--sourcefile={name}'] + ([f'--format={fmt}'] if fmt else [])
+    cmd = [
+        str(esbuild_binary()),
+        '--minify',
+        f'--target={target}',
+        '--charset=utf8',
+        '--legal-comments=none',
+        '--log-level=error',
+        f'--sourcefile={name}',
+    ] + ([f'--format={fmt}'] if fmt else [])
     result = run(cmd, Path('.'), stdin=source)
     if result.returncode != 0:
         raise BundleError(_explain(result.stderr))

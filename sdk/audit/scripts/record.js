@@ -1,0 +1,46 @@
+(() => {
+  const say = window.__ufAuditRecord, stringify = JSON.stringify, now = Date.now.bind(Date);
+  if (typeof say !== 'function') return;
+  const tell = (record) => { try { record.now = now(); say(stringify(record, (k, v) =>
+    typeof v === 'function' ? '[function]' : v === undefined ? null : v)); } catch (e) {} };
+  if (window === window.top) {
+    tell({kind: 'load', url: location.href});
+    const seen = () => tell({kind: 'visit', url: location.href});
+    for (const name of ['pushState', 'replaceState']) {
+      const original = History.prototype[name];
+      History.prototype[name] = function (...args) {
+        const r = original.apply(this, args); seen(); return r;
+      };
+    }
+    addEventListener('popstate', seen, true);
+    addEventListener('hashchange', seen, true);
+  }
+  let boot;
+  Object.defineProperty(window, 'userflowBoot', {configurable: true, enumerable: false,
+    get() { return boot; },
+    set(value) {
+      boot = value;
+      if (!value || typeof value.ready !== 'function') return;
+      const ready = value.ready;
+      value.ready = (core) => {
+        const wrapped = {};
+        for (const key of Object.keys(core)) {
+          const f = core[key];
+          wrapped[key] = typeof f !== 'function' ? f : (...args) => {
+            const filtered = (own) => function (url) {
+              const out = own.apply(this, arguments);
+              tell({kind: 'filter', input: url, output: out});
+              return out;
+            };
+            if (key === 'setUrlFilter' && typeof args[0] === 'function') args[0] = filtered(args[0]);
+            if (key === 'init' && args[1] && typeof args[1].urlFilter === 'function') {
+              args[1] = Object.assign({}, args[1], {urlFilter: filtered(args[1].urlFilter)});
+            }
+            tell({kind: 'call', method: key, args});
+            return f.apply(core, args);
+          };
+        }
+        return ready(wrapped);
+      };
+    }});
+})();
