@@ -252,3 +252,24 @@ def test_build_command_prints_one_line_per_stage_with_its_time(tmp_path):
         'manifest',
     ]
     assert all(line.split()[2] == 'ms' for line in lines[:6])
+
+
+def test_the_loader_and_the_declarations_come_from_the_api_lists(built):
+    """api.py holds the set of methods; the stub and `interface Userflow` are rendered from it,
+    and the build refuses a method without a signature (or a signature without a method)."""
+    import re
+
+    from sdk.builder import declarations
+    from sdk.errors import RenderError
+    from userflow import api
+
+    lists = {k: getattr(api, k) for k in ('PROMISE_METHODS', 'VOID_METHODS', 'SYNC_METHODS')}
+    typed = (built.dist / 'npm' / 'index.d.ts').read_text()
+    interface = typed[typed.index('export interface Userflow {') :]
+    declared = set(re.findall(r'^  (\w+)[<(]', interface, re.M)) - {'setCoreUrl'}
+    assert declared == set(api.all_methods())
+    loader = (built.dist / 'userflow.js').read_text()
+    for name in api.all_methods():
+        assert f'"{name}' in loader or f' {name}' in loader, name
+    with pytest.raises(RenderError, match='no signature for'):
+        declarations.check({**lists, 'VOID_METHODS': [*lists['VOID_METHODS'], 'newMethod']})

@@ -1,7 +1,8 @@
 """The public API surface (SPEC §5), shared by the core and the build.
 
-The build renders the loader's stub and the TypeScript declarations from these lists, and the
-core exposes exactly these names, so the three cannot drift apart.
+The build renders the loader's stub and the TypeScript declarations from these lists (with each
+method's signature from sdk/builder/declarations.py, which must name exactly these methods), and
+the core exposes exactly these names, so the three cannot drift apart.
 """
 
 # Methods whose result is a promise (the stub returns one before the core has loaded).

@@ -17,7 +17,7 @@ from typing import Callable
 
 from sdk import PY_SRC, TEMPLATES, WORK, default_dist
 from sdk.builder import bundle as bundler
-from sdk.builder import prune, split
+from sdk.builder import declarations, prune, split
 from sdk.builder import transpile as tp
 from sdk.builder.manifest import budget_problems, sri, write_manifest
 from sdk.builder.package import write_tgz
@@ -197,14 +197,13 @@ def build(
     core_name, core_data = stages.run('core', write_core)
 
     api = _read_py(src / 'userflow' / 'api.py')
-    api = {'promise_methods': api['PROMISE_METHODS'], 'void_methods': api['VOID_METHODS']}
     chunk_names = {chunk: name for chunk, (_, name) in bundles['chunks'].items()}
     values = {
         'core_name': core_name,
         'core_sri': sri(core_data),
         'version': version,
         'sources': ['core', *sorted(chunk_names)],
-        **api,
+        **declarations.loader_values(api),
     }
 
     def write_loader():
@@ -235,7 +234,10 @@ def build(
             (npm / f'{source}.mjs').write_text(f'export default {text};\n')
             (npm / f'{source}.cjs').write_text(f'module.exports = {text};\n')
         for mode, suffix in (('esm', 'ts'), ('cjs', 'cts')):
-            (npm / f'index.d.{suffix}').write_text(render('index.d.ts.j2', version=version, mode=mode))
+            members = declarations.interface_lines(api)
+            (npm / f'index.d.{suffix}').write_text(
+                render('index.d.ts.j2', version=version, mode=mode, members=members)
+            )
             (npm / f'server.d.{suffix}').write_text(render('server.d.ts.j2', version=version, mode=mode))
         for mode, name in (('esm', 'server.mjs'), ('cjs', 'server.cjs')):
             (npm / name).write_text(render_js('server.js.j2', mode=mode))
