@@ -75,10 +75,23 @@ def test_past_1000_events_offline_the_oldest_are_dropped_and_counted(page, colle
     page.context.set_offline(True)
     page.evaluate("for (let i = 0; i < 1200; i++) userflow.track('b' + i)")
     assert page.evaluate('userflow.getEgressLog().dropped') == 200
+    assert page.evaluate('userflow.getEgressLog().droppedBy') == {'full': 200, 'refused': 0, 'purged': 0}
     page.context.set_offline(False)
     names = wait_for(lambda: len(tracked(collector, 'b')) == 1000 and tracked(collector, 'b'), 30)
     assert names == [f'b{i}' for i in range(200, 1200)]
-    assert any('the event queue is full' in m for m in page.record.warnings())
+    assert len([m for m in page.record.warnings() if 'the event queue is full' in m]) == 1  # once a page
+
+
+def test_a_refused_batch_is_dropped_and_counted_with_its_reason(page, collector):
+    page.goto(collector.url + '/fixtures/manual.html')
+    collector.sink.fail_next(1, 400)
+    page.evaluate(SETUP)
+    wait_for(lambda: collector.sink.events_posts(), 15)
+    page.wait_for_timeout(300)
+    log = page.evaluate('(() => { const l = userflow.getEgressLog(); return [l.dropped, l.droppedBy]; })()')
+    sent = len(collector.sink.events_posts()[0].json()['batch'])
+    assert log == [sent, {'full': 0, 'refused': sent, 'purged': 0}]
+    assert any('the server refused a batch' in m for m in page.record.warnings())
 
 
 def test_the_sdk_delivers_to_an_https_collector_that_sends_hsts(browser):

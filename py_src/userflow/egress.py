@@ -26,8 +26,16 @@ BATCH_DELAY_MS = 2000
 
 
 class Egress:
-    def __init__(self, outbox):
+    """The one owner of the outbox: every change goes through it and is saved at once, and
+    every event it lets go is counted by reason (`drops()`). `send(url, text, keepalive)` hands
+    a body to the browser (`send_events` unless a test passes another)."""
+
+    def __init__(self, outbox, send=None):
         self.outbox = outbox
+        self.send = send if send is not None else send_events
+        self.refused = 0  # events in batches the server refused (4xx other than 408/429)
+        self.purged = 0  # events forgotten because their kind may no longer be sent
+        self.warned_full = False
         self.endpoint = None
         self.token = None
         self.timer = None
@@ -47,11 +55,36 @@ class Egress:
                 env.warn('a stored event queue could not be read and was dropped')
         self.save()
 
+    def add(self, d, identity):
+        """Queue draft `d`, finalized at once when the identity is known; then save and send."""
+        before = self.outbox.dropped
+        self.outbox.add(d)
+        if identity is not None:
+            self.outbox.promote(identity['user'], identity['hashed'])
+        self._full(self.outbox.dropped - before)
+        self.schedule()
+
+    def purge(self, event_type):
+        """Forget every unacknowledged event of `event_type` now, stored ones included."""
+        gone = self.outbox.purge(event_type)
+        if gone > 0:
+            self.purged += gone
+            self.save()
+        return gone
+
+    def drops(self):
+        """Events let go, by reason: the bounded queue was full, the server refused their
+        batch, or they were purged (their kind may no longer be sent)."""
+        return {'full': self.outbox.dropped, 'refused': self.refused, 'purged': self.purged}
+
+    def _full(self, count):
+        if count > 0 and not self.warned_full:
+            self.warned_full = True
+            env.warn('the event queue is full (1000 events or 256 KiB); the oldest are being dropped')
+
     def save(self):
         """Keep what is not acknowledged, within the 256 KiB bound."""
-        dropped = self.outbox.bound_bytes(lambda item: len(to_json(item)))
-        if dropped > 0:
-            env.warn('the event queue is full; the oldest events are being dropped')
+        self._full(self.outbox.bound_bytes(lambda item: len(to_json(item))))
         saved = self.outbox.unsent()
         if len(saved['ready']) + len(saved['drafts']) == 0:
             env.storage_remove('q:' + self.tab)
@@ -108,7 +141,7 @@ class Egress:
             self._settle(batch, 0, None)
 
         try:
-            sent = self._send(url, text, False)
+            sent = self.send(url, text, False)
             if sent is None:
                 self._settle(batch, 204, None)  # a beacon: handed over, no answer to wait for
             else:
@@ -127,7 +160,7 @@ class Egress:
             batch = self.outbox.next_batch()
             text = self._body(batch)
             try:
-                sent = self._send(url, text, True)
+                sent = self.send(url, text, True)
                 if sent is not None:
                     sent.then(self._acknowledger(batch), lambda r: None)
             except:  # noqa: E722 -- over the keepalive quota: it stays stored for the next page
@@ -164,20 +197,6 @@ class Egress:
         env.log_request('content', 'GET', url, None, options)
         return window.fetch(url, options).then(received).then(None, failed)
 
-    def _options(self, text, keepalive):
-        return {'method': 'POST', 'body': text, 'credentials': 'omit', 'mode': 'cors',
-                'cache': 'no-store', 'referrerPolicy': 'no-referrer', 'keepalive': keepalive}
-
-    def _send(self, url, text, keepalive):
-        """The one place events leave: fetch, or a beacon where keepalive fetch is missing;
-        logged exactly as handed to the browser."""
-        options = self._options(text, keepalive)
-        if window.fetch:
-            env.log_request('events', 'POST', url, text, options)
-            return window.fetch(url, options)
-        env.log_request('events', 'POST', url, text, {'beacon': True})
-        window.navigator.sendBeacon(url, text)
-        return None
 
     def _body(self, batch):
         return to_json(body(self.token, VERSION, batch))
@@ -198,6 +217,20 @@ class Egress:
         self.attempt = 0
         self.outbox.acknowledge(batch)
         if result == 'drop':
+            self.refused += len(batch)
             env.warn('the server refused a batch of ' + str(len(batch)) + ' events (HTTP '
                      + str(status) + '); it was dropped')
         self.schedule()
+
+
+def send_events(url, text, keepalive):
+    """The one place events leave: fetch, or a beacon where keepalive fetch is missing; logged
+    exactly as handed to the browser. A promise of the response, or None for a beacon."""
+    options = {'method': 'POST', 'body': text, 'credentials': 'omit', 'mode': 'cors',
+               'cache': 'no-store', 'referrerPolicy': 'no-referrer', 'keepalive': keepalive}
+    if window.fetch:
+        env.log_request('events', 'POST', url, text, options)
+        return window.fetch(url, options)
+    env.log_request('events', 'POST', url, text, {'beacon': True})
+    window.navigator.sendBeacon(url, text)
+    return None

@@ -25,8 +25,7 @@ from userflow.values import import_value, kind, map_get, new_map
 class Sdk:
     def __init__(self):
         self.config = None
-        self.outbox = Outbox()
-        self.egress = Egress(self.outbox)
+        self.egress = Egress(Outbox())
         self.emitter = Emitter()
         self.identity = None
         self.identified = False
@@ -76,8 +75,7 @@ class Sdk:
         self.page_tracking = not disabled
         if disabled:
             # Now: waiting, ready, the batch on its way (never retried) and the stored queue.
-            self.outbox.purge('page')
-            self.egress.save()
+            self.egress.purge('page')
         else:
             self.last_page_url = None
             self._page_view()
@@ -300,19 +298,18 @@ class Sdk:
 
     def getEgressLog(self):
         log = env.to_host(env.requests)
-        log.dropped = self.outbox.dropped  # events the bounded queue had to let go, oldest first
+        drops = self.egress.drops()
+        log.dropped = drops['full'] + drops['refused'] + drops['purged']
+        log.droppedBy = env.to_host(drops)
         return log
 
     # -- internals ----------------------------------------------------------------------
     def _purge_unsendable(self):
         """What an earlier page stored under another privacy level waits for nothing: events
         this level may not send are forgotten before anything is sent."""
-        gone = 0
         for event_type in ['page', 'flow']:
             if not sendable(self.config, event_type):
-                gone += self.outbox.purge(event_type)
-        if gone > 0:
-            self.egress.save()
+                self.egress.purge(event_type)
 
     def _ready(self, method):
         if self.config is None:
@@ -368,13 +365,7 @@ class Sdk:
 
     def _add(self, event_type, fields, stamp):
         self.seq += 1
-        dropped = self.outbox.dropped
-        self.outbox.add(draft(event_type, self.seq, stamp, self._event_id(), fields))
-        if self.outbox.dropped > dropped:
-            env.warn('the event queue is full (1000 events); the oldest are being dropped')
-        if self.identity is not None:
-            self.outbox.promote(self.identity['user'], self.identity['hashed'])
-        self.egress.schedule()
+        self.egress.add(draft(event_type, self.seq, stamp, self._event_id(), fields), self.identity)
         return None
 
     def _event_id(self):

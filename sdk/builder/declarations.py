@@ -30,10 +30,18 @@ SIGNATURES = {
     'remount': '()',
     'getEgressLog': '()',
 }
-DOCS = {'getEgressLog': 'Every request sent; `dropped` counts events the bounded queue had to drop.'}
+DOCS = {
+    'getEgressLog': 'Every request sent; `dropped` counts the events let go, `droppedBy` by reason.',
+}
 # The synchronous methods: their result type, and the loader's code for what its stub answers
 # before the core loads (2: whether an identify call was made since the last reset; 3: []).
-SYNC = {'isIdentified': ('boolean', 2), 'getEgressLog': ('EgressRecord[] & { dropped: number }', 3)}
+SYNC = {
+    'isIdentified': ('boolean', 2),
+    'getEgressLog': (
+        'EgressRecord[] & { dropped: number; droppedBy: { full: number; refused: number; purged: number } }',
+        3,
+    ),
+}
 
 
 def check(api: dict) -> None:

@@ -39,7 +39,8 @@ userflow.setCoreUrl("/assets/userflow-core.js");
 const log = userflow.getEgressLog();
 const kinds: string[] = log.map((r) => r.kind + r.method + r.url + (r.body ?? ""));
 const dropped: number = log.dropped;
-void kinds; void dropped;
+const refused: number = log.droppedBy.refused + log.droppedBy.full + log.droppedBy.purged;
+void kinds; void dropped; void refused;
 window.userflow?.track("from-the-script-tag");
 
 // @ts-expect-error the token is a string
