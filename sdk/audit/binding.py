@@ -240,33 +240,27 @@ def _options_of(method: str, args: list) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _flow_ids(contents) -> dict:
-    """flow ID -> its step IDs, over every content body the SDK was given."""
-    flows: dict = {}
+def _ids(contents, kind: str, children: str) -> dict:
+    """ID -> its children's IDs, for the content's `kind` ('flows' and their 'steps',
+    'checklists' and their 'tasks'), over every content body the SDK was given."""
+    found: dict = {}
     for body in contents:
         try:
             data = json.loads(body)
         except ValueError:
             continue
-        for flow in data.get('flows') or []:
-            if isinstance(flow, dict) and isinstance(flow.get('id'), str):
-                flows[flow['id']] = {s.get('id') for s in flow.get('steps') or [] if isinstance(s, dict)}
-    return flows
+        for item in data.get(kind) or [] if isinstance(data, dict) else []:
+            if isinstance(item, dict) and isinstance(item.get('id'), str):
+                found[item['id']] = {c.get('id') for c in item.get(children) or [] if isinstance(c, dict)}
+    return found
+
+
+def _flow_ids(contents) -> dict:
+    return _ids(contents, 'flows', 'steps')
 
 
 def _checklist_ids(contents) -> dict:
-    lists: dict = {}
-    for body in contents:
-        try:
-            data = json.loads(body)
-        except ValueError:
-            continue
-        for checklist in data.get('checklists') or []:
-            if isinstance(checklist, dict):
-                lists[checklist.get('id')] = {
-                    t.get('id') for t in checklist.get('tasks') or [] if isinstance(t, dict)
-                }
-    return lists
+    return _ids(contents, 'checklists', 'tasks')
 
 
 def storage_problems(name: str, value: str, binder: Binder, contents, event_validator) -> list[str]:

@@ -313,24 +313,14 @@ def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
     findings.extend(_counts(rows, capture, ctx))
     findings.extend(_events(rows, capture, ctx))
     findings.extend(_below_http(rows, capture, ctx))
-    for leftover in capture.netlog.leftovers:
-        for source, form in ctx.index.search(leftover):
-            findings.append(
-                Finding(
-                    'netlog-bytes',
-                    source,
-                    f'{words.source(source)} found as {form}: {words.form(form)}, in raw socket bytes',
-                )
-            )
-    for datagram in capture.netlog.udp_bytes:
-        for source, form in ctx.index.search(datagram):
-            findings.append(
-                Finding(
-                    'udp',
-                    source,
-                    f'{words.source(source)} found as {form}: {words.form(form)}, in a UDP datagram',
-                )
-            )
+    for channel, where, haystacks in (
+        ('netlog-bytes', 'in raw socket bytes', capture.netlog.leftovers),
+        ('udp', 'in a UDP datagram', capture.netlog.udp_bytes),
+    ):
+        for haystack in haystacks:
+            for source, form in ctx.index.search(haystack):
+                detail = f'{words.source(source)} found as {form}: {words.form(form)}, {where}'
+                findings.append(Finding(channel, source, detail))
     for frame in capture.sink_ws:
         for source, form in ctx.index.search(frame):
             findings.append(
