@@ -2,22 +2,23 @@
 the shipped core, in V8 (mini-racer). Arguments and results cross as JSON text, so both sides
 see the same inputs and are compared on the same outputs (STYLE.md, Transcrypt's autotests)."""
 
-from userflow.attributes import validate_attributes, check_id, check_event_name, valid_key
-from userflow.config import parse_init
-from userflow.hashing import sha256_hex, hmac_sha256_hex, utf8_bytes
-from userflow.outbox import Outbox
-from userflow.payload import draft, body, iso_utc, uuid4
-from userflow.retry import outcome, backoff_ms, retry_after_ms
-from userflow.urls import split_url, check_endpoint, default_url_filter, check_sendable_url, identifier_like
-from userflow.attributes import check_derived_id, guessable_id
-from userflow.config import sendable
-from userflow.values import from_json, to_json, char_count, kind, map_get, has_key
-from userflow.conditions import evaluate
-from userflow.content import validate
-from userflow.flows import FlowRuntime
-from userflow.patterns import check_pattern, test_text, test_url, glob_match
-from userflow.position import place, beacon_spot
-from userflow.links import text_links
+from userflow.pure.attributes import validate_attributes, check_id, check_event_name, valid_key
+from userflow.pure.config import parse_init
+from userflow.pure.hashing import sha256_hex, hmac_sha256_hex, utf8_bytes
+from userflow.pure.outbox import Outbox
+from userflow.pure.payload import draft, body, iso_utc, uuid4
+from userflow.pure.retry import outcome, backoff_ms, retry_after_ms
+from userflow.pure.urls import (split_url, check_endpoint, default_url_filter, check_sendable_url,
+                                identifier_like)
+from userflow.pure.attributes import check_derived_id, guessable_id
+from userflow.pure.config import sendable
+from userflow.pure.values import from_json, to_json, char_count, kind, map_get, has_key
+from userflow.pure.conditions import evaluate
+from userflow.pure.content import validate
+from userflow.pure.flows import FlowRuntime
+from userflow.pure.patterns import check_pattern, test_text, test_url, glob_match
+from userflow.pure.position import place, beacon_spot
+from userflow.pure.links import text_links
 
 
 def _events_body(token, sdk, user, hashed, specs):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from userflow.attributes import validate_attributes, check_id, check_event_name, valid_key
+from userflow.pure.attributes import validate_attributes, check_id, check_event_name, valid_key
 
 
 def test_valid_attributes_pass_through_unchanged():

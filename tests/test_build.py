@@ -189,7 +189,7 @@ def test_a_rebuild_reuses_every_stage_whose_inputs_did_not_change(tmp_path):
     first = build(tmp_path / 'd1', work, quiet, src)
     again = build(tmp_path / 'd2', work, quiet, src)
     assert [name for name, _, reused in again.stages if reused] == ['transpile', 'bundle']
-    retry = src / 'userflow' / 'retry.py'
+    retry = src / 'userflow' / 'pure' / 'retry.py'
     retry.write_text(retry.read_text().replace('CAP_MS = 60000', 'CAP_MS = 30000'))
     changed = build(tmp_path / 'd3', work, quiet, src)
     assert not any(reused for _, _, reused in changed.stages)
@@ -198,13 +198,13 @@ def test_a_rebuild_reuses_every_stage_whose_inputs_did_not_change(tmp_path):
 
 def test_transcrypt_rejection_names_the_python_file_and_line(tmp_path):
     src = copy_src(tmp_path)
-    bad = src / 'userflow' / 'retry.py'
+    bad = src / 'userflow' / 'pure' / 'retry.py'
     bad.write_text(bad.read_text() + '\n\ndef spread(xs):\n    first, *rest = xs\n    return rest\n')
     with pytest.raises(TranspileError) as caught:
         build(tmp_path / 'dist', tmp_path / 'work', quiet, src)
-    assert caught.value.path == 'py_src/userflow/retry.py'
+    assert caught.value.path == 'py_src/userflow/pure/retry.py'
     assert caught.value.line == len(bad.read_text().splitlines()) - 1
-    assert str(caught.value).startswith('transpile failed: py_src/userflow/retry.py:')
+    assert str(caught.value).startswith('transpile failed: py_src/userflow/pure/retry.py:')
 
 
 @pytest.mark.parametrize(
@@ -261,7 +261,7 @@ def test_the_loader_and_the_declarations_come_from_the_api_lists(built):
 
     from sdk.builder import declarations
     from sdk.errors import RenderError
-    from userflow import api
+    from userflow.pure import api
 
     lists = {k: getattr(api, k) for k in ('PROMISE_METHODS', 'VOID_METHODS', 'SYNC_METHODS')}
     typed = (built.dist / 'npm' / 'index.d.ts').read_text()

@@ -3,7 +3,7 @@
 import pytest
 
 from b2b_harness import SnapshotPage
-from userflow.conditions import evaluate
+from userflow.pure.conditions import evaluate
 
 FACTS = {'text': 'Save changes', 'visible': True, 'disabled': False, 'clicked': False}
 PAGE = SnapshotPage(

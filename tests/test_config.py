@@ -1,6 +1,6 @@
 """init(token, options): defaults, and refusals that name the problem."""
 
-from userflow.config import parse_init
+from userflow.pure.config import parse_init
 
 
 def test_defaults_hash_ids_standard_privacy_and_no_endpoint():

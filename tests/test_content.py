@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from userflow.content import validate
+from userflow.pure.content import validate
 
 FLOW = {
     'id': 'welcome',

@@ -1,6 +1,6 @@
 """The listeners' registry (emitter.py): a closed set of events, listeners that may throw."""
 
-from userflow.emitter import Emitter
+from userflow.pure.emitter import Emitter
 
 
 def test_emitter_knows_a_closed_set_of_events_and_survives_a_throwing_listener():

@@ -4,8 +4,8 @@ simple model."""
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from userflow.content import validate
-from userflow.flows import FlowRuntime
+from userflow.pure.content import validate
+from userflow.pure.flows import FlowRuntime
 
 TRUE = {'event': 'yes'}
 CONTENT = validate(

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from test_back_to_back import ALL_PATHS, js  # noqa: F401 -- content paths; the V8 realm fixture
 from test_content import CONTENT
-from userflow.attributes import validate_attributes
-from userflow.content import validate
+from userflow.pure.attributes import validate_attributes
+from userflow.pure.content import validate
 
 EXAMPLES = int(os.environ.get('HARDEN_EXAMPLES', '300'))
 settings.register_profile(

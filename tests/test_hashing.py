@@ -5,7 +5,7 @@ import hmac
 
 from hypothesis import given, strategies as st
 
-from userflow.hashing import sha256_hex, hmac_sha256_hex, utf8_bytes
+from userflow.pure.hashing import sha256_hex, hmac_sha256_hex, utf8_bytes
 
 VECTORS = [
     '',

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from sdk.builder.render import render_js
 from sdk.identity import derive_user_id
-from userflow.attributes import check_derived_id, guessable_id
+from userflow.pure.attributes import check_derived_id, guessable_id
 
 NODE = shutil.which('node')
 

@@ -1,7 +1,7 @@
 """No event leaves before identify; batches keep order; retries go back in front."""
 
-from userflow.outbox import Outbox
-from userflow.payload import draft
+from userflow.pure.outbox import Outbox
+from userflow.pure.payload import draft
 
 
 def _box(n, kind='track'):

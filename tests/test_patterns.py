@@ -3,8 +3,8 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from userflow import patterns
-from userflow.patterns import check_pattern, glob_match
+from userflow.pure import patterns
+from userflow.pure.patterns import check_pattern, glob_match
 
 # Bound here under other names: pytest would collect `test_*` functions as tests.
 text_test, url_test = patterns.test_text, patterns.test_url

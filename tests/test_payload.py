@@ -8,8 +8,8 @@ import jsonschema
 from hypothesis import given, strategies as st
 
 from sdk.collector import load_schema
-from userflow.outbox import Outbox
-from userflow.payload import draft, finalize, body, iso_utc, uuid4
+from userflow.pure.outbox import Outbox
+from userflow.pure.payload import draft, finalize, body, iso_utc, uuid4
 
 VALIDATOR = jsonschema.Draft202012Validator(load_schema())
 HEX = 'a' * 64

@@ -5,8 +5,8 @@ import json
 
 from hypothesis import given, settings, strategies as st
 
-from userflow.links import text_links
-from userflow.position import ARROW_INSET, GAP, MARGIN, SIDES, beacon_spot, place
+from userflow.pure.links import text_links
+from userflow.pure.position import ARROW_INSET, GAP, MARGIN, SIDES, beacon_spot, place
 
 coord = st.floats(-400, 2400, allow_nan=False).map(lambda v: round(v, 2))
 extent = st.floats(0, 600, allow_nan=False).map(lambda v: round(v, 2))

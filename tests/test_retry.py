@@ -5,7 +5,7 @@ import email.utils
 from hypothesis import given
 from hypothesis import strategies as st
 
-from userflow.retry import backoff_ms, outcome, retry_after_ms
+from userflow.pure.retry import backoff_ms, outcome, retry_after_ms
 
 
 def test_status_outcomes_follow_the_spec():

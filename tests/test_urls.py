@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from userflow.urls import ID_PLACEHOLDER, check_endpoint, default_url_filter, identifier_like, split_url
+from userflow.pure.urls import ID_PLACEHOLDER, check_endpoint, default_url_filter, identifier_like, split_url
 
 ACCEPTED = {
     'https://collector.example.com': 'https://collector.example.com',

@@ -37,10 +37,10 @@ def hmac_hex(token: str, value: str) -> str:
 
 
 def default_url_filter(url: str):
-    """The SDK's own default filter (py_src/userflow/urls.py), imported in CPython."""
+    """The SDK's own default filter (py_src/userflow/pure/urls.py), imported in CPython."""
     if str(PY_SRC) not in sys.path:
         sys.path.append(str(PY_SRC))
-    from userflow.urls import default_url_filter as sdk_filter
+    from userflow.pure.urls import default_url_filter as sdk_filter
 
     return sdk_filter(url)
 

@@ -1,4 +1,4 @@
-"""What the build renders from the public API's lists (py_src/userflow/api.py): the loader's
+"""What the build renders from the public API's lists (py_src/userflow/pure/api.py): the loader's
 stub methods and the TypeScript declarations of `Userflow`. The set of methods lives in api.py
 only; this module holds what api.py cannot carry into the core without weighing it down: each
 method's TypeScript signature and, for the synchronous ones, what the stub answers before the

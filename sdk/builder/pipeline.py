@@ -25,8 +25,6 @@ from sdk.builder.render import render, render_js
 from sdk.builder.tools import versions
 
 CORE_ENTRY = 'core_entry'
-# One Transcrypt run compiles both roots; split.py makes two bundles of them.
-CORE_SOURCE = 'import userflow.main\nimport userflow.flowhost\nimport userflow.sha256chunk\n'
 
 
 @dataclass
@@ -118,6 +116,7 @@ def bundled(
 def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
     """The core and its chunks (see split.py), from the cache when the modules are unchanged:
     {'core': path, 'chunks': {name: (path, file name)}}."""
+    chunk_names = list(split.transpiled_chunks(js_dir))
     js = [(p.name, p.read_bytes()) for p in sorted(js_dir.glob('*.js'))]
     key = _digest(versions()['esbuild'], _code_digest(bundler, prune, split), *[x for f in js for x in f])
     folder = work / 'cache' / f'split-{key}'
@@ -126,14 +125,14 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         names = json.loads(names_file.read_text())
         result = {
             'core': folder / 'core.js',
-            'chunks': {c: (folder / f'{c}.js', names[c]) for c in split.CHUNKS},
+            'chunks': {c: (folder / f'{c}.js', names[c]) for c in chunk_names},
         }
         return stages.run('bundle', lambda: result, reused=True)
 
     def fresh():
-        split.prepare(js_dir, folder / 'core-src', {c: folder / f'{c}-src' for c in split.CHUNKS})
+        split.prepare(js_dir, folder / 'core-src', {c: folder / f'{c}-src' for c in chunk_names})
         chunks, defines = {}, {}
-        for chunk in split.CHUNKS:
+        for chunk in chunk_names:
             path = folder / f'{chunk}.js'
             bundler.bundle(folder / f'{chunk}-src' / f'{chunk}.js', path)
             code = path.read_bytes()
@@ -170,8 +169,8 @@ def build(
     """Build dist/ into `out` from the sources in `src`, caching stages under `work`."""
     out = out or default_dist()
     stages = _Stages(log or _say)
-    version = _read_py(src / 'userflow' / 'version.py')['VERSION']
-    js_dir = transpiled(work, CORE_ENTRY, CORE_SOURCE, stages, src)
+    version = _read_py(src / 'userflow' / 'pure' / 'version.py')['VERSION']
+    js_dir = transpiled(work, CORE_ENTRY, split.entry_source(src), stages, src)
     bundles = split_bundles(work, js_dir, stages)
     core_file = bundles['core']
 
@@ -196,7 +195,7 @@ def build(
 
     core_name, core_data = stages.run('core', write_core)
 
-    api = _read_py(src / 'userflow' / 'api.py')
+    api = _read_py(src / 'userflow' / 'pure' / 'api.py')
     chunk_names = {chunk: name for chunk, (_, name) in bundles['chunks'].items()}
     values = {
         'core_name': core_name,

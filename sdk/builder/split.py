@@ -8,7 +8,7 @@ runtime or second copies of modules the core already holds: every module the cor
 the core, which hands the chunks exactly the names they use through `window.userflowShared`;
 in a chunk's sources those modules are replaced by shims that read that object.
 
-    core.js     imports the shared names, publishes them, then runs userflow.main
+    core.js     imports the shared names, publishes them, then runs userflow.browser.main
     <chunk>.js  runs the chunk's root module, which publishes what it offers on window
 """
 
@@ -17,14 +17,64 @@ import shutil
 from pathlib import Path
 
 from sdk.builder.prune import RUNTIME, code_words, prune
+from sdk.errors import BundleError
 
-CORE_ROOT = 'userflow.main'
-CHUNKS = {'flows': 'userflow.flowhost', 'sha256': 'userflow.sha256chunk'}
+# The folders of py_src/userflow/ are the chunk map: pure/ and browser/ make the core (entered
+# at browser/main.py); every other folder is a chunk of that name, entered at its main.py.
+CORE_FOLDERS = ('pure', 'browser')
+CORE_ROOT = 'userflow.browser.main'
+_CHUNK_ROOT = re.compile(r'^userflow\.(\w+)\.main\.js$')
 _NAMED = re.compile(r"^import \{([^}]*)\} from '\./([^']+)\.js';$", re.M)
 _STAR = re.compile(r"^import \* as ([\w$]+) from '\./([^']+)\.js';$", re.M)
 _EXPORT = re.compile(r'^export (?:var|let|const|function\*?|class) ([\w$]+)', re.M)
 _EXPORT_LIST = re.compile(r'^export \{([^}]*)\};$', re.M)
 ALL = '*'
+
+
+def chunk_roots(src: Path) -> dict[str, str]:
+    """{chunk name: root module} from the source folders."""
+    folders = [d for d in sorted((src / 'userflow').iterdir()) if d.is_dir() and (d / 'main.py').is_file()]
+    return {d.name: f'userflow.{d.name}.main' for d in folders if d.name not in CORE_FOLDERS}
+
+
+def entry_source(src: Path) -> str:
+    """One Transcrypt run compiles the core and every chunk; the split makes bundles of them."""
+    roots = [CORE_ROOT, *chunk_roots(src).values()]
+    return ''.join(f'import {root}\n' for root in roots)
+
+
+def transpiled_chunks(js_dir: Path) -> dict[str, str]:
+    """{chunk name: root module} from the transpiled modules."""
+    found = [_CHUNK_ROOT.match(p.name) for p in sorted(js_dir.glob('userflow.*.main.js'))]
+    return {m.group(1): m.group(0)[:-3] for m in found if m and m.group(1) not in CORE_FOLDERS}
+
+
+def _folder(module: str) -> str | None:
+    parts = module.split('.')
+    return parts[1] if parts[0] == 'userflow' and len(parts) > 2 else None
+
+
+def boundary_problems(js_dir: Path) -> list[str]:
+    """The folders are the boundaries: pure/ imports only pure/, the core only pure/ and browser/,
+    a chunk the core, pure/ and its own folder (never another chunk's)."""
+    problems = []
+    for path in sorted(js_dir.glob('userflow.pure.*.js')):
+        for dep in _imports(js_dir, path.name[:-3]):
+            if _folder(dep) not in (None, 'pure'):
+                problems.append(f'{path.name[:-3]} (pure) imports {dep}')
+    core = _reachable(js_dir, CORE_ROOT)
+    problems += [
+        f'the core reaches {m}, outside pure/ and browser/'
+        for m in sorted(core)
+        if _folder(m) not in (None, *CORE_FOLDERS)
+    ]
+    for name, root in transpiled_chunks(js_dir).items():
+        problems += [
+            f'chunk {name} reaches {m}, outside the core, pure/ and {name}/'
+            for m in sorted(_reachable(js_dir, root) - core)
+            if _folder(m) not in ('pure', name)
+        ]
+    return problems
 
 
 def _imports(js_dir: Path, module: str) -> dict[str, set]:
@@ -61,7 +111,8 @@ def shared_names(js_dir: Path) -> dict[str, list[str]]:
     esbuild from dropping what neither bundle calls)."""
     core = _reachable(js_dir, CORE_ROOT)
     need: dict[str, set] = {}
-    outside = set().union(*[_reachable(js_dir, root) for root in CHUNKS.values()]) - core
+    roots = transpiled_chunks(js_dir).values()
+    outside = set().union(*[_reachable(js_dir, root) for root in roots]) - core
     for module in outside:
         text = (js_dir / f'{module}.js').read_text()
         body = _STAR.sub('', _NAMED.sub('', text))
@@ -78,6 +129,10 @@ def shared_names(js_dir: Path) -> dict[str, list[str]]:
 
 def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
     """Write the sources of the core (entry core.js) and of each chunk (entry <name>.js)."""
+    problems = boundary_problems(js_dir)
+    if problems:
+        raise BundleError("a module crosses its folder's boundary: " + '; '.join(problems))
+    roots = transpiled_chunks(js_dir)
     for target in [core_dir, *chunk_dirs.values()]:
         if target.exists():
             shutil.rmtree(target)
@@ -98,4 +153,4 @@ def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
             exports = ', '.join(f'{n} = m.{n}' for n in names)
             shared = f"var m = window.userflowShared['{dep}'];\nexport var {exports};\n"
             (chunk_dir / f'{dep}.js').write_text(shared)
-        (chunk_dir / f'{name}.js').write_text(f"import './{CHUNKS[name]}.js';\n")
+        (chunk_dir / f'{name}.js').write_text(f"import './{roots[name]}.js';\n")

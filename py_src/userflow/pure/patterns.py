@@ -8,7 +8,7 @@ quantifiers, at most 200 characters, and only the first 10,000 characters of the
 tested. CPython (the reference in tests) runs the same pattern translated to JS semantics.
 """
 
-from userflow.values import kind, char_count, new_map, has_key
+from userflow.pure.values import kind, char_count, new_map, has_key
 
 MAX_PATTERN = 200
 MAX_TEXT = 10000

@@ -13,9 +13,9 @@ Options (SPEC §5), each with its default:
 - searchShadowRoots: False; when True, conditions also look inside open shadow roots.
 """
 
-from userflow.values import kind, map_keys, map_get
-from userflow.attributes import valid_key
-from userflow.urls import check_endpoint
+from userflow.pure.values import kind, map_keys, map_get
+from userflow.pure.attributes import valid_key
+from userflow.pure.urls import check_endpoint
 
 PRIVACY_LEVELS = ['strict', 'standard', 'analytics']
 # The least privacy level that lets each event type leave (identify, group, track: every level).

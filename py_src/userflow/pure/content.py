@@ -6,9 +6,9 @@ Unknown keys, wrong types and out-of-range sizes reject the flow they are in; th
 working. Patterns for `matches` must be in the safe subset of patterns.py.
 """
 
-from userflow.attributes import valid_key
-from userflow.patterns import check_pattern
-from userflow.values import kind, map_keys, map_get, char_count
+from userflow.pure.attributes import valid_key
+from userflow.pure.patterns import check_pattern
+from userflow.pure.values import kind, map_keys, map_get, char_count
 
 MAX_CHARS = 1000000
 MAX_FLOWS = 100

@@ -16,11 +16,11 @@ the `online` event resumes delivery.
 Every request is noted in the egress log (`env.log_request`) just before it is handed over.
 """
 
-from userflow import env
-from userflow.payload import body, BATCH_LIMIT
-from userflow.retry import outcome, backoff_ms, retry_after_ms
-from userflow.values import to_json, from_json, to_hex
-from userflow.version import VERSION
+from userflow.browser import env
+from userflow.pure.payload import body, BATCH_LIMIT
+from userflow.pure.retry import outcome, backoff_ms, retry_after_ms
+from userflow.pure.values import to_json, from_json, to_hex
+from userflow.pure.version import VERSION
 
 BATCH_DELAY_MS = 2000
 

@@ -1,7 +1,7 @@
 """Links in plain text: the only way a URL from content becomes an anchor in the UI. Kept out
 of `urls.py` so that it ships in the flows chunk with the UI, not in the core."""
 
-from userflow.urls import split_url, split_authority, valid_host, has_unsafe_chars
+from userflow.pure.urls import split_url, split_authority, valid_host, has_unsafe_chars
 
 
 _URL_END = ' \t\n\r\f\v<>"\'`'

@@ -9,7 +9,7 @@ attached to the user who logs in later. Every identified event not yet acknowled
 nothing; a batch may then go twice, and the server deduplicates by event id.
 """
 
-from userflow.payload import finalize, BATCH_LIMIT
+from userflow.pure.payload import finalize, BATCH_LIMIT
 
 # SPEC §7: the queue is bounded (1,000 events, 256 KiB as JSON); when full, the oldest events
 # go first and are counted.

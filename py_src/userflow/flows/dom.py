@@ -4,8 +4,8 @@ Everything here is read in the browser and handed to the evaluator in this realm
 stored beyond the page view. Invalid selectors match nothing and are reported once.
 """
 
-from userflow import env
-from userflow.values import has_key
+from userflow.browser import env
+from userflow.pure.values import has_key
 
 MAX_ELEMENTS = 100  # matches examined per selector
 MAX_TEXT = 10000

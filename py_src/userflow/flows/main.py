@@ -10,15 +10,15 @@ only from a button or task the user clicked, never from a trigger or an auto-sta
 not be able to make the browser request a URL because a condition on the page holds.
 """
 
-from userflow import env
-from userflow.conditions import evaluate
-from userflow.content import validate, MAX_CHARS
-from userflow.dom import LivePage
-from userflow.flows import FlowRuntime, blank_state
-from userflow.observe import Observer
-from userflow.ui import Ui
-from userflow.urls import split_url
-from userflow.values import from_json, to_json, kind
+from userflow.browser import env
+from userflow.pure.conditions import evaluate
+from userflow.pure.content import validate, MAX_CHARS
+from userflow.flows.dom import LivePage
+from userflow.pure.flows import FlowRuntime, blank_state
+from userflow.flows.observe import Observer
+from userflow.flows.ui import Ui
+from userflow.pure.urls import split_url
+from userflow.pure.values import from_json, to_json, kind
 
 STATE_KEY = 'flows'
 _WIRE_ACTION = {'started': 'started', 'step': 'stepSeen'}

@@ -4,7 +4,7 @@ A call that breaks a rule is refused as a whole: the functions return an error m
 the offending key and never a partial result.
 """
 
-from userflow.values import kind, new_map, map_keys, char_count, is_finite_number
+from userflow.pure.values import kind, new_map, map_keys, char_count, is_finite_number
 
 MAX_KEYS = 100
 MAX_KEY_LEN = 64

@@ -9,8 +9,8 @@ The browser answers from the live DOM (dom.py); tests answer from a snapshot. Co
 validated before it gets here (content.py), so the shape of a condition is trusted.
 """
 
-from userflow.patterns import test_text, test_url
-from userflow.values import kind, map_get
+from userflow.pure.patterns import test_text, test_url
+from userflow.pure.values import kind, map_get
 
 
 def evaluate(condition, page):

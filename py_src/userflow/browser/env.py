@@ -8,7 +8,7 @@ it outlives this frame: a page that removes the SDK's iframe loses no event (the
 the next page), and the one message about it still reaches the console.
 """
 
-from userflow.values import to_json, from_json
+from userflow.pure.values import to_json, from_json
 
 PREFIX = '[userflow] '
 STORAGE_PREFIX = 'uf:'

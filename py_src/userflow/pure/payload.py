@@ -5,7 +5,7 @@ becomes a wire event only in `finalize`, once the user is known: fields are copi
 the allowlist for its type, so nothing that is not listed can ever reach the wire.
 """
 
-from userflow.values import new_map, map_keys, map_get, kind
+from userflow.pure.values import new_map, map_keys, map_get, kind
 
 WIRE_VERSION = 1
 BATCH_LIMIT = 50

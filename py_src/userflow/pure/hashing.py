@@ -6,7 +6,7 @@ is brought back into [0, 2**32) with `% 2**32`, and right shifts are floor divis
 (TRANSCRYPT.md §3).
 """
 
-from userflow.values import to_hex
+from userflow.pure.values import to_hex
 
 M32 = 4294967296
 _POW2 = [2 ** i for i in range(33)]

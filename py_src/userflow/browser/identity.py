@@ -7,8 +7,8 @@ hmac). The anonymous ID is 128 random
 bits kept in localStorage under `uf:anon`.
 """
 
-from userflow import env
-from userflow.values import to_hex
+from userflow.browser import env
+from userflow.pure.values import to_hex
 
 
 def protect(config, raw_id):

@@ -8,18 +8,18 @@ while the ID is still being hashed. Nothing here throws into the host: every ent
 wrapped by `_guarded`.
 """
 
-from userflow import env
-from userflow.api import all_methods
-from userflow.attributes import (validate_attributes, check_id, check_event_name, check_signature,
+from userflow.browser import env
+from userflow.pure.api import all_methods
+from userflow.pure.attributes import (validate_attributes, check_id, check_event_name, check_signature,
                                  check_derived_id, guessable_id)
-from userflow.config import parse_init, sendable
-from userflow.egress import Egress
-from userflow.emitter import Emitter
-from userflow.identity import protect, anonymous_id
-from userflow.outbox import Outbox
-from userflow.payload import draft, uuid4
-from userflow.urls import check_endpoint, default_url_filter, check_sendable_url
-from userflow.values import import_value, kind, map_get, new_map
+from userflow.pure.config import parse_init, sendable
+from userflow.browser.egress import Egress
+from userflow.pure.emitter import Emitter
+from userflow.browser.identity import protect, anonymous_id
+from userflow.pure.outbox import Outbox
+from userflow.pure.payload import draft, uuid4
+from userflow.pure.urls import check_endpoint, default_url_filter, check_sendable_url
+from userflow.pure.values import import_value, kind, map_get, new_map
 
 
 class Sdk:

@@ -6,7 +6,7 @@ query, the fragment, credentials, `;` parameters or path segments that look like
 (SPEC §5).
 """
 
-from userflow.values import kind, char_count
+from userflow.pure.values import kind, char_count
 
 MAX_URL = 2048
 LOOPBACK = ['localhost', '127.0.0.1', '[::1]']

@@ -15,11 +15,11 @@ inside); a new modal, or a tooltip when the user was in the UI or nowhere, takes
 returns where it was when the UI goes away; Escape dismisses; everything is a real button.
 """
 
-from userflow import env
-from userflow.position import place, beacon_spot, off_screen
-from userflow.uicss import CSS
-from userflow.links import text_links
-from userflow.values import map_get
+from userflow.browser import env
+from userflow.pure.position import place, beacon_spot, off_screen
+from userflow.flows.uicss import CSS
+from userflow.pure.links import text_links
+from userflow.pure.values import map_get
 
 TAG = 'userflow-ui'
 BASE_Z = 2147483000

@@ -5,7 +5,7 @@ a hidden page (where frames do not run) falls back to one 100 ms timer. With not
 nothing runs.
 """
 
-from userflow import env
+from userflow.browser import env
 
 HIDDEN_DELAY_MS = 100
 

@@ -14,7 +14,7 @@ of effects for the binding to carry out, in order:
 `evaluate(test)` is the reactive part: `test(condition)` says whether a condition holds now.
 """
 
-from userflow.values import map_get
+from userflow.pure.values import map_get
 
 
 def blank_state():

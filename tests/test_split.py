@@ -1,0 +1,59 @@
+"""The chunk map is the folder layout of py_src/userflow/, and the folders are boundaries."""
+
+import pytest
+
+from sdk import PY_SRC
+from sdk.builder.split import boundary_problems, chunk_roots, entry_source, prepare, transpiled_chunks
+from sdk.errors import BundleError
+
+
+def _modules(js_dir, graph):
+    """Write one ES module per name in `graph`, importing the names it maps to."""
+    js_dir.mkdir(exist_ok=True)
+    for module, deps in graph.items():
+        lines = [f"import {{x}} from './{dep}.js';" for dep in deps]
+        (js_dir / f'{module}.js').write_text('\n'.join(lines + ['export var x = 1;']) + '\n')
+    return js_dir
+
+
+GOOD = {
+    'userflow.browser.main': ['userflow.pure.api', 'userflow.browser.env'],
+    'userflow.browser.env': [],
+    'userflow.pure.api': [],
+    'userflow.pure.flows': ['userflow.pure.api'],
+    'userflow.flows.main': ['userflow.flows.ui', 'userflow.pure.flows', 'userflow.browser.env'],
+    'userflow.flows.ui': [],
+    'userflow.sha256.main': [],
+}
+
+
+def test_the_chunks_are_the_folders_beside_pure_and_browser():
+    assert chunk_roots(PY_SRC) == {'flows': 'userflow.flows.main', 'sha256': 'userflow.sha256.main'}
+    assert entry_source(PY_SRC).splitlines() == [
+        'import userflow.browser.main',
+        'import userflow.flows.main',
+        'import userflow.sha256.main',
+    ]
+
+
+def test_a_layout_that_keeps_to_its_folders_has_no_problem(tmp_path):
+    js_dir = _modules(tmp_path / 'js', GOOD)
+    assert transpiled_chunks(js_dir) == {'flows': 'userflow.flows.main', 'sha256': 'userflow.sha256.main'}
+    assert boundary_problems(js_dir) == []
+
+
+@pytest.mark.parametrize(
+    'module,dep,problem',
+    [
+        ('userflow.pure.api', 'userflow.browser.env', 'userflow.pure.api (pure) imports'),
+        ('userflow.browser.env', 'userflow.flows.ui', 'the core reaches userflow.flows.ui'),
+        ('userflow.sha256.main', 'userflow.flows.ui', 'chunk sha256 reaches userflow.flows.ui'),
+    ],
+)
+def test_an_import_across_a_boundary_is_named_and_stops_the_split(tmp_path, module, dep, problem):
+    graph = {name: list(deps) for name, deps in GOOD.items()}
+    graph[module].append(dep)
+    js_dir = _modules(tmp_path / 'js', graph)
+    assert any(p.startswith(problem) for p in boundary_problems(js_dir))
+    with pytest.raises(BundleError, match='crosses its folder'):
+        prepare(js_dir, tmp_path / 'core', {c: tmp_path / c for c in transpiled_chunks(js_dir)})
