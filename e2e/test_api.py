@@ -54,7 +54,7 @@ def test_bad_calls_are_refused_with_a_named_warning_and_never_reach_the_host(pag
         'identify refused: user ID must be a non-empty string',
         'attribute key "1bad" does not match',
         'attribute "plan" is longer than 1024 characters',
-        'attribute "self" must be a string, number, boolean or null (got map)',
+        'attribute "self" must be a value or one operation {set|set_once|',
         'attribute "when" must be a string, number, boolean or null (got other)',
         'attribute "n" is not a finite number',
         'track refused: event name must be a string of 1 to 128 characters',

@@ -213,8 +213,14 @@ def test_the_egress_log_lists_every_request_the_sdk_made(page, collector):
     log = page.evaluate('userflow.getEgressLog()')
     assert [r['kind'] for r in log][:1] == ['core']
     assert {r['kind'] for r in log} == {'core', 'content', 'chunk', 'events'}
-    sdk = [r for r in page.record.requests if '/dist/userflow-' in r['url'] or '/v1/' in r['url']]
-    assert sorted((r['method'], r['url']) for r in sdk) == sorted((r['method'], r['url']) for r in log)
+    logged = sorted((r['method'], r['url']) for r in log)
+
+    def seen():  # Playwright hears of the SDK frame's last request a moment after it is made
+        sdk = [r for r in page.record.requests if '/dist/userflow-' in r['url'] or '/v1/' in r['url']]
+        return sorted((r['method'], r['url']) for r in sdk)
+
+    wait_for(lambda: len(seen()) >= len(logged))
+    assert seen() == logged
     posted = [r.body.decode() for r in collector.sink.events_posts()]
     assert [r['body'] for r in log if r['kind'] == 'events'] == posted
     content = next(r for r in log if r['kind'] == 'content')

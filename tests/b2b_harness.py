@@ -8,9 +8,14 @@ from userflow.pure.hashing import sha256_hex, hmac_sha256_hex, utf8_bytes
 from userflow.pure.outbox import Outbox
 from userflow.pure.payload import draft, body, iso_utc, uuid4
 from userflow.pure.retry import outcome, backoff_ms, retry_after_ms
-from userflow.pure.urls import (split_url, check_endpoint, default_url_filter, check_sendable_url,
-                                identifier_like)
-from userflow.pure.attributes import check_derived_id, guessable_id
+from userflow.pure.urls import (
+    split_url,
+    check_endpoint,
+    default_url_filter,
+    check_sendable_url,
+    identifier_like,
+)
+from userflow.pure.attributes import OPERATIONS, check_derived_id, guessable_id
 from userflow.pure.config import sendable
 from userflow.pure.values import from_json, to_json, char_count, kind, map_get, has_key
 from userflow.pure.conditions import evaluate
@@ -19,6 +24,7 @@ from userflow.pure.flows import FlowRuntime
 from userflow.pure.patterns import check_pattern, test_text, test_url, glob_match
 from userflow.pure.position import place, beacon_spot
 from userflow.pure.links import text_links
+from userflow.pure.session import Session
 
 
 def _events_body(token, sdk, user, hashed, specs):
@@ -123,6 +129,22 @@ def _outbox_cycle(count, in_flight, limit_each):
     return {'dropped': dropped, 'ready': [e['seq'] for e in new.ready], 'drafts': len(new.drafts)}
 
 
+def _run_session(script):
+    """Drive a Session: script is a list of [method, href, now, *arguments]. Returns each
+    call's effects, events numbered as the host numbers them (`draft`), and the final state."""
+    session = Session()
+    results = []
+    for item in script:
+        at = {'href': item[1], 'now': item[2]}
+        effects = getattr(session, item[0])(at, *item[3:])
+        for effect in effects:
+            if effect['kind'] == 'event':
+                effect['draft'] = session.draft(effect['type'], effect['fields'], effect['stamp'], 'id')
+        results.append(effects)
+    state = {'identified': session.identified, 'seq': session.seq, 'known': session.known_attributes}
+    return {'results': results, 'state': state}
+
+
 CASES = {
     'sha256_hex': sha256_hex,
     'hmac_sha256_hex': hmac_sha256_hex,
@@ -137,7 +159,7 @@ CASES = {
     'check_derived_id': check_derived_id,
     'guessable_id': guessable_id,
     'sendable': lambda level, event_type: sendable({'privacy': level}, event_type),
-    'validate_attributes': validate_attributes,
+    'validate_attributes': lambda attrs, allowed: validate_attributes(attrs, allowed, OPERATIONS),
     'valid_key': valid_key,
     'check_id': lambda value: check_id(value, 'user ID'),
     'check_event_name': check_event_name,
@@ -160,6 +182,7 @@ CASES = {
     'place': place,
     'beacon_spot': beacon_spot,
     'text_links': text_links,
+    'run_session': _run_session,
 }
 
 

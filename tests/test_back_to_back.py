@@ -538,3 +538,50 @@ def test_retry_after_parsing_agrees(js, when, wait, junk):
 @given(count=st.integers(0, 1200), in_flight=st.integers(0, 3), size=st.sampled_from([1, 200, 2000]))
 def test_queue_persistence_and_bounds_agree(js, count, in_flight, size):
     same(js, 'outbox_cycle', count, in_flight, size)
+
+
+hrefs = st.sampled_from(
+    [
+        'https://app.example.com/',
+        'https://app.example.com/users/12345/edit?tab=billing#top',
+        'https://app.example.com/p/8f3a9c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b',
+        'http://localhost:8000/a%20b/?q=1',
+    ]
+)
+signed = st.none() | st.fixed_dictionaries({}, optional={'signature': text})
+session_args = {
+    'init': st.tuples(st.sampled_from(['tok_1', 'tok_2', '', 'a b']), st.none() | options),
+    'setServerEndpoint': st.tuples(st.sampled_from(['https://c.example.com', 'http://evil.com', 3])),
+    'setPageTrackingDisabled': st.tuples(st.booleans()),
+    'setUrlFilter': st.tuples(st.none() | scalars),
+    'identify': st.tuples(
+        st.one_of(text, st.sampled_from(['12345', 'a@b.co', 'a' * 64])),
+        st.none() | attributes,
+        st.none() | st.fixed_dictionaries({}, optional={'hashed': st.booleans(), 'signature': text}),
+    ),
+    'identify_anonymous': st.tuples(st.just('anon-1'), st.none() | attributes, st.none()),
+    'group': st.tuples(text, st.none() | attributes, st.none()),
+    'updateGroup': st.tuples(st.none() | attributes, signed),
+    'updateUser': st.tuples(st.none() | attributes, signed),
+    'track': st.tuples(st.one_of(text, st.integers()), st.none() | attributes, st.none()),
+    'setShadowDomEnabled': st.tuples(st.booleans()),
+    'startFlow': st.tuples(text, st.none()),
+    'endAllFlows': st.tuples(),
+    'reset': st.tuples(),
+    'start': st.tuples(text, st.none() | st.fixed_dictionaries({}, optional={'once': st.booleans()})),
+    'setBaseZIndex': st.tuples(st.one_of(st.integers(-5, 10**6), st.floats(-1e6, 1e6), text)),
+    'navigated': st.tuples(),
+    'flow_event': st.tuples(st.fixed_dictionaries({'flow': text, 'step': text, 'action': text})),
+}
+session_steps = st.lists(
+    st.sampled_from(sorted(session_args)).flatmap(
+        lambda name: st.tuples(st.just(name), hrefs, st.integers(0, 2**41), session_args[name])
+    ),
+    max_size=10,
+)
+
+
+@settings(settings.get_profile('b2b'))
+@given(script=session_steps)
+def test_the_session_decides_alike_on_generated_call_sequences(js, script):
+    same(js, 'run_session', [[name, href, now, *args] for name, href, now, args in script])

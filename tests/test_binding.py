@@ -54,8 +54,8 @@ def capture(*calls, visits=('https://app.example/users/8812/edit?tab=2',)):
     return FakeCapture(records=records, content=content)
 
 
-def binder(*calls, level='standard'):
-    return Binder(capture(('init', TOKEN, {'privacy': level}), *calls), '0.1.0', None)
+def binder(*calls, level='standard', anonymous=()):
+    return Binder(capture(('init', TOKEN, {'privacy': level}), *calls), '0.1.0', list(anonymous))
 
 
 def event(type_, seq=1, **fields):
@@ -161,3 +161,20 @@ def test_storage_schemas():
 
 def b_contents():
     return capture().content.values()
+
+
+def test_every_anonymous_id_the_sdk_stored_and_content_the_app_loaded_explain_events():
+    """reset() removes uf:anon and the next identifyAnonymous() draws another: each one the SDK
+    stored binds its user; flows the app gave to loadContent are content like fetched flows."""
+    first, second = 'a' * 32, 'b' * 32
+    b = binder(
+        ('identifyAnonymous', {}),
+        ('loadContent', {'version': 1, 'flows': [{'id': 'app-tour', 'steps': [{'id': 's'}]}]}),
+        anonymous=[first, second],
+    )
+    for anon in (first, second):
+        found = b.event({'type': 'identify', 'user': hmac_hex(TOKEN, anon)})
+        assert not [rule for rule, _ in found if rule == 'events-user']
+    stranger = b.event({'type': 'identify', 'user': hmac_hex(TOKEN, 'c' * 32)})
+    assert any(rule == 'events-user' for rule, _ in stranger)
+    assert set(b.flows) == {'welcome', 'app-tour'}

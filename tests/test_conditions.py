@@ -3,7 +3,7 @@
 import pytest
 
 from b2b_harness import SnapshotPage
-from userflow.pure.conditions import evaluate
+from userflow.pure.conditions import evaluate, explain
 
 FACTS = {'text': 'Save changes', 'visible': True, 'disabled': False, 'clicked': False}
 PAGE = SnapshotPage(
@@ -70,3 +70,14 @@ PAGE = SnapshotPage(
 )
 def test_each_condition_form(condition, expected):
     assert evaluate(condition, PAGE) is expected
+
+
+def test_explain_gives_every_part_its_value_for_the_debugger():
+    condition = {'all': [{'element': '#save'}, {'not': {'event': 'invited'}}]}
+    explained = explain(condition, PAGE)
+    assert explained['value'] is False and explained['condition'] is condition
+    save, negation = explained['parts']
+    assert save == {'condition': {'element': '#save'}, 'value': True, 'parts': []}
+    assert negation['value'] is False and negation['parts'][0]['value'] is True
+    leaf = {'event': 'invited'}
+    assert explain(leaf, PAGE) == {'condition': leaf, 'value': True, 'parts': []}

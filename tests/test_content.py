@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from userflow.pure.content import validate
+from userflow.pure.content import combine, validate
 
 FLOW = {
     'id': 'welcome',
@@ -213,3 +213,12 @@ def test_prototype_keys_are_just_unknown_keys():
         '"steps": [{"id": "a", "type": "hidden"}]}]}'
     )
     assert 'unknown key' in validate(content)['errors'][0]
+
+
+def test_sources_combine_by_id_the_later_winning_in_place():
+    server = {'flows': [{'id': 'a', 'v': 1}, {'id': 'b', 'v': 1}], 'checklists': [{'id': 'k', 'v': 1}]}
+    app = {'flows': [{'id': 'b', 'v': 2}, {'id': 'c', 'v': 2}], 'checklists': []}
+    both = combine([server, app])
+    assert [(f['id'], f['v']) for f in both['flows']] == [('a', 1), ('b', 2), ('c', 2)]
+    assert both['checklists'] == [{'id': 'k', 'v': 1}]
+    assert combine([]) == {'flows': [], 'checklists': []}

@@ -159,3 +159,21 @@ class FlowModel(RuleBasedStateMachine):
 
 
 TestFlowModel = FlowModel.TestCase
+
+
+def test_status_says_why_a_flow_is_or_is_not_showing():
+    r = runtime()
+    assert r.status('b') == 'not started; starts only from start() or a button'
+    assert r.status('a') == 'not started; starts when its condition holds'
+    r.start('b', False)
+    assert r.status('b') == 'active, at step b1'
+    assert r.status('a') == 'not started; waits: flow b is active'
+    r.act({'end': True})
+    assert r.status('b') == 'seen; starts only from start() or a button'
+    r.start('a', False)
+    r.act({'goto': 'a3'})
+    r.act({'next': True})
+    assert r.status('a') == 'completed; starts automatically once, and has been seen'
+    r.start('c', False)
+    r.act({'end': True})
+    assert r.status('c') == 'seen; ended on this page; may start again after navigation'

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from test_back_to_back import ALL_PATHS, js  # noqa: F401 -- content paths; the V8 realm fixture
 from test_content import CONTENT
-from userflow.pure.attributes import validate_attributes
+from userflow.pure.attributes import OPERATIONS, validate_attributes
 from userflow.pure.content import validate
 
 EXAMPLES = int(os.environ.get('HARDEN_EXAMPLES', '300'))
@@ -92,7 +92,7 @@ def test_prototype_keys_in_attributes_pollute_nothing(js, attributes):  # noqa: 
     before = js.ctx.eval(SNAPSHOT)
     text = json.dumps([attributes, None], ensure_ascii=False)
     in_js = json.loads(js.ctx.call('UF.run', 'validate_attributes', text), parse_int=float)
-    in_python = validate_attributes(json.loads(json.dumps(attributes)), None)
+    in_python = validate_attributes(json.loads(json.dumps(attributes)), None, OPERATIONS)
     assert in_js == json.loads(json.dumps(in_python), parse_int=float)  # numbers compare as doubles
     assert js.ctx.eval(SNAPSHOT) == before
 

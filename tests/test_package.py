@@ -50,14 +50,17 @@ def consumer(package, tmp_path_factory):
     assert code == 0, out
     for file in TYPES.iterdir():
         shutil.copy(file, app / file.name)
+    # Userflow.js 2.14's own typings (a dev dependency, under an alias): compat.mts checks them.
+    original = ROOT / 'node_modules' / 'userflow-js-2-14' / 'dist' / 'types' / 'userflow.d.ts'
+    shutil.copy(original, app / 'original.d.ts')
     return app
 
 
 @pytest.mark.parametrize(
     'resolution,files',
     [
-        ({'module': 'node16', 'moduleResolution': 'node16'}, ['esm.mts', 'cjs.cts']),
-        ({'module': 'esnext', 'moduleResolution': 'bundler'}, ['esm.mts']),
+        ({'module': 'node16', 'moduleResolution': 'node16'}, ['esm.mts', 'cjs.cts', 'compat.mts']),
+        ({'module': 'esnext', 'moduleResolution': 'bundler'}, ['esm.mts', 'compat.mts']),
     ],
 )
 def test_every_readme_form_type_checks_and_wrong_calls_do_not(consumer, resolution, files):

@@ -28,9 +28,14 @@ GOOD = {
 
 
 def test_the_chunks_are_the_folders_beside_pure_and_browser():
-    assert chunk_roots(PY_SRC) == {'flows': 'userflow.flows.main', 'sha256': 'userflow.sha256.main'}
+    assert chunk_roots(PY_SRC) == {
+        'debugger': 'userflow.debugger.main',
+        'flows': 'userflow.flows.main',
+        'sha256': 'userflow.sha256.main',
+    }
     assert entry_source(PY_SRC).splitlines() == [
         'import userflow.browser.main',
+        'import userflow.debugger.main',
         'import userflow.flows.main',
         'import userflow.sha256.main',
     ]

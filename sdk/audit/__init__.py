@@ -202,7 +202,7 @@ def audit(
         index = index_for(canaries, _token(capture))
         report.needles = max(report.needles, index.count)
         built = manifest_for(capture)
-        anon = capture.storage.get('local', {}).get('uf:anon')
+        anon = [capture.storage.get('local', {}).get('uf:anon'), *capture.anonymous]
         ctx = Context(
             index,
             sdk_base_of(capture),
@@ -288,8 +288,8 @@ def audit(
             rows_second = judged('main B (other secrets)', second, other, base)
             report.findings.extend(
                 compare(
-                    egress(rows_main, loose=True),
-                    egress(rows_second, loose=True),
+                    egress(rows_main, main, loose=True),
+                    egress(rows_second, second, loose=True),
                     'secrets changed (default mode)',
                 )
             )

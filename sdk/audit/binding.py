@@ -48,7 +48,7 @@ def default_url_filter(url: str):
 class Binder:
     """Everything a run's events and storage may be explained by, and the checks."""
 
-    def __init__(self, capture, version: str | None, anon: str | None):
+    def __init__(self, capture, version: str | None, anon: list):
         self.calls = capture.calls
         self.inits = [args for method, args in self.calls if method == 'init' and args]
         self.tokens = {args[0] for args in self.inits if isinstance(args[0], str)}
@@ -68,15 +68,20 @@ class Binder:
                 self.users.update(self._ids(str(raw)))
             elif method == 'group' and raw is not None:
                 self.groups.update(self._ids(str(raw)))
-        if anon:
-            self.users.update(self._ids(anon))
+        for value in anon:  # the anonymous IDs the SDK stored (one per identifyAnonymous after reset)
+            if isinstance(value, str) and value:
+                self.users.update(self._ids(value))
         self.urls: set = set()
         for visited in capture.visits:
             filtered = default_url_filter(visited)
             if filtered:
                 self.urls.add(filtered)
         self.urls.update(u for u in capture.filtered if isinstance(u, str))
-        self.flows = _flow_ids(capture.content.values())
+        # The content the SDK was given: fetched bodies, and what the app passed to loadContent.
+        given = [args[0] for method, args in self.calls if method == 'loadContent' and args]
+        self.contents = list(capture.content.values())
+        self.contents += [c if isinstance(c, str) else json.dumps(c) for c in given]
+        self.flows = _flow_ids(self.contents)
         first, last = capture.page_clock
         self.window = (first - SLACK_MS, last + SLACK_MS)
         # Page views the app's setPageTrackingDisabled(true) purged keep their numbers unsent.
@@ -228,15 +233,24 @@ def _json(value) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+# Where a call's attributes and options are: (attributes index, options index).
+_ARGS = {'identify': (1, 2), 'group': (1, 2), 'track': (1, 2), 'identifyAnonymous': (0, 1)}
+
+
 def _attributes_of(method: str, args: list) -> dict:
-    at = {'identify': 1, 'group': 1, 'identifyAnonymous': 0, 'updateUser': 0, 'updateGroup': 0, 'track': 1}
-    index = at.get(method, 1)
+    """The attributes the app passed, as the SDK sends them: an operation's `data_type` hint is
+    not sent (the wire has no such field)."""
+    index = _ARGS.get(method, (0, 1))[0]
     value = args[index] if len(args) > index else None
-    return value if isinstance(value, dict) else {}
+    if not isinstance(value, dict):
+        return {}
+    hintless = lambda v: {k: x for k, x in v.items() if k != 'data_type'} if isinstance(v, dict) else v  # noqa: E731
+    return {k: hintless(v) for k, v in value.items()}
 
 
 def _options_of(method: str, args: list) -> dict:
-    value = args[2] if method in ('identify', 'group') and len(args) > 2 else None
+    index = _ARGS.get(method, (0, 1))[1]
+    value = args[index] if len(args) > index else None
     return value if isinstance(value, dict) else {}
 
 

@@ -106,6 +106,12 @@ class Capture:
         return [(r['method'], r['args']) for r in self.records if r['kind'] == 'call']
 
     @property
+    def anonymous(self) -> list:
+        """Every anonymous ID the SDK stored (`uf:anon`), in order: reset() removes one and the
+        next identifyAnonymous() makes another, so the storage at the end may hold none of them."""
+        return [r['value'] for r in self.records if r['kind'] == 'anon' and isinstance(r.get('value'), str)]
+
+    @property
     def visits(self) -> list:
         return [
             r['url'] for r in self.records if r['kind'] in ('load', 'visit') and r['url'] != 'about:blank'

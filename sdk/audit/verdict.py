@@ -29,9 +29,10 @@ import brotli
 import jsonschema
 
 from sdk.audit import words
+from sdk.audit.binding import hmac_hex
 from sdk.audit.encodings import Index
 
-SDK_FILE = re.compile(r'userflow\.js|userflow-(core|flows|sha256)\.[0-9a-f]{12}\.js')
+SDK_FILE = re.compile(r'userflow\.js|userflow-[a-z0-9]+\.[0-9a-f]{12}\.js')
 CONTENT = re.compile(r'/v1/content/[A-Za-z0-9_-]{1,128}')
 SDK_VERDICTS = ('sdk-file', 'content', 'events')
 
@@ -518,7 +519,7 @@ def _storage(capture, ctx: Context) -> list[Finding]:
                 from sdk.audit.binding import storage_problems
 
                 schema = _event_schema(ctx)
-                for problem in storage_problems(name, value, ctx.binder, capture.content.values(), schema):
+                for problem in storage_problems(name, value, ctx.binder, ctx.binder.contents, schema):
                     found.append(Finding(f'storage:{kind}', 'storage-schema', problem))
             for source, form in ctx.index.search(f'{name}={value}'.encode()):
                 found.append(
@@ -574,7 +575,9 @@ def egress(rows: list[Row], capture=None, loose: bool = False) -> dict:
     order, each with when it left (`capture.phase`: while the page was open, at page hide, ...),
     and every other request with its count and body (order-insensitive: file and content loads
     may race). `loose` (the default mode, nothing pinned): the events one by one, with `id` and
-    `ts` set aside, batching ignored, flow events left out."""
+    `ts` set aside, an anonymous user (the HMAC of an ID the SDK drew and stored, which differs
+    between runs) named as such, batching ignored, flow events left out."""
+    anonymous = _anonymous_users(capture) if loose else set()
     events, others = [], []
     for r in rows:
         if r.verdict in ('page', 'browser', 'local'):  # local: a Blob URL's random name, no egress
@@ -596,6 +599,8 @@ def egress(rows: list[Row], capture=None, loose: bool = False) -> dict:
                     # any other level one is a finding of its own (events-flow).
                     if isinstance(event, dict) and event.get('type') != 'flow':
                         kept = {k: v for k, v in event.items() if k not in ('id', 'ts')}
+                        if kept.get('user') in anonymous:
+                            kept['user'] = 'an anonymous ID'
                         events.append(json.dumps(kept, sort_keys=True).encode())
         elif r.verdict == 'events':
             for body in bodies:
@@ -606,6 +611,15 @@ def egress(rows: list[Row], capture=None, loose: bool = False) -> dict:
         events = sorted(events)  # a copy sent twice counts twice
         return {'events': [('', e) for e in events], 'others': sorted(others)}
     return {'events': events, 'others': sorted(others)}
+
+
+def _anonymous_users(capture) -> set:
+    if capture is None:
+        return set()
+    inits = [args for method, args in capture.calls if method == 'init' and args]
+    tokens = {args[0] for args in inits if isinstance(args[0], str)}
+    stored = [capture.storage.get('local', {}).get('uf:anon'), *capture.anonymous]
+    return {hmac_hex(t, a) for t in tokens for a in stored if isinstance(a, str) and a}
 
 
 def _phase(capture, r: Row, body: bytes) -> str:

@@ -8,16 +8,21 @@ from sdk.errors import RenderError
 
 # name -> (parameters, documentation line or None); the result type follows from the api list.
 SIGNATURES = {
+    'load': '()',
     'init': '(token: string, options?: InitOptions)',
     'setServerEndpoint': '(url: string)',
     'identify': '(userId: string | number, attributes?: Attributes, options?: IdentifyOptions)',
-    'identifyAnonymous': '(attributes?: Attributes)',
-    'updateUser': '(attributes: Attributes)',
+    'identifyAnonymous': '(attributes?: Attributes, options?: IdentifyOptions)',
+    'updateUser': '(attributes: Attributes, options?: IdentifyOptions)',
     'group': '(groupId: string | number, attributes?: Attributes, options?: GroupOptions)',
-    'updateGroup': '(attributes: Attributes)',
-    'track': '(name: string, attributes?: Attributes)',
+    'updateGroup': '(attributes: Attributes, options?: GroupOptions)',
+    'track': '(name: string, attributes?: EventAttributes, options?: TrackOptions)',
     'start': '(flowId: string, options?: StartOptions)',
+    'startFlow': '(flowId: string, options?: StartOptions)',
+    'startWalk': '(flowId: string, options?: StartOptions)',
     'endAll': '()',
+    'endAllFlows': '()',
+    'endChecklist': '()',
     'reset': '()',
     'isIdentified': '()',
     'setPageTrackingDisabled': '(disabled: boolean)',
@@ -29,18 +34,50 @@ SIGNATURES = {
     'setCustomNavigate': '(navigate: ((url: string) => void) | null)',
     'remount': '()',
     'getEgressLog': '()',
+    'debugger': '()',
+    'openResourceCenter': '()',
+    'closeResourceCenter': '()',
+    'toggleResourceCenter': '()',
+    'setResourceCenterLauncherHidden': '(hidden: boolean)',
+    'getResourceCenterState': '()',
+    'setCustomInputSelector': '(selector: string | null)',
+    'registerCustomInput': '(selector: string, getValue?: (element: Element) => string)',
+    'setLinkUrlDecorator': '(decorate: ((url: string) => string) | null)',
+    'setScrollPadding': '(padding: ScrollPadding | null)',
+    'setCustomScrollIntoView': '(scrollIntoView: ((element: Element) => void) | null)',
+    'setShadowDomEnabled': '(enabled: boolean)',
+    'setInferenceAttributeNames': '(names: string[])',
+    'setInferenceAttributeFilter': '(name: string, filters: StringFilters)',
+    'setInferenceClassNameFilter': '(filters: StringFilters)',
+    'prepareAudio': '()',
+    'disableEvalJs': '()',
+    '_setTargetEnv': '(targetEnv: unknown)',
 }
+_INERT = 'Accepted for Userflow.js compatibility; does nothing here (README: Migrating from Userflow.js).'
 DOCS = {
+    'load': 'Resolves when the core has loaded (at once when it has).',
     'getEgressLog': 'Every request sent; `dropped` counts the events let go, `droppedBy` by reason.',
+    'startFlow': '@deprecated Use `start`.',
+    'startWalk': '@deprecated Use `start`.',
+    'endAllFlows': '@deprecated Use `endAll`.',
+    'debugger': 'A local panel: every flow, checklist and condition with its current value; nothing is sent.',
+    'getResourceCenterState': 'null: the content has no resource center.',
+    'setShadowDomEnabled': 'Conditions also look inside open shadow roots (init option `searchShadowRoots`).',
+    **{name: _INERT for name in ['prepareAudio', 'disableEvalJs', '_setTargetEnv']},
+    **{
+        f'setInference{what}': 'Accepted for Userflow.js compatibility; no element descriptions are inferred.'
+        for what in ['AttributeNames', 'AttributeFilter', 'ClassNameFilter']
+    },
 }
 # The synchronous methods: their result type, and the loader's code for what its stub answers
-# before the core loads (2: whether an identify call was made since the last reset; 3: []).
+# before the core loads (2: whether an identify call was made since the last reset; 3: []; 4: null).
 SYNC = {
     'isIdentified': ('boolean', 2),
     'getEgressLog': (
         'EgressRecord[] & { dropped: number; droppedBy: { full: number; refused: number; purged: number } }',
         3,
     ),
+    'getResourceCenterState': ('ResourceCenterState | null', 4),
 }
 
 

@@ -140,8 +140,7 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
             code += f'//# sourceMappingURL={name}.map\n'.encode()
             path.write_bytes(code)
             chunks[chunk] = (path, name)
-            defines[f'UF_{chunk.upper()}_NAME'] = name
-            defines[f'UF_{chunk.upper()}_SRI'] = sri(code)
+            defines.setdefault('UF_CHUNKS', {})[chunk] = [name, sri(code)]
         bundler.bundle(folder / 'core-src' / 'core.js', folder / 'core.js', defines=defines)
         names_file.write_text(json.dumps({c: n for c, (_, n) in chunks.items()}))
         return {'core': folder / 'core.js', 'chunks': chunks}

@@ -41,6 +41,10 @@ def code_words(text: str) -> set[str]:
     return set(_CODE_WORD.findall(_STRING.sub("''", text)))
 
 
+# Exception's constructor collects keyword arguments in a `dict ()`, the last thing that keeps
+# the runtime's `dict` alive (the SDK's own dict literals are plain objects, see transpile.py):
+# a plain object holds them as well (nothing reads them as a dict).
+_KWARGS_DICT = 'var kwargs = dict ();'
 _IMPORT = re.compile(r"^import \{([^}]*)\} from '\./" + re.escape(RUNTIME) + "';$", re.M)
 
 
@@ -73,7 +77,7 @@ def _words(text: str) -> list[tuple[str, bool]]:
 def prune(modules: Path) -> list[str]:
     """Prune the runtime in the folder of ES modules `modules`; returns the removed names."""
     runtime = modules / RUNTIME
-    statements = _statements(runtime.read_text())
+    statements = _statements(runtime.read_text().replace(_KWARGS_DICT, 'var kwargs = {};'))
     definitions: dict[str, list[str]] = {}
     extensions: set[str] = set()
     roots = [_IMPORT.sub('', m.read_text()) for m in sorted(modules.glob('*.js')) if m != runtime]

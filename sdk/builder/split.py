@@ -122,7 +122,8 @@ def shared_names(js_dir: Path) -> dict[str, list[str]]:
             # (prototype extensions live on in the core's realm anyway) as before.
             used = code_words(body) if dep + '.js' == RUNTIME else words
             if dep in core:
-                wanted = _exports(js_dir, dep) if ALL in names else names & used
+                # `import * as env`: what the chunk spells (env.warn), not every export
+                wanted = (_exports(js_dir, dep) if ALL in names else names) & used
                 need.setdefault(dep, set()).update(wanted)
     return {dep: sorted(names) for dep, names in sorted(need.items()) if names}
 
@@ -144,13 +145,14 @@ def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
     lines, table = [], []
     for i, (dep, names) in enumerate(need.items()):
         lines.append('import {' + ', '.join(f'{n} as m{i}_{n}' for n in names) + f"}} from './{dep}.js';")
-        table.append(f"'{dep}': {{" + ', '.join(f'{n}: m{i}_{n}' for n in names) + '}')
+        # Quoted keys: esbuild renames private members (`_name`) per bundle, never quoted keys.
+        table.append(f"'{dep}': {{" + ', '.join(f"'{n}': m{i}_{n}" for n in names) + '}')
     lines.append('window.userflowShared = {' + ', '.join(table) + '};')
     lines.append(f"import './{CORE_ROOT}.js';")
     (core_dir / 'core.js').write_text('\n'.join(lines) + '\n')
     for name, chunk_dir in chunk_dirs.items():
         for dep, names in need.items():
-            exports = ', '.join(f'{n} = m.{n}' for n in names)
+            exports = ', '.join(f"{n} = m['{n}']" for n in names)
             shared = f"var m = window.userflowShared['{dep}'];\nexport var {exports};\n"
             (chunk_dir / f'{dep}.js').write_text(shared)
         (chunk_dir / f'{name}.js').write_text(f"import './{roots[name]}.js';\n")

@@ -21,6 +21,10 @@ _STAMP = re.compile(r"^// Transcrypt'ed from Python, [^\n]*\n", re.M)
 # Runtime classes are built by calls esbuild cannot prove pure; marking them lets it drop the
 # ones nothing uses.
 _CLASS_CALL = re.compile(r'= __class__ \(')
+# A dict literal becomes `dict ({...})`, which gives the object Python's dict methods. The SDK
+# calls none of them (its maps are plain key-value bags, read with values.map_get), so literals
+# stay plain objects and the runtime's `dict` (about 0.8 KB gzip) is dropped where unused.
+_DICT_LITERAL = re.compile(r'\bdict \(\{')
 _FAULT = re.compile(r"File '([^']+)', line (\d+)")
 
 
@@ -85,7 +89,10 @@ def transpile(stage_dir: Path, entry_name: str, out_dir: Path, src: Path = PY_SR
     out_dir.mkdir(parents=True)
     for js in sorted(target.glob('*.js')):
         text = _STAMP.sub('', js.read_text(), count=1)
-        (out_dir / js.name).write_text(_CLASS_CALL.sub('= /* @__PURE__ */ __class__ (', text))
+        text = _CLASS_CALL.sub('= /* @__PURE__ */ __class__ (', text)
+        if js.name.startswith('userflow.'):
+            text = _DICT_LITERAL.sub('({', text)
+        (out_dir / js.name).write_text(text)
 
 
 def _transcrypt_error(stage_dir: Path, output: str, src: Path) -> TranspileError:

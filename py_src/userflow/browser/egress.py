@@ -33,14 +33,14 @@ class Egress:
     def __init__(self, outbox, send=None):
         self.outbox = outbox
         self.send = send if send is not None else send_events
-        self.refused = 0  # events in batches the server refused (4xx other than 408/429)
-        self.purged = 0  # events forgotten because their kind may no longer be sent
-        self.warned_full = False
+        self._refused = 0  # events in batches the server refused (4xx other than 408/429)
+        self._purged = 0  # events forgotten because their kind may no longer be sent
+        self._warned_full = False
         self.endpoint = None
         self.token = None
-        self.timer = None
-        self.inflight = False
-        self.attempt = 0
+        self._timer = None
+        self._inflight = False
+        self._attempt = 0
         self.tab = to_hex(env.random_bytes(8))
         self._adopt()
 
@@ -68,18 +68,18 @@ class Egress:
         """Forget every unacknowledged event of `event_type` now, stored ones included."""
         gone = self.outbox.purge(event_type)
         if gone > 0:
-            self.purged += gone
+            self._purged += gone
             self.save()
         return gone
 
     def drops(self):
         """Events let go, by reason: the bounded queue was full, the server refused their
         batch, or they were purged (their kind may no longer be sent)."""
-        return {'full': self.outbox.dropped, 'refused': self.refused, 'purged': self.purged}
+        return {'full': self.outbox.dropped, 'refused': self._refused, 'purged': self._purged}
 
     def _full(self, count):
-        if count > 0 and not self.warned_full:
-            self.warned_full = True
+        if count > 0 and not self._warned_full:
+            self._warned_full = True
             env.warn('the event queue is full (1000 events or 256 KiB); the oldest are being dropped')
 
     def save(self):
@@ -104,14 +104,14 @@ class Egress:
         if len(self.outbox.ready) == 0:
             return
         if not env.attached():  # timers and requests of a removed frame never run: fail closed
-            return env.error('the page removed the SDK\'s frame; events are kept and sent by the next page')
-        if len(self.outbox.ready) >= BATCH_LIMIT and self.attempt == 0:
+            return env.error("the page removed the SDK's frame; events are kept and sent by the next page")
+        if len(self.outbox.ready) >= BATCH_LIMIT and self._attempt == 0:
             self.flush()
-        elif self.timer is None:
-            self.timer = env.after(BATCH_DELAY_MS, self._tick)
+        elif self._timer is None:
+            self._timer = env.after(BATCH_DELAY_MS, self._tick)
 
     def _tick(self):
-        self.timer = None
+        self._timer = None
         self.flush()
 
     def _target(self):
@@ -124,12 +124,12 @@ class Egress:
     def flush(self):
         """Send the oldest ready batch, one request at a time."""
         url = self._target()
-        if url is None or self.inflight or window.navigator.onLine is False:
+        if url is None or self._inflight or window.navigator.onLine is False:
             return
         batch = self.outbox.next_batch()
         if len(batch) == 0:
             return
-        self.inflight = True
+        self._inflight = True
         self.save()
         text = self._body(batch)
 
@@ -154,8 +154,8 @@ class Egress:
         url = self._target()
         if url is None:
             return
-        env.cancel(self.timer)
-        self.timer = None
+        env.cancel(self._timer)
+        self._timer = None
         while len(self.outbox.ready) > 0:
             batch = self.outbox.next_batch()
             text = self._body(batch)
@@ -172,6 +172,7 @@ class Egress:
             if outcome(response.status) != 'retry':
                 self.outbox.acknowledge(batch)
                 self.save()
+
         return acknowledged
 
     def fetch_content(self):
@@ -192,42 +193,59 @@ class Egress:
         def failed(reason):
             env.warn('flow content could not be fetched from ' + url)
             return None
-        options = {'method': 'GET', 'credentials': 'omit', 'mode': 'cors', 'cache': 'no-store',
-                   'referrerPolicy': 'no-referrer'}
+
+        options = {
+            'method': 'GET',
+            'credentials': 'omit',
+            'mode': 'cors',
+            'cache': 'no-store',
+            'referrerPolicy': 'no-referrer',
+        }
         env.log_request('content', 'GET', url, None, options)
         return window.fetch(url, options).then(received).then(None, failed)
-
 
     def _body(self, batch):
         return to_json(body(self.token, VERSION, batch))
 
     def _settle(self, batch, status, retry_after):
-        self.inflight = False
+        self._inflight = False
         result = outcome(status)
         if result == 'retry':
             self.outbox.requeue(batch)
             self.save()
-            delay = backoff_ms(self.attempt, Math.random())
+            delay = backoff_ms(self._attempt, Math.random())
             if retry_after is not None and retry_after > delay:
                 delay = retry_after  # the server's word (it must expose Retry-After to CORS)
-            self.attempt += 1
-            env.cancel(self.timer)
-            self.timer = env.after(delay, self._tick)
+            self._attempt += 1
+            env.cancel(self._timer)
+            self._timer = env.after(delay, self._tick)
             return
-        self.attempt = 0
+        self._attempt = 0
         self.outbox.acknowledge(batch)
         if result == 'drop':
-            self.refused += len(batch)
-            env.warn('the server refused a batch of ' + str(len(batch)) + ' events (HTTP '
-                     + str(status) + '); it was dropped')
+            self._refused += len(batch)
+            env.warn(
+                'the server refused a batch of '
+                + str(len(batch))
+                + ' events (HTTP '
+                + str(status)
+                + '); it was dropped'
+            )
         self.schedule()
 
 
 def send_events(url, text, keepalive):
     """The one place events leave: fetch, or a beacon where keepalive fetch is missing; logged
     exactly as handed to the browser. A promise of the response, or None for a beacon."""
-    options = {'method': 'POST', 'body': text, 'credentials': 'omit', 'mode': 'cors',
-               'cache': 'no-store', 'referrerPolicy': 'no-referrer', 'keepalive': keepalive}
+    options = {
+        'method': 'POST',
+        'body': text,
+        'credentials': 'omit',
+        'mode': 'cors',
+        'cache': 'no-store',
+        'referrerPolicy': 'no-referrer',
+        'keepalive': keepalive,
+    }
     if window.fetch:
         env.log_request('events', 'POST', url, text, options)
         return window.fetch(url, options)

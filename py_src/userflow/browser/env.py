@@ -26,16 +26,23 @@ requests = []
 def log_request(what, method, url, body, options):
     """Note one request in the egress log: `what` is 'core', 'chunk', 'content' or 'events';
     `options` the request's settings exactly as given to fetch or the script element."""
-    requests.append({'kind': what, 'method': method, 'url': url, 'body': body,
-                     'options': options})
+    requests.append({'kind': what, 'method': method, 'url': url, 'body': body, 'options': options})
     if len(requests) > LOG_LIMIT:
         requests.pop(0)
 
 
 def _log_script(what, script):
-    log_request(what, 'GET', script.src, None, {'integrity': script.integrity,
-                                                'crossOrigin': script.crossOrigin,
-                                                'referrerPolicy': script.referrerPolicy})
+    log_request(
+        what,
+        'GET',
+        script.src,
+        None,
+        {
+            'integrity': script.integrity,
+            'crossOrigin': script.crossOrigin,
+            'referrerPolicy': script.referrerPolicy,
+        },
+    )
 
 
 def _log_core_load():
@@ -95,6 +102,10 @@ def error(message):
     _say('error', message)
 
 
+def debug(message):
+    _say('debug', message)
+
+
 def _say(level, message):
     # Each distinct message is logged once per page, so a loop in the host cannot flood it.
     key = level + ':' + message
@@ -102,10 +113,7 @@ def _say(level, message):
         return
     _said[key] = True
     try:
-        if level == 'error':
-            _console().error(PREFIX + message)
-        else:
-            _console().warn(PREFIX + message)
+        _console()[level](PREFIX + message)
     except:  # noqa: E722
         pass
 
@@ -195,7 +203,7 @@ def remembered_events():
 def remember_event(name):
     names = [n for n in remembered_events() if n != name]
     names.append(name)
-    storage_set('events', to_json(names[len(names) - MAX_EVENTS:] if len(names) > MAX_EVENTS else names))
+    storage_set('events', to_json(names[len(names) - MAX_EVENTS :] if len(names) > MAX_EVENTS else names))
 
 
 _loading = {}
@@ -205,9 +213,7 @@ _policy = None
 
 def _chunk(name):
     """[file name, SRI] of an on-demand chunk, filled in by the build (esbuild --define)."""
-    if name == 'flows':
-        return [__pragma__('js', '{}', 'UF_FLOWS_NAME'), __pragma__('js', '{}', 'UF_FLOWS_SRI')]
-    return [__pragma__('js', '{}', 'UF_SHA256_NAME'), __pragma__('js', '{}', 'UF_SHA256_SRI')]
+    return __pragma__('js', '{}', 'UF_CHUNKS')[name]
 
 
 def _script_url(url):
@@ -215,20 +221,22 @@ def _script_url(url):
     _CHUNK_URLS.append(url)
     try:
         if _policy is None:
-            _policy = window.trustedTypes.createPolicy('userflow-chunks', {
-                'createScriptURL': lambda u: u if _CHUNK_URLS.indexOf(u) >= 0 else None})
+            _policy = window.trustedTypes.createPolicy(
+                'userflow-chunks', {'createScriptURL': lambda u: u if _CHUNK_URLS.indexOf(u) >= 0 else None}
+            )
         return _policy.createScriptURL(url)
     except:  # noqa: E722 -- no Trusted Types here, or the page allows no such policy
         return url
 
 
 def load_chunk(name):
-    """A promise of what chunk `name` ('flows': the FlowHost class, 'sha256': the HMAC
-    function) publishes, loading it once: a script beside the core, pinned by SRI, with the
-    core's nonce, through the Trusted Types policy 'userflow-chunks'."""
+    """A promise of what chunk `name` publishes as `window['userflow-<name>']` ('flows': the
+    FlowHost class, 'sha256': the HMAC function, 'debugger': the panel class), loading it once:
+    a script beside the core, pinned by SRI, with the core's nonce, through the Trusted Types
+    policy 'userflow-chunks'."""
     if name in _loading:
         return _loading[name]
-    published = 'userflowFlows' if name == 'flows' else 'userflowSha256'
+    published = 'userflow-' + name
 
     def run(resolve, reject):
         if window[published]:
@@ -246,11 +254,13 @@ def load_chunk(name):
             script.src = url
             _log_script('chunk', script)
             document.head.appendChild(script)
+
         if boot.chunk:
             # Bundled from the npm package: the loader hands the chunk's text as a Blob URL
             # (already a Trusted Types URL); the same SRI hash pins it.
             boot.chunk(name).then(append, lambda reason: reject('the ' + name + ' chunk failed to load'))
         else:
             append(_script_url(__new__(URL(spec[0], _core_script.src)).href))
+
     _loading[name] = __new__(Promise(run))
     return _loading[name]

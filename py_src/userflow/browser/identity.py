@@ -35,10 +35,12 @@ def _hmac_hex(key_text, message):
         # importKey still fails the pure implementation gives the same digest.
         return _pure_hmac(key_text, message)
 
-    return (subtle.importKey('raw', encoder.encode(key_text), algorithm, False, ['sign'])
-            .then(sign)
-            .then(lambda signature: to_hex(Array.prototype.slice.call(__new__(Uint8Array(signature)))))
-            .then(None, fallback))
+    return (
+        subtle.importKey('raw', encoder.encode(key_text), algorithm, False, ['sign'])
+        .then(sign)
+        .then(lambda signature: to_hex(Array.prototype.slice.call(__new__(Uint8Array(signature)))))
+        .then(None, fallback)
+    )
 
 
 def _pure_hmac(key_text, message):

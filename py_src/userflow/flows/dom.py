@@ -18,6 +18,9 @@ class LivePage:
         self.attributes = Object.create(None)
         self.shadow = False
         self.watch = None  # called with each open shadow root searched, to observe it
+        # Custom input components (setCustomInputSelector, registerCustomInput): [selector,
+        # value function or None (the text), registered] in the order they were given.
+        self.custom_inputs = []
 
     def url(self):
         return env.host.location.href
@@ -28,8 +31,9 @@ class LivePage:
             roots = [env.host.document]
             while len(roots) > 0 and len(found) < MAX_ELEMENTS:
                 root = roots.pop(0)
-                for node in Array.prototype.slice.call(root.querySelectorAll(selector), 0,
-                                                       MAX_ELEMENTS - len(found)):
+                for node in Array.prototype.slice.call(
+                    root.querySelectorAll(selector), 0, MAX_ELEMENTS - len(found)
+                ):
                     found.append(node)
                 if self.shadow:
                     for inner in _shadow_roots(root):
@@ -57,11 +61,25 @@ class LivePage:
 
     def input_value(self, selector):
         for node in self.elements(selector):
+            custom = self._custom_value(node)
+            if custom is not None:
+                return custom
             if node.isContentEditable:
                 return node.textContent
             value = node.value
             if __pragma__('js', '{}', 'typeof value') == 'string':
                 return value
+        return None
+
+    def _custom_value(self, node):
+        for custom in self.custom_inputs:
+            try:
+                if node.matches(custom[0]):
+                    value = custom[1](node) if custom[1] is not None else node.textContent
+                    return value if __pragma__('js', '{}', 'typeof value') == 'string' else ''
+            except:  # noqa: E722 -- the app's function threw: no value, once reported
+                env.warn('a custom input value function threw')
+                return ''
         return None
 
     def attribute(self, name):

@@ -8,17 +8,24 @@ dismissed, in `analytics` mode only (the caller decides). Never a condition, its
 anything read from the page. With `navigate_on_click_only` (strict mode) a navigate action runs
 only from a button or task the user clicked, never from a trigger or an auto-start: content must
 not be able to make the browser request a URL because a condition on the page holds.
+
+The core talks to it through these methods only (the `flows` effects of pure/session.py):
+load(content, source), configure(shadow, click_only), learn(attributes), changed(),
+navigated(), start(flow_id, once), end_all(), remount(), set_z(z), set_navigate(fn), reset();
+and, forwarded by name with the app's three arguments, the public methods that configure the
+engine: endChecklist, the resource-center methods, setCustomInputSelector, registerCustomInput,
+setLinkUrlDecorator, setScrollPadding, setCustomScrollIntoView and debugger.
 """
 
 from userflow.browser import env
 from userflow.pure.conditions import evaluate
-from userflow.pure.content import validate, MAX_CHARS
+from userflow.pure.content import MAX_CHARS, MAX_SELECTOR, combine, validate
 from userflow.flows.dom import LivePage
 from userflow.pure.flows import FlowRuntime, blank_state
 from userflow.flows.observe import Observer
 from userflow.flows.ui import Ui
 from userflow.pure.urls import split_url
-from userflow.pure.values import from_json, to_json, kind
+from userflow.pure.values import from_json, kind, map_get, to_json
 
 STATE_KEY = 'flows'
 _WIRE_ACTION = {'started': 'started', 'step': 'stepSeen'}
@@ -26,22 +33,27 @@ _WIRE_ACTION = {'started': 'started', 'step': 'stepSeen'}
 
 class FlowHost:
     def __init__(self, emit, send, warn):
-        self.emit = emit    # emit(event name, payload) to on() listeners
-        self.send = send    # send(fields) queues a `flow` event (the caller applies privacy)
+        self.emit = emit  # emit(event name, payload) to on() listeners
+        self.send = send  # send(fields) queues a `flow` event (the caller applies privacy)
         self.warn = warn
         self.runtime = FlowRuntime(_stored_state())
         self.page = LivePage(self.runtime)
         self.ui = Ui(self._button, self._task, self._close_checklist, self._render)
-        self.observer = Observer(self.reevaluate, self.page.record_click, self._navigated)
+        self.observer = Observer(self.reevaluate, self.page.record_click)
         self.page.watch = self.observer.watch
         self.loaded = False
+        self.sources = {}  # 'server' / 'app' -> validated content
         self.pending_starts = []
         self.navigate_fn = None
         self.navigate_on_click_only = False
+        self.debugger_panel = None  # the debugger chunk's panel, once opened
+        self.launcher_hidden = False
         env.listen(env.host, 'storage', self._other_tab)
 
-    def load(self, content):
-        """Validate and use `content` (a parsed object, or JSON text)."""
+    def load(self, content, source):
+        """Validate and use `content` (a parsed object, or JSON text) from `source` ('server':
+        fetched from the endpoint; 'app': given to loadContent). The two combine by ID, the
+        app's winning (content.combine); a source's newer content replaces its older."""
         if kind(content) == 'str':
             if len(content) > MAX_CHARS:
                 return self.warn('content refused: larger than ' + str(MAX_CHARS) + ' characters')
@@ -54,7 +66,10 @@ class FlowHost:
         checked = validate(content)
         for message in checked['errors']:
             self.warn(message)
-        self.runtime.load(checked['flows'], checked['checklists'])
+        self.sources[source] = checked
+        ordered = [self.sources[name] for name in ['server', 'app'] if name in self.sources]
+        both = combine(ordered)
+        self.runtime.load(both['flows'], both['checklists'])
         self.ui.view = None  # same IDs may carry new text: draw again
         self.loaded = True
         self.observer.start()
@@ -76,6 +91,31 @@ class FlowHost:
     def end_all(self):
         self._apply(self.runtime.end_all())
 
+    def configure(self, shadow, click_only):
+        self.page.shadow = shadow
+        self.navigate_on_click_only = click_only
+
+    def learn(self, attributes):
+        self.page.learn(attributes)
+
+    def changed(self):
+        """Something conditions may read changed outside the DOM (an event was tracked)."""
+        self.observer.schedule()
+
+    def navigated(self):
+        self.runtime.page_changed()
+        self.observer.schedule()
+
+    def remount(self):
+        self.ui.unmount()
+        self.reevaluate()
+
+    def set_z(self, z):
+        self.ui.set_z(z)
+
+    def set_navigate(self, fn):
+        self.navigate_fn = fn
+
     def reset(self):
         self.runtime.state = blank_state()
         self.runtime.ended_here = []
@@ -83,9 +123,92 @@ class FlowHost:
         self.ui.unmount()
 
     def reevaluate(self):
-        if not self.loaded:
-            return
-        self._apply(self.runtime.evaluate(lambda condition: evaluate(condition, self.page)))
+        if self.loaded:
+            self._apply(self.runtime.evaluate(lambda condition: evaluate(condition, self.page)))
+        if self.debugger_panel is not None:
+            self.debugger_panel.render(self.runtime, self.page)
+
+    # -- the public methods forwarded by name (the app's arguments a, b, c) ---------------
+    def endChecklist(self, a, b, c):
+        for checklist in self.runtime.open_checklists():
+            self._close_checklist(checklist['id'])
+
+    def openResourceCenter(self, a, b, c):
+        self._no_resource_center('openResourceCenter')
+
+    def closeResourceCenter(self, a, b, c):
+        self._no_resource_center('closeResourceCenter')
+
+    def toggleResourceCenter(self, a, b, c):
+        self._no_resource_center('toggleResourceCenter')
+
+    def setResourceCenterLauncherHidden(self, hidden, b, c):
+        self.launcher_hidden = hidden is True  # kept for when content has a resource center
+
+    def setCustomInputSelector(self, selector, b, c):
+        """Elements matching `selector` are inputs whose value is their text (null: none)."""
+        if selector is None or self._selector('setCustomInputSelector', selector):
+            self.page.custom_inputs = [x for x in self.page.custom_inputs if x[2]]
+            if selector is not None:
+                self.page.custom_inputs.append([selector, None, False])
+            self.observer.schedule()
+
+    def registerCustomInput(self, selector, get_value, c):
+        """Elements matching `selector` are inputs whose value `get_value(element)` gives."""
+        if get_value is not None and kind(get_value) != 'fn':
+            return self._refuse('registerCustomInput', 'getValue must be a function')
+        if self._selector('registerCustomInput', selector):
+            self.page.custom_inputs.append([selector, get_value, True])
+            self.observer.schedule()
+
+    def setLinkUrlDecorator(self, decorate, b, c):
+        if decorate is not None and kind(decorate) != 'fn':
+            return self._refuse('setLinkUrlDecorator', 'the decorator must be a function or null')
+        self.ui.decorate = decorate
+        self.ui.view = None  # links are drawn again
+
+    def setCustomScrollIntoView(self, scroll, b, c):
+        if scroll is not None and kind(scroll) != 'fn':
+            return self._refuse('setCustomScrollIntoView', 'scrollIntoView must be a function or null')
+        self.ui.scroll_into_view = scroll
+
+    def setScrollPadding(self, padding, b, c):
+        sides = {'top': 0, 'right': 0, 'bottom': 0, 'left': 0}
+        if padding is not None and kind(padding) != 'map':
+            return self._refuse('setScrollPadding', 'padding must be {top, right, bottom, left} or null')
+        for side in ['top', 'right', 'bottom', 'left']:
+            value = map_get(padding, side) if padding is not None else None
+            if value is not None and (kind(value) != 'num' or not (value - value == 0)):
+                return self._refuse('setScrollPadding', side + ' must be a finite number')
+            sides[side] = value or 0
+        self.ui.padding = sides
+
+    def debugger(self, a, b, c):
+        def loaded(panel_class):
+            if self.debugger_panel is None:
+                self.debugger_panel = __new__(panel_class())
+            self.debugger_panel.open(self.debugger_panel.close)
+            self.debugger_panel.render(self.runtime, self.page)
+
+        return env.load_chunk('debugger').then(loaded, lambda reason: self.warn(str(reason)))
+
+    def _no_resource_center(self, method):
+        env.debug(method + ': the content has no resource center')
+
+    def _selector(self, method, selector):
+        """Whether `selector` is a CSS selector this browser parses; if not, refused."""
+        if kind(selector) == 'str' and 0 < len(selector) <= MAX_SELECTOR:
+            try:
+                env.host.document.createDocumentFragment().querySelector(selector)
+                return True
+            except:  # noqa: E722
+                pass
+        self._refuse(method, 'not a valid CSS selector: ' + str(selector)[:80])
+        return False
+
+    def _refuse(self, method, message):
+        self.warn(method + ' refused: ' + message)
+        self.emit('error', {'method': method, 'message': message})
 
     def _apply(self, effects, clicked=False):
         for effect in effects:
@@ -98,8 +221,9 @@ class FlowHost:
             elif kind_of == 'ended':
                 self.emit('flowEnded', {'flowId': effect['flow'], 'completed': effect['completed']})
             elif kind_of == 'checklistEnded':
-                self.emit('checklistEnded', {'checklistId': effect['checklist'],
-                                             'completed': effect['completed']})
+                self.emit(
+                    'checklistEnded', {'checklistId': effect['checklist'], 'completed': effect['completed']}
+                )
             elif kind_of == 'navigate':
                 if clicked or not self.navigate_on_click_only:
                     self._navigate(effect['url'])
@@ -113,11 +237,15 @@ class FlowHost:
     def _wire(self, effect):
         kind_of = effect['kind']
         if kind_of == 'started' or kind_of == 'step':
-            self.send({'flow': effect['flow'], 'step': effect['step'],
-                       'action': _WIRE_ACTION[kind_of]})
+            self.send({'flow': effect['flow'], 'step': effect['step'], 'action': _WIRE_ACTION[kind_of]})
         elif kind_of == 'ended':
-            self.send({'flow': effect['flow'], 'step': effect['step'],
-                       'action': 'completed' if effect['completed'] else 'dismissed'})
+            self.send(
+                {
+                    'flow': effect['flow'],
+                    'step': effect['step'],
+                    'action': 'completed' if effect['completed'] else 'dismissed',
+                }
+            )
 
     def _render(self):
         here = self.runtime.current()
@@ -145,9 +273,6 @@ class FlowHost:
                 for task in checklist['tasks']:
                     if task['id'] == task_id and task['action']:
                         self._apply(self.runtime.act(task['action']), True)
-
-    def _navigated(self):
-        self.runtime.page_changed()
 
     def _navigate(self, url):
         here = split_url(env.host.location.href)
@@ -181,4 +306,4 @@ def _stored_state():
         return None
 
 
-window.userflowFlows = FlowHost  # how the core, which loaded this chunk, finds the engine
+window['userflow-flows'] = FlowHost  # how the core, which loaded this chunk, finds the engine

@@ -1,6 +1,6 @@
 """Binding: when to re-evaluate conditions. No polling: a MutationObserver on the host
-document, capturing input/change/click listeners, and navigation (the Navigation API where
-present, else popstate/hashchange). Changes are batched to one evaluation per animation frame;
+document and capturing input/change/click listeners; navigation comes from the core's one
+listener (FlowHost.navigated). Changes are batched to one evaluation per animation frame;
 a hidden page (where frames do not run) falls back to one 100 ms timer. With nothing changing,
 nothing runs.
 """
@@ -11,10 +11,9 @@ HIDDEN_DELAY_MS = 100
 
 
 class Observer:
-    def __init__(self, on_change, on_click, on_navigate):
+    def __init__(self, on_change, on_click):
         self.on_change = on_change
         self.on_click = on_click
-        self.on_navigate = on_navigate
         self.pending = False
         self.frame = None
         self.timer = None
@@ -33,18 +32,14 @@ class Observer:
         for name in ['input', 'change']:
             host.document.addEventListener(name, self.schedule, {'capture': True, 'passive': True})
         host.document.addEventListener('click', self._clicked, {'capture': True, 'passive': True})
-        if host.navigation and host.navigation.addEventListener:
-            env.listen(host.navigation, 'currententrychange', self._navigated)
-        else:
-            env.listen(host, 'popstate', self._navigated)
-            env.listen(host, 'hashchange', self._navigated)
 
     def watch(self, root):
         """Observe `root` (the document, or an open shadow root conditions looked into)."""
         if self.mutations is not None and not self.roots.has(root):
             self.roots.add(root)
-            self.mutations.observe(root, {'childList': True, 'subtree': True,
-                                          'attributes': True, 'characterData': True})
+            self.mutations.observe(
+                root, {'childList': True, 'subtree': True, 'attributes': True, 'characterData': True}
+            )
 
     def _mutated(self, records):
         for record in records:
@@ -55,13 +50,6 @@ class Observer:
     def _clicked(self, event):
         try:
             self.on_click(event)
-        except:  # noqa: E722
-            pass
-        self.schedule()
-
-    def _navigated(self, event):
-        try:
-            self.on_navigate()
         except:  # noqa: E722
             pass
         self.schedule()

@@ -47,17 +47,32 @@ def _button(parent, cls, text, key, label):
     return node
 
 
-def _rich(parent, text):
-    """Plain text, with http(s) URLs as links that open apart from the page."""
+def _rich(parent, text, decorate):
+    """Plain text, with http(s) URLs as links that open apart from the page; `decorate` (the
+    app's setLinkUrlDecorator, or None) may rewrite a link's address into another http(s) URL."""
     for piece in text_links(text):
         if piece[0]:
             link = _el('a', parent, None, piece[1])
-            link.href = piece[1]
+            link.href = _decorated(piece[1], decorate)
             link.target = '_blank'
             link.rel = 'noopener noreferrer'
             link.referrerPolicy = 'no-referrer'
         else:
             parent.appendChild(env.host.document.createTextNode(piece[1]))
+
+
+def _decorated(url, decorate):
+    if decorate is None:
+        return url
+    try:
+        out = decorate(url)
+        pieces = text_links(out) if __pragma__('js', '{}', 'typeof out') == 'string' else []
+        if len(pieces) == 1 and pieces[0][0] and pieces[0][1] == out:
+            return out
+    except:  # noqa: E722
+        pass
+    env.warn('the link URL decorator must return an http(s) URL; the link is left as it was')
+    return url
 
 
 def _guarded(fn):
@@ -66,33 +81,37 @@ def _guarded(fn):
             fn(event)
         except:  # noqa: E722 -- a UI handler never throws into the page
             env.error('internal error in the UI')
+
     return run
 
 
 class Ui:
     def __init__(self, on_action, on_task, on_close, refresh):
         self.on_action = on_action  # a button's action; {'end': True} for close and Escape
-        self.on_task = on_task      # (checklist id, task id) clicked
-        self.on_close = on_close    # checklist id dismissed
-        self.refresh = refresh      # render again from the runtime's state
+        self.on_task = on_task  # (checklist id, task id) clicked
+        self.on_close = on_close  # checklist id dismissed
+        self.refresh = refresh  # render again from the runtime's state
         self.z = BASE_Z
         self.container = None
         self.root = None
         self.sheet = None
-        self.view = None            # signature of what is built
-        self.step_key = None        # the active flow/step, shown or waiting for its target
-        self.focused_key = None     # the card that already took focus
+        self.view = None  # signature of what is built
+        self.step_key = None  # the active flow/step, shown or waiting for its target
+        self.focused_key = None  # the card that already took focus
         self.beacon_open = False
-        self.collapsed = []         # checklist ids the user collapsed
+        self.collapsed = []  # checklist ids the user collapsed
         self.card = None
         self.arrow = None
         self.beacon = None
         self.modal = False
         self.placement = 'auto'
         self.target = None
-        self.revealed = None        # the target last scrolled into view
-        self.restore = None         # the host element that had focus before the UI took it
-        self.restore_key = None     # or the UI control (a checklist task) that had it
+        self.revealed = None  # the target last scrolled into view
+        self.decorate = None  # setLinkUrlDecorator
+        self.scroll_into_view = None  # setCustomScrollIntoView
+        self.padding = {'top': 0, 'right': 0, 'bottom': 0, 'left': 0}  # setScrollPadding
+        self.restore = None  # the host element that had focus before the UI took it
+        self.restore_key = None  # or the UI control (a checklist task) that had it
         self.frame = None
         self.resizes = None
         self.crossings = None
@@ -166,13 +185,16 @@ class Ui:
         if key != self.step_key:
             self.step_key = key
             self.beacon_open = False
-        shown = step is not None and step['type'] != 'hidden' and \
-            (step['type'] == 'modal' or target is not None)
+        shown = (
+            step is not None and step['type'] != 'hidden' and (step['type'] == 'modal' or target is not None)
+        )
         if not shown and len(checklists) == 0:
             self.unmount()
             return
-        lists = [[c['id'], self._collapsed(c['id']), [done(c['id'], t['id']) for t in c['tasks']]]
-                 for c in checklists]
+        lists = [
+            [c['id'], self._collapsed(c['id']), [done(c['id'], t['id']) for t in c['tasks']]]
+            for c in checklists
+        ]
         signature = JSON.stringify([key if shown else '', self.beacon_open, lists])
         self.mount()
         if signature != self.view:
@@ -235,15 +257,20 @@ class Ui:
             card.setAttribute('aria-label', map_get(flow, 'name') or 'Product tour')
         body = map_get(step, 'body')
         if body:
-            _rich(_el('p', card, None, None), body)
+            _rich(_el('p', card, None, None), body, self.decorate)
             card.lastChild.id = 'uf-body'
             card.setAttribute('aria-describedby', 'uf-body')
         buttons = map_get(step, 'buttons') or []
         if len(buttons) > 0:
             row = _el('div', card, 'actions', None)
             for i in range(len(buttons)):
-                node = _button(row, 'primary' if i == len(buttons) - 1 else None, buttons[i]['label'],
-                               'button:' + str(i), None)
+                node = _button(
+                    row,
+                    'primary' if i == len(buttons) - 1 else None,
+                    buttons[i]['label'],
+                    'button:' + str(i),
+                    None,
+                )
                 node.addEventListener('click', self._act(buttons[i]['action']))
         close = _button(card, 'close', '\u00d7', 'close', 'Close')
         close.addEventListener('click', self._act({'end': True}))
@@ -260,8 +287,13 @@ class Ui:
         box.setAttribute('aria-labelledby', 'uf-cl' + str(index))
         head = _el('div', box, 'head', None)
         _el('h2', head, None, map_get(checklist, 'title') or 'Checklist').id = 'uf-cl' + str(index)
-        toggle = _button(head, 'icon', '\u25b4' if collapsed else '\u25be', 'toggle:' + cid,
-                         'Show tasks' if collapsed else 'Hide tasks')
+        toggle = _button(
+            head,
+            'icon',
+            '\u25b4' if collapsed else '\u25be',
+            'toggle:' + cid,
+            'Show tasks' if collapsed else 'Hide tasks',
+        )
         toggle.setAttribute('aria-expanded', 'false' if collapsed else 'true')
         toggle.addEventListener('click', _guarded(lambda event: self._toggle(cid)))
         close = _button(head, 'icon', '\u00d7', 'close:' + cid, 'Dismiss checklist')
@@ -382,13 +414,30 @@ class Ui:
         self.crossings.observe(target)
         if target is not self.revealed:
             self.revealed = target
-            box = target.getBoundingClientRect()
-            view = _viewport()
-            if box.top < 0 or box.left < 0 or box.bottom > view['height'] or box.right > view['width']:
-                query = env.host.matchMedia
-                reduced = query and env.host.matchMedia('(prefers-reduced-motion: reduce)').matches
-                target.scrollIntoView({'block': 'center', 'inline': 'nearest',
-                                       'behavior': 'auto' if reduced else 'smooth'})
+            self._reveal(target)
+
+    def _reveal(self, target):
+        """Scroll `target` into the viewport inset by the scroll padding, with the app's own
+        function when it set one."""
+        pad = self.padding
+        box = target.getBoundingClientRect()
+        view = _viewport()
+        if (
+            box.top >= pad['top']
+            and box.left >= pad['left']
+            and box.bottom <= view['height'] - pad['bottom']
+            and box.right <= view['width'] - pad['right']
+        ):
+            return
+        if self.scroll_into_view is not None:
+            try:
+                return self.scroll_into_view(target)
+            except:  # noqa: E722
+                return env.warn('the custom scrollIntoView function threw')
+        query = env.host.matchMedia
+        reduced = query and env.host.matchMedia('(prefers-reduced-motion: reduce)').matches
+        behavior = 'auto' if reduced else 'smooth'
+        target.scrollIntoView({'block': 'center', 'inline': 'nearest', 'behavior': behavior})
 
     def _schedule(self, event=None):
         if self.frame is None and self.target is not None:
@@ -415,8 +464,9 @@ class Ui:
             return
         if self.card is None:
             return
-        at = place(rect, {'width': self.card.offsetWidth, 'height': self.card.offsetHeight}, view,
-                   self.placement)
+        at = place(
+            rect, {'width': self.card.offsetWidth, 'height': self.card.offsetHeight}, view, self.placement
+        )
         _move(self.card, at['x'], at['y'])
         self.card.setAttribute('data-side', at['side'])
         self.card.classList.toggle('away', at['hidden'])
@@ -449,8 +499,10 @@ class Ui:
 
 def _viewport():
     root = env.host.document.documentElement
-    return {'width': root.clientWidth or env.host.innerWidth,
-            'height': root.clientHeight or env.host.innerHeight}
+    return {
+        'width': root.clientWidth or env.host.innerWidth,
+        'height': root.clientHeight or env.host.innerHeight,
+    }
 
 
 def _move(node, x, y):

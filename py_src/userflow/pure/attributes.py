@@ -4,7 +4,7 @@ A call that breaks a rule is refused as a whole: the functions return an error m
 the offending key and never a partial result.
 """
 
-from userflow.pure.values import kind, new_map, map_keys, char_count, is_finite_number
+from userflow.pure.values import char_count, has_key, is_finite_number, kind, map_keys, new_map
 
 MAX_KEYS = 100
 MAX_KEY_LEN = 64
@@ -13,6 +13,10 @@ MAX_LIST = 100
 MAX_ID = 256
 MAX_NAME = 128
 _FIRST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'
+# Attribute operations, as Userflow.js (the collector applies them to the stored profile).
+OPERATIONS = ['set', 'set_once', 'append', 'prepend', 'remove', 'add', 'subtract', 'unset']
+EVENT_OPERATIONS = ['set']  # track's attributes describe the event: nothing to add to
+DATA_TYPES = ['string', 'boolean', 'number', 'datetime', 'list']
 _REST = _FIRST + '0123456789.-'
 
 
@@ -43,7 +47,9 @@ def _scalar_error(value, where):
     return where + ' must be a string, number, boolean or null (got ' + k + ')'
 
 
-def _value_error(value, where):
+def _value_error(value, where, operations):
+    if kind(value) == 'map':
+        return _operation_error(value, where, operations)
     if kind(value) != 'list':
         return _scalar_error(value, where)
     if len(value) > MAX_LIST:
@@ -55,8 +61,39 @@ def _value_error(value, where):
     return None
 
 
-def validate_attributes(attributes, allowed):
-    """Check an attributes map. `allowed` is None or a list of keys to keep.
+def _operation_error(value, where, operations):
+    """`{op: value}` with one op of `operations`, plus an optional `data_type` hint."""
+    ops = [k for k in map_keys(value) if k != 'data_type']
+    if len(ops) != 1 or not _listed(operations, ops[0]):
+        return where + ' must be a value or one operation {' + '|'.join(operations) + ': value}'
+    hint = value['data_type'] if has_key(value, 'data_type') else None
+    if hint is not None and not _listed(DATA_TYPES, hint):
+        return where + '.data_type must be one of ' + ', '.join(DATA_TYPES)
+    op = ops[0]
+    if op == 'unset':
+        return None if value[op] is True else where + '.unset must be true'
+    if op == 'add' or op == 'subtract':
+        return None if is_finite_number(value[op]) else where + '.' + op + ' must be a finite number'
+    if kind(value[op]) == 'map':
+        return where + '.' + op + ' must be a value, not an object'
+    return _value_error(value[op], where + '.' + op, operations)
+
+
+def _clean_value(value):
+    # A copy: a list or an operation without its data_type hint (the wire has no such field).
+    if kind(value) == 'list':
+        return [x for x in value]
+    if kind(value) == 'map':
+        op = [k for k in map_keys(value) if k != 'data_type'][0]
+        out = new_map()
+        out[op] = _clean_value(value[op])
+        return out
+    return value
+
+
+def validate_attributes(attributes, allowed, operations):
+    """Check an attributes map. `allowed` is None or a list of keys to keep; `operations` the
+    attribute operations the call accepts.
 
     Returns {'error': message or None, 'attributes': clean map or None, 'dropped': [keys]}.
     Keys outside `allowed` are dropped (the caller warns); any rule broken rejects everything.
@@ -70,9 +107,10 @@ def validate_attributes(attributes, allowed):
         return _refused('attributes have ' + str(len(keys)) + ' keys; at most ' + str(MAX_KEYS))
     for key in keys:
         if not valid_key(key):
-            return _refused('attribute key "' + _preview(key) + '" does not match '
-                            '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$')
-        error = _value_error(attributes[key], 'attribute "' + key + '"')
+            return _refused(
+                'attribute key "' + _preview(key) + '" does not match ^[A-Za-z_][A-Za-z0-9_.-]{0,63}$'
+            )
+        error = _value_error(attributes[key], 'attribute "' + key + '"', operations)
         if error is not None:
             return _refused(error)
     clean = new_map()
@@ -81,11 +119,7 @@ def validate_attributes(attributes, allowed):
         if allowed is not None and not _listed(allowed, key):
             dropped.append(key)
             continue
-        value = attributes[key]
-        if kind(value) == 'list':
-            clean[key] = [x for x in value]
-        else:
-            clean[key] = value
+        clean[key] = _clean_value(attributes[key])
     return {'error': None, 'attributes': clean, 'dropped': dropped}
 
 
@@ -117,7 +151,7 @@ def check_id(value, what):
     """A user or group ID: a non-empty string of at most 256 characters, or a finite integer
     (sent as its decimal text). Returns {'id': text or None, 'error': message or None}."""
     k = kind(value)
-    if k == 'num' and is_finite_number(value) and value == value // 1 and abs(value) < 2 ** 53:
+    if k == 'num' and is_finite_number(value) and value == value // 1 and abs(value) < 2**53:
         return {'id': _int_text(value), 'error': None}
     if k != 'str':
         return {'id': None, 'error': what + ' must be a non-empty string (got ' + k + ')'}

@@ -30,14 +30,19 @@ def evaluate(condition, page):
     if map_get(condition, 'element') is not None:
         return _element(condition, page)
     if map_get(condition, 'input') is not None:
-        return test_text(condition['op'], page.input_value(condition['input']),
-                         map_get(condition, 'value'), map_get(condition, 'caseSensitive') is True)
+        return test_text(
+            condition['op'],
+            page.input_value(condition['input']),
+            map_get(condition, 'value'),
+            map_get(condition, 'caseSensitive') is True,
+        )
     if map_get(condition, 'page') is not None:
         test = condition['page']
         return test_url(test['op'], page.url(), test['value'])
     if map_get(condition, 'attribute') is not None:
-        return _attribute(condition['op'], page.attribute(condition['attribute']),
-                          map_get(condition, 'value'))
+        return _attribute(
+            condition['op'], page.attribute(condition['attribute']), map_get(condition, 'value')
+        )
     if map_get(condition, 'event') is not None:
         return page.tracked(condition['event'])
     if map_get(condition, 'flow') is not None:
@@ -45,14 +50,34 @@ def evaluate(condition, page):
     return False
 
 
+def explain(condition, page):
+    """The condition as the debugger shows it: {'condition', 'value', 'parts'}, where `parts`
+    explains each part of an all/any/not and a leaf has none; every value is what `evaluate`
+    gives, read from the same page."""
+    parts = []
+    for key in ['all', 'any']:
+        if map_get(condition, key) is not None:
+            parts = [explain(c, page) for c in condition[key]]
+    if map_get(condition, 'not') is not None:
+        parts = [explain(condition['not'], page)]
+    return {'condition': condition, 'value': evaluate(condition, page), 'parts': parts}
+
+
 def _element(condition, page):
     state = map_get(condition, 'state') or 'present'
     text = map_get(condition, 'text')
     found = page.elements(condition['element'])
     if text is not None:
-        found = [e for e in found if test_text(text['op'], page.fact(e, 'text'),
-                                               map_get(text, 'value'),
-                                               map_get(text, 'caseSensitive') is True)]
+        found = [
+            e
+            for e in found
+            if test_text(
+                text['op'],
+                page.fact(e, 'text'),
+                map_get(text, 'value'),
+                map_get(text, 'caseSensitive') is True,
+            )
+        ]
     if state == 'absent':
         return len(found) == 0
     if state == 'present':

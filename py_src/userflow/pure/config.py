@@ -38,8 +38,14 @@ def parse_init(token, options):
     """Returns {'error': message or None, 'warnings': [...], 'config': {...} or None}."""
     if not valid_token(token):
         return _refused('token must be 1 to 128 characters of A-Z a-z 0-9 _ -')
-    config = {'token': token, 'hashUserId': True, 'privacy': 'standard',
-              'allowedAttributes': None, 'endpoint': None, 'searchShadowRoots': False}
+    config = {
+        'token': token,
+        'hashUserId': True,
+        'privacy': 'standard',
+        'allowedAttributes': None,
+        'endpoint': None,
+        'searchShadowRoots': False,
+    }
     warnings = []
     if options is None:
         return {'error': None, 'warnings': warnings, 'config': config}

@@ -23,15 +23,22 @@ MAX_SELECTOR = 500
 STEP_TYPES = ['modal', 'tooltip', 'beacon', 'hidden']
 PLACEMENTS = ['auto', 'top', 'bottom', 'left', 'right']
 ELEMENT_STATES = ['present', 'absent', 'visible', 'clicked', 'disabled']
-TEXT_OPS = ['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'isEmpty',
-            'isNotEmpty']
+TEXT_OPS = ['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'isEmpty', 'isNotEmpty']
 PAGE_OPS = ['equals', 'startsWith', 'contains', 'glob', 'matches']
 ATTRIBUTE_OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'in', 'exists', 'notExists']
 FLOW_STATES = ['active', 'completed', 'seen']
 ACTIONS = ['next', 'goto', 'end', 'complete', 'startFlow', 'navigate']
-_HEADS = {'element': ['state', 'text'], 'input': ['op', 'value', 'caseSensitive'],
-          'page': [], 'attribute': ['op', 'value'], 'event': [], 'flow': ['state'],
-          'all': [], 'any': [], 'not': []}
+_HEADS = {
+    'element': ['state', 'text'],
+    'input': ['op', 'value', 'caseSensitive'],
+    'page': [],
+    'attribute': ['op', 'value'],
+    'event': [],
+    'flow': ['state'],
+    'all': [],
+    'any': [],
+    'not': [],
+}
 HEADS = ['element', 'input', 'page', 'attribute', 'event', 'flow', 'all', 'any', 'not']
 _ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-'
 
@@ -135,8 +142,10 @@ def condition(c, path, depth, budget):
     """Check one condition; `budget` is a one-item list counting conditions per flow."""
     budget[0] += 1
     if depth > MAX_DEPTH or budget[0] > MAX_CONDITIONS:
-        raise Invalid(path, 'conditions nest deeper than ' + str(MAX_DEPTH) + ' or number more than '
-                      + str(MAX_CONDITIONS))
+        raise Invalid(
+            path,
+            'conditions nest deeper than ' + str(MAX_DEPTH) + ' or number more than ' + str(MAX_CONDITIONS),
+        )
     if kind(c) != 'map':
         raise Invalid(path, 'must be an object')
     heads = [k for k in map_keys(c) if _has(HEADS, k)]
@@ -207,14 +216,16 @@ def action(a, path, step_ids, flow_ids, allowed):
             raise Invalid(where, 'names no flow of this content')
     elif name == 'navigate':
         _text(value, where, 1, 2048)
-        if not (value.startswith('/') and not value.startswith('//')) and \
-                not value.startswith('https://') and not value.startswith('http://'):
+        if (
+            not (value.startswith('/') and not value.startswith('//'))
+            and not value.startswith('https://')
+            and not value.startswith('http://')
+        ):
             raise Invalid(where, 'must be a path (/...) or an http(s) URL of this site')
 
 
 def _step(step, path, step_ids, flow_ids, budget):
-    _map(step, path, ['id', 'type'], ['target', 'placement', 'title', 'body', 'buttons',
-                                      'triggers'])
+    _map(step, path, ['id', 'type'], ['target', 'placement', 'title', 'body', 'buttons', 'triggers'])
     _id(step['id'], path + '.id')
     kind_of_step = _one_of(step['type'], path + '.type', STEP_TYPES)
     target = map_get(step, 'target')
@@ -227,6 +238,7 @@ def _step(step, path, step_ids, flow_ids, budget):
     _optional(step, 'placement', path, lambda v, p: _one_of(v, p, PLACEMENTS))
     _optional(step, 'title', path, lambda v, p: _text(v, p, 0, 200))
     _optional(step, 'body', path, lambda v, p: _text(v, p, 0, 2000))
+
     def button(item, where):
         _map(item, where, ['label', 'action'], [])
         _text(item['label'], where + '.label', 1, 60)
@@ -236,6 +248,7 @@ def _step(step, path, step_ids, flow_ids, budget):
         _map(item, where, ['when', 'action'], [])
         condition(item['when'], where + '.when', 1, budget)
         action(item['action'], where + '.action', step_ids, flow_ids, ACTIONS)
+
     _each(step, 'buttons', path, MAX_BUTTONS, button)
     _each(step, 'triggers', path, MAX_TRIGGERS, trigger)
 
@@ -332,3 +345,23 @@ def _label(what, item, index):
     if kind(item) == 'map' and kind(map_get(item, 'id')) == 'str' and len(item['id']) <= 128:
         return what + ' "' + item['id'] + '"'
     return what + ' #' + str(index)
+
+
+def combine(sources):
+    """One body of content from several validated sources, in order of precedence (lowest
+    first, e.g. [fetched, from loadContent]): an item replaces an earlier source's item of the
+    same ID and takes its place; new IDs are added after."""
+    combined = {'flows': [], 'checklists': []}
+    for source in sources:
+        for key in ['flows', 'checklists']:
+            items = combined[key]
+            for item in source[key]:
+                at = -1
+                for i in range(len(items)):
+                    if items[i]['id'] == item['id']:
+                        at = i
+                if at < 0:
+                    items.append(item)
+                else:
+                    items[at] = item
+    return combined

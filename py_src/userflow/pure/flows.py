@@ -113,8 +113,7 @@ class FlowRuntime:
         self.ended_here.append(flow_id)
         if completed and not _has(self.state['completed'], flow_id):
             self.state['completed'].append(flow_id)
-        return [{'kind': 'ended', 'flow': flow_id, 'step': here['step']['id'],
-                 'completed': completed}]
+        return [{'kind': 'ended', 'flow': flow_id, 'step': here['step']['id'], 'completed': completed}]
 
     def end_all(self):
         effects = self._end(False)
@@ -155,6 +154,27 @@ class FlowRuntime:
                     break
         effects.extend(self._tasks(test))
         return effects
+
+    def status(self, flow_id):
+        """Why the flow is or is not showing, in words (the debugger shows it)."""
+        active = self.state['active']
+        if active is not None and active['flow'] == flow_id:
+            return 'active, at step ' + active['step']
+        seen = 'completed' if _has(self.state['completed'], flow_id) else 'not started'
+        if seen == 'not started' and _has(self.state['seen'], flow_id):
+            seen = 'seen'
+        auto = map_get(_find(self.flows, flow_id) or {}, 'autoStart')
+        if auto is None:
+            why = 'starts only from start() or a button'
+        elif map_get(auto, 'once') is not False and seen != 'not started':
+            why = 'starts automatically once, and has been seen'
+        elif _has(self.ended_here, flow_id):
+            why = 'ended on this page; may start again after navigation'
+        elif active is not None:
+            why = 'waits: flow ' + active['flow'] + ' is active'
+        else:
+            why = 'starts when its condition holds'
+        return seen + '; ' + why
 
     def done(self, checklist_id, task_id):
         return _has(self.state['tasks'], checklist_id + '\n' + task_id)

@@ -63,7 +63,7 @@ class Outbox:
     def next_batch(self):
         """Up to BATCH_LIMIT ready events, oldest first, moved to `sending`."""
         batch = self.ready[:BATCH_LIMIT]
-        self.ready = self.ready[len(batch):] if len(batch) < len(self.ready) else []
+        self.ready = self.ready[len(batch) :] if len(batch) < len(self.ready) else []
         self.sending.extend(batch)
         return batch
 

@@ -21,10 +21,17 @@ _ESCAPES = 'dDwWsSbB'
 # JS `\s` and `.` in CPython terms (TRANSCRYPT.md: `\w`, `\s` and `.` differ between the two).
 _JS_SPACE = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff'
 _PY_CLASS = {'d': '0-9', 'w': 'A-Za-z0-9_', 's': _JS_SPACE}
-_PY_ATOM = {'.': '[^\\n\\r\\u2028\\u2029]', 'd': '[0-9]', 'D': '[^0-9]', 'w': '[A-Za-z0-9_]',
-            'W': '[^A-Za-z0-9_]', 's': '[' + _JS_SPACE + ']', 'S': '[^' + _JS_SPACE + ']',
-            'b': '(?:(?<=[A-Za-z0-9_])(?![A-Za-z0-9_])|(?<![A-Za-z0-9_])(?=[A-Za-z0-9_]))',
-            'B': '(?:(?<=[A-Za-z0-9_])(?=[A-Za-z0-9_])|(?<![A-Za-z0-9_])(?![A-Za-z0-9_]))'}
+_PY_ATOM = {
+    '.': '[^\\n\\r\\u2028\\u2029]',
+    'd': '[0-9]',
+    'D': '[^0-9]',
+    'w': '[A-Za-z0-9_]',
+    'W': '[^A-Za-z0-9_]',
+    's': '[' + _JS_SPACE + ']',
+    'S': '[^' + _JS_SPACE + ']',
+    'b': '(?:(?<=[A-Za-z0-9_])(?![A-Za-z0-9_])|(?<![A-Za-z0-9_])(?=[A-Za-z0-9_]))',
+    'B': '(?:(?<=[A-Za-z0-9_])(?=[A-Za-z0-9_])|(?<![A-Za-z0-9_])(?![A-Za-z0-9_]))',
+}
 
 
 def _digits(text, i):
@@ -46,11 +53,11 @@ def _quantifier(text, i):
     j = _digits(text, i + 1)
     if j == i + 1 or j >= len(text):
         return None
-    low = float(text[i + 1:j])
+    low = float(text[i + 1 : j])
     high = low
     if text[j] == ',':
         k = _digits(text, j + 1)
-        high = float(text[j + 1:k]) if k > j + 1 else -1
+        high = float(text[j + 1 : k]) if k > j + 1 else -1
         j = k
     if j >= len(text) or text[j] != '}' or low > 1000 or high > 1000 or (0 <= high < low):
         return None
@@ -116,12 +123,12 @@ def _parse(pattern):
             end = _class_end(pattern, i)
             if kind(end) == 'str':
                 return end
-            out.append(_class(pattern[i + 1:end]))
+            out.append(_class(pattern[i + 1 : end]))
             i = end + 1
         elif ch == '(':
-            if pattern[i + 1:i + 3] == '?:':
+            if pattern[i + 1 : i + 3] == '?:':
                 i += 3
-            elif pattern[i + 1:i + 2] == '?':
+            elif pattern[i + 1 : i + 2] == '?':
                 return 'group syntax (? is not supported'
             else:
                 i += 1
@@ -223,24 +230,25 @@ def prefix(text):
     return text[:MAX_TEXT]
 
 
+def _search(pattern, text):
+    # In the SDK realm. The u flag: code points, as CPython sees them, and strict syntax. A
+    # pattern content validation let through but the engine refuses matches nothing.
+    try:
+        return __new__(RegExp(pattern, 'u')).test(text)  # noqa: F821 -- Transcrypt's names
+    except:  # noqa: E722
+        return False
+
+
 # __pragma__ ('skip')
+# Under CPython, Python's re replaces the definition above (Transcrypt skips this block).
 import re as _re  # noqa: E402
 
 
-def _search(pattern, text):
+def _search(pattern, text):  # noqa: F811
     return _re.search(python_pattern(pattern), text) is not None
+
+
 # __pragma__ ('noskip')
-
-
-# __pragma__ ('ecom')
-#?def _search(pattern, text):
-#?    # The u flag: code points, as CPython sees them, and strict syntax. A pattern content
-#?    # validation let through but the engine refuses matches nothing, without throwing.
-#?    try:
-#?        return __new__(RegExp(pattern, 'u')).test(text)
-#?    except:  # noqa: E722
-#?        return False
-# __pragma__ ('noecom')
 
 
 _checked = new_map()  # pattern -> whether it is in the safe subset (content repeats them)

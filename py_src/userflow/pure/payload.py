@@ -10,8 +10,22 @@ from userflow.pure.values import new_map, map_keys, map_get, kind
 WIRE_VERSION = 1
 BATCH_LIMIT = 50
 # Wire order of the event fields, and which optional ones each type may carry.
-_FIELDS = ['id', 'seq', 'ts', 'type', 'user', 'hashed', 'signature', 'group', 'name',
-           'attributes', 'url', 'flow', 'step', 'action']
+_FIELDS = [
+    'id',
+    'seq',
+    'ts',
+    'type',
+    'user',
+    'hashed',
+    'signature',
+    'group',
+    'name',
+    'attributes',
+    'url',
+    'flow',
+    'step',
+    'action',
+]
 _OPTIONAL = {
     'identify': ['signature', 'attributes'],
     'group': ['signature', 'group', 'attributes'],
@@ -19,8 +33,13 @@ _OPTIONAL = {
     'page': ['url'],
     'flow': ['flow', 'step', 'action'],
 }
-_REQUIRED = {'identify': [], 'group': ['group'], 'track': ['name'], 'page': ['url'],
-             'flow': ['flow', 'action']}
+_REQUIRED = {
+    'identify': [],
+    'group': ['group'],
+    'track': ['name'],
+    'page': ['url'],
+    'flow': ['flow', 'action'],
+}
 FLOW_ACTIONS = ['started', 'stepSeen', 'completed', 'dismissed']
 _HEX = '0123456789abcdef'
 
@@ -40,9 +59,22 @@ def iso_utc(ms):
     day = doy - (153 * mp + 2) // 5 + 1
     month = mp + 3 if mp < 10 else mp - 9
     year = yoe + era * 400 + (1 if month <= 2 else 0)
-    return (_pad(year, 4) + '-' + _pad(month, 2) + '-' + _pad(day, 2) + 'T'
-            + _pad(rest // 3600000, 2) + ':' + _pad((rest // 60000) % 60, 2) + ':'
-            + _pad((rest // 1000) % 60, 2) + '.' + _pad(rest % 1000, 3) + 'Z')
+    return (
+        _pad(year, 4)
+        + '-'
+        + _pad(month, 2)
+        + '-'
+        + _pad(day, 2)
+        + 'T'
+        + _pad(rest // 3600000, 2)
+        + ':'
+        + _pad((rest // 60000) % 60, 2)
+        + ':'
+        + _pad((rest // 1000) % 60, 2)
+        + '.'
+        + _pad(rest % 1000, 3)
+        + 'Z'
+    )
 
 
 def _pad(n, width):
@@ -58,8 +90,7 @@ def uuid4(random_bytes):
     b[6] = (b[6] % 16) + 0x40
     b[8] = (b[8] % 64) + 0x80
     text = ''.join([_HEX[x // 16] + _HEX[x % 16] for x in b])
-    return (text[:8] + '-' + text[8:12] + '-' + text[12:16] + '-' + text[16:20] + '-'
-            + text[20:32])
+    return text[:8] + '-' + text[8:12] + '-' + text[12:16] + '-' + text[16:20] + '-' + text[20:32]
 
 
 def draft(event_type, seq, ms, event_id, fields):
@@ -76,11 +107,17 @@ def finalize(d, user, hashed):
     for name in _REQUIRED[event_type]:
         if map_get(fields, name) is None:
             raise ValueError(event_type + ' event without ' + name)
-    values = {'id': d['id'], 'seq': d['seq'], 'ts': d['ts'], 'type': event_type,
-              'user': user, 'hashed': hashed}
+    values = {
+        'id': d['id'],
+        'seq': d['seq'],
+        'ts': d['ts'],
+        'type': event_type,
+        'user': user,
+        'hashed': hashed,
+    }
     event = new_map()
     for name in _FIELDS:
-        if values.get(name) is not None:
+        if map_get(values, name) is not None:
             event[name] = values[name]
         elif _contains(optional, name):
             value = map_get(fields, name)

@@ -84,8 +84,12 @@ def place(target, size, viewport, placement):
 
 
 def off_screen(target, viewport):
-    return target['top'] + target['height'] <= 0 or target['left'] + target['width'] <= 0 or \
-        target['top'] >= viewport['height'] or target['left'] >= viewport['width']
+    return (
+        target['top'] + target['height'] <= 0
+        or target['left'] + target['width'] <= 0
+        or target['top'] >= viewport['height']
+        or target['left'] >= viewport['width']
+    )
 
 
 def beacon_spot(target, size, viewport):

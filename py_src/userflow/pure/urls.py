@@ -35,16 +35,16 @@ def split_url(url):
     for ch in scheme:
         if _SCHEME_CHARS.find(ch) < 0:
             return None
-    rest = url[colon + 1:]
+    rest = url[colon + 1 :]
     fragment = None
     cut = rest.find('#')
     if cut >= 0:
-        fragment = rest[cut + 1:]
+        fragment = rest[cut + 1 :]
         rest = rest[:cut]
     query = None
     cut = rest.find('?')
     if cut >= 0:
-        query = rest[cut + 1:]
+        query = rest[cut + 1 :]
         rest = rest[:cut]
     authority = None
     if rest.startswith('//'):
@@ -56,8 +56,7 @@ def split_url(url):
         else:
             authority = rest[:cut]
             rest = rest[cut:]
-    return {'scheme': scheme, 'authority': authority, 'path': rest, 'query': query,
-            'fragment': fragment}
+    return {'scheme': scheme, 'authority': authority, 'path': rest, 'query': query, 'fragment': fragment}
 
 
 def split_authority(authority):
@@ -66,14 +65,14 @@ def split_authority(authority):
     at = authority.rfind('@')
     if at >= 0:
         userinfo = authority[:at]
-        authority = authority[at + 1:]
+        authority = authority[at + 1 :]
     port = None
     if authority.startswith('['):
         close = authority.find(']')
         if close < 0:
             return None
-        host = authority[:close + 1]
-        tail = authority[close + 1:]
+        host = authority[: close + 1]
+        tail = authority[close + 1 :]
         if len(tail) > 0:
             if not tail.startswith(':'):
                 return None
@@ -83,7 +82,7 @@ def split_authority(authority):
         host = authority
         if cut >= 0:
             host = authority[:cut]
-            port = authority[cut + 1:]
+            port = authority[cut + 1 :]
     return {'userinfo': userinfo, 'host': host.lower(), 'port': port}
 
 
@@ -104,7 +103,7 @@ def valid_host(host):
     if host.startswith('['):
         if not host.endswith(']') or len(host) < 4:
             return False
-        host = host[1:len(host) - 1]
+        host = host[1 : len(host) - 1]
         chars = _IPV6_CHARS
     for ch in host:
         if chars.find(ch) < 0:
@@ -129,8 +128,10 @@ def check_endpoint(url):
     if kind(url) != 'str':
         return {'url': None, 'error': 'endpoint must be a string'}
     if len(url) == 0 or len(url) > MAX_URL or has_unsafe_chars(url):
-        return {'url': None, 'error': 'endpoint is empty, too long or contains spaces, '
-                'control characters or backslashes'}
+        return {
+            'url': None,
+            'error': 'endpoint is empty, too long or contains spaces, control characters or backslashes',
+        }
     parts = split_url(url)
     if parts is None or parts['authority'] is None:
         return {'url': None, 'error': 'endpoint must be an absolute https:// URL'}
@@ -146,11 +147,13 @@ def check_endpoint(url):
         return {'url': None, 'error': 'endpoint must not contain credentials'}
     host = auth['host']
     if scheme == 'http' and not _is_loopback(host):
-        return {'url': None, 'error': 'http is allowed only for localhost, 127.0.0.1 and [::1]; '
-                'use https for ' + host}
+        return {
+            'url': None,
+            'error': 'http is allowed only for localhost, 127.0.0.1 and [::1]; use https for ' + host,
+        }
     path = parts['path']
     while path.endswith('/'):
-        path = path[:len(path) - 1]
+        path = path[: len(path) - 1]
     port = ''
     if auth['port'] is not None and len(auth['port']) > 0:
         port = ':' + auth['port']
@@ -269,4 +272,3 @@ def _count(text, alphabet):
 def check_sendable_url(url):
     """A URL a filter returned may be sent only if it is a string within the wire limit."""
     return kind(url) == 'str' and 0 < char_count(url) <= MAX_URL
-

@@ -7,8 +7,95 @@ set its prototype. `kind()` classifies a value without relying on `isinstance`, 
 tell numbers apart in JS nor recognise arrays made in another realm.
 """
 
+# In the SDK realm (what Transcrypt compiles). Under CPython the block after these replaces
+# them: Transcrypt skips it, CPython runs it.
+
+
+def new_map():
+    return Object.create(None)
+
+
+def map_keys(m):
+    return [k for k in Object.js_keys(m)]
+
+
+def has_key(m, k):
+    return Object.prototype.hasOwnProperty.call(m, k)
+
+
+def map_get(m, k):
+    if Object.prototype.hasOwnProperty.call(m, k):
+        return m[k]
+    return None
+
+
+def kind(v):
+    t = __pragma__('js', '{}', 'typeof v')
+    if v == None:  # noqa: E711 -- true for both null and undefined
+        return 'null'
+    if t == 'boolean':
+        return 'bool'
+    if t == 'number':
+        return 'num'
+    if t == 'string':
+        return 'str'
+    if t == 'function':
+        return 'fn'
+    if t != 'object':
+        return 'other'
+    if Array.isArray(v):
+        return 'list'
+    if Object.getPrototypeOf(v) is None:
+        return 'map'
+    return 'other'
+
+
+def to_json(v):
+    return JSON.stringify(v)
+
+
+def from_json(s):
+    return import_value(JSON.parse(s))
+
+
+def import_value(v):
+    return _import(v, 0)
+
+
+def _import(v, depth):
+    # Copies a value made anywhere (the host realm, JSON.parse) into this realm's lists and
+    # null-prototype maps; functions pass through; anything else becomes a marker that
+    # validation rejects by kind. Getters that throw reject the value the same way.
+    t = __pragma__('js', '{}', 'typeof v')
+    if v == None:  # noqa: E711
+        return None
+    if t == 'string' or t == 'number' or t == 'boolean' or t == 'function':
+        return v
+    if t != 'object' or depth > 16:
+        return _Unsupported()
+    try:
+        if Array.isArray(v):
+            return [_import(x, depth + 1) for x in Array.prototype.slice.call(v)]
+        proto = Object.getPrototypeOf(v)
+        if proto is not None and Object.getPrototypeOf(proto) is not None:
+            return _Unsupported()
+        out = Object.create(None)
+        for k in Object.js_keys(v):
+            x = v[k]
+            if __pragma__('js', '{}', 'typeof x') != 'undefined':
+                out[k] = _import(x, depth + 1)
+        return out
+    except:
+        return _Unsupported()
+
+
+class _Unsupported:
+    pass
+
+
 # __pragma__ ('skip')
-import json
+# Under CPython: plain dicts, isinstance and the json module.
+import json  # noqa: E402
 
 
 def new_map():
@@ -25,8 +112,13 @@ def map_keys(m):
 
 
 def _is_index(k):
-    return (isinstance(k, str) and k.isascii() and k.isdigit() and (k == '0' or k[0] != '0')
-            and int(k) < 4294967295)
+    return (
+        isinstance(k, str)
+        and k.isascii()
+        and k.isdigit()
+        and (k == '0' or k[0] != '0')
+        and int(k) < 4294967295
+    )
 
 
 def has_key(m, k):
@@ -68,79 +160,6 @@ def import_value(v):
 
 
 # __pragma__ ('noskip')
-# __pragma__ ('ecom')
-#?def new_map():
-#?    return Object.create(None)
-#?
-#?def map_keys(m):
-#?    return [k for k in Object.js_keys(m)]
-#?
-#?def has_key(m, k):
-#?    return Object.prototype.hasOwnProperty.call(m, k)
-#?
-#?def map_get(m, k):
-#?    if Object.prototype.hasOwnProperty.call(m, k):
-#?        return m[k]
-#?    return None
-#?
-#?def kind(v):
-#?    t = __pragma__('js', '{}', 'typeof v')
-#?    if v == None:  # noqa: E711 -- true for both null and undefined
-#?        return 'null'
-#?    if t == 'boolean':
-#?        return 'bool'
-#?    if t == 'number':
-#?        return 'num'
-#?    if t == 'string':
-#?        return 'str'
-#?    if t == 'function':
-#?        return 'fn'
-#?    if t != 'object':
-#?        return 'other'
-#?    if Array.isArray(v):
-#?        return 'list'
-#?    if Object.getPrototypeOf(v) is None:
-#?        return 'map'
-#?    return 'other'
-#?
-#?def to_json(v):
-#?    return JSON.stringify(v)
-#?
-#?def from_json(s):
-#?    return import_value(JSON.parse(s))
-#?
-#?def import_value(v):
-#?    return _import(v, 0)
-#?
-#?def _import(v, depth):
-#?    # Copies a value made anywhere (the host realm, JSON.parse) into this realm's lists and
-#?    # null-prototype maps; functions pass through; anything else becomes a marker that
-#?    # validation rejects by kind. Getters that throw reject the value the same way.
-#?    t = __pragma__('js', '{}', 'typeof v')
-#?    if v == None:  # noqa: E711
-#?        return None
-#?    if t == 'string' or t == 'number' or t == 'boolean' or t == 'function':
-#?        return v
-#?    if t != 'object' or depth > 16:
-#?        return _Unsupported()
-#?    try:
-#?        if Array.isArray(v):
-#?            return [_import(x, depth + 1) for x in Array.prototype.slice.call(v)]
-#?        proto = Object.getPrototypeOf(v)
-#?        if proto is not None and Object.getPrototypeOf(proto) is not None:
-#?            return _Unsupported()
-#?        out = Object.create(None)
-#?        for k in Object.js_keys(v):
-#?            x = v[k]
-#?            if __pragma__('js', '{}', 'typeof x') != 'undefined':
-#?                out[k] = _import(x, depth + 1)
-#?        return out
-#?    except:
-#?        return _Unsupported()
-#?
-#?class _Unsupported:
-#?    pass
-# __pragma__ ('noecom')
 
 
 def char_count(s):

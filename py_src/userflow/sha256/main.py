@@ -3,4 +3,4 @@ context (no WebCrypto) need it, so the core does not carry it (see sdk/builder/s
 
 from userflow.pure.hashing import hmac_sha256_hex
 
-window.userflowSha256 = hmac_sha256_hex
+window['userflow-sha256'] = hmac_sha256_hex

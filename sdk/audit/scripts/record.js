@@ -15,6 +15,12 @@
     addEventListener('popstate', seen, true);
     addEventListener('hashchange', seen, true);
   }
+  // The anonymous IDs the SDK keeps (uf:anon), as it stores them: what its anonymous users are.
+  const setItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (key, value) {
+    if (key === 'uf:anon') tell({kind: 'anon', value: String(value)});
+    return setItem.apply(this, arguments);
+  };
   let boot;
   Object.defineProperty(window, 'userflowBoot', {configurable: true, enumerable: false,
     get() { return boot; },
@@ -22,25 +28,19 @@
       boot = value;
       if (!value || typeof value.ready !== 'function') return;
       const ready = value.ready;
-      value.ready = (core) => {
-        const wrapped = {};
-        for (const key of Object.keys(core)) {
-          const f = core[key];
-          wrapped[key] = typeof f !== 'function' ? f : (...args) => {
-            const filtered = (own) => function (url) {
-              const out = own.apply(this, arguments);
-              tell({kind: 'filter', input: url, output: out});
-              return out;
-            };
-            if (key === 'setUrlFilter' && typeof args[0] === 'function') args[0] = filtered(args[0]);
-            if (key === 'init' && args[1] && typeof args[1].urlFilter === 'function') {
-              args[1] = Object.assign({}, args[1], {urlFilter: filtered(args[1].urlFilter)});
-            }
-            tell({kind: 'call', method: key, args});
-            return f.apply(core, args);
-          };
+      value.ready = (core) => ready((key, args) => {
+        const filtered = (own) => function (url) {
+          const out = own.apply(this, arguments);
+          tell({kind: 'filter', input: url, output: out});
+          return out;
+        };
+        args = Array.from(args);
+        if (key === 'setUrlFilter' && typeof args[0] === 'function') args[0] = filtered(args[0]);
+        if (key === 'init' && args[1] && typeof args[1].urlFilter === 'function') {
+          args[1] = Object.assign({}, args[1], {urlFilter: filtered(args[1].urlFilter)});
         }
-        return ready(wrapped);
-      };
+        tell({kind: 'call', method: key, args});
+        return core(key, args);
+      });
     }});
 })();
