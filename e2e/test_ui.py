@@ -553,3 +553,36 @@ def test_the_page_keeps_its_globals_and_the_ui_its_single_container(page, collec
     assert page.evaluate("document.querySelectorAll('[data-userflow]').length") == 1
     assert page.evaluate("document.querySelectorAll('style').length") == 0
     assert json.loads(page.evaluate('JSON.stringify(document.adoptedStyleSheets.length)')) == 0
+
+
+SPOTLIT = """(progress) => { userflow.loadContent({version: 1, flows: [{id: 'f', progress: progress, steps: [
+    {id: 'a', type: 'tooltip', target: {selector: '#target'}, title: 'Here',
+     spotlight: {padding: 8, blockClicks: true}, buttons: [{label: 'Next', action: {next: true}}]},
+    {id: 'h', type: 'hidden', triggers: [{when: {element: 'body'}, action: {next: true}}]},
+    {id: 'b', type: 'modal', title: 'Done'}]}]}); return userflow.start('f'); }"""
+
+
+@pytest.mark.parametrize('progress', ['count', 'dots'])
+def test_a_spotlight_cuts_out_the_target_blocks_the_rest_and_progress_counts(page, collector, progress):
+    page.set_viewport_size({'width': 900, 'height': 600})
+    page.goto(collector.url + '/fixtures/stage.html')
+    page.evaluate(SPOTLIT, progress)
+    ui(page, '.card').wait_for()
+    frames(page)
+    spot, target = page.evaluate(MEASURE, '.spot'), page.locator('#target').bounding_box()
+    for key, grow in [('x', -8), ('y', -8), ('width', 16), ('height', 16)]:
+        assert abs(spot[key] - (target[key] + grow)) <= 1, key
+    # Outside the cut-out a click lands on the SDK's blocks; inside, on the page's own button.
+    hit = '([x, y]) => { const n = document.elementFromPoint(x, y); return n.id || n.tagName; }'
+    assert page.evaluate(hit, [5, 590]) == 'USERFLOW-UI'
+    assert page.evaluate(hit, [target['x'] + 4, target['y'] + 4]) == 'target'
+    if progress == 'count':
+        assert ui(page, '.progress').text_content() == '1 of 2'  # the hidden step is not counted
+    else:
+        assert ui(page, '.dots').get_attribute('aria-label') == 'Step 1 of 2'
+        assert ui(page, '.dots > span').count() == 2 and ui(page, '.dots > .on').count() == 1
+    assert axe(page) == []
+    shot(page, f'spotlight-{progress}')
+    ui(page, '.primary').click()
+    ui(page, '.modal').wait_for()
+    assert ui(page, '.spot').count() == 0 and ui(page, '.block').count() == 0

@@ -22,7 +22,7 @@ from userflow.pure.conditions import evaluate
 from userflow.pure.content import validate
 from userflow.pure.flows import FlowRuntime
 from userflow.pure.patterns import check_pattern, test_text, test_url, glob_match
-from userflow.pure.position import place, beacon_spot
+from userflow.pure.position import place, beacon_spot, spotlight
 from userflow.pure.links import text_links
 from userflow.pure.session import Session
 
@@ -180,6 +180,7 @@ CASES = {
     'retry_after_ms': retry_after_ms,
     'outbox_cycle': _outbox_cycle,
     'place': place,
+    'spotlight': spotlight,
     'beacon_spot': beacon_spot,
     'text_links': text_links,
     'run_session': _run_session,

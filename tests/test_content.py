@@ -106,6 +106,15 @@ def broken(path, value):
     return validate(content)
 
 
+def test_progress_and_spotlights_pass():
+    content = copy.deepcopy(CONTENT)
+    content['flows'][0]['progress'] = 'dots'
+    content['flows'][0]['steps'][1]['spotlight'] = {'padding': 12, 'blockClicks': True}
+    assert validate(content)['errors'] == []
+    content['flows'][0]['steps'][1]['spotlight'] = True
+    assert validate(content)['errors'] == []
+
+
 def test_valid_content_passes_whole():
     assert validate(CONTENT) == {'flows': CONTENT['flows'], 'checklists': CONTENT['checklists'], 'errors': []}
 
@@ -168,6 +177,11 @@ def test_valid_content_passes_whole():
         (['flows', 0, 'autoStart', 'when'], {'all': []}, '.all: must be a list of 1 to 50'),
         (['flows', 0, 'steps'], [], '$.flows[0].steps: must be a list of 1 to 50'),
         (['flows', 0, 'id'], 'has space', '$.flows[0].id: must use only'),
+        (['flows', 0, 'progress'], 'bar', '$.flows[0].progress: must be one of count, dots'),
+        (['flows', 0, 'steps', 0, 'spotlight'], True, '$.flows[0].steps[0].spotlight: is for tooltip steps'),
+        (['flows', 0, 'steps', 1, 'spotlight'], {'padding': 65}, '.padding: must be a number from 0'),
+        (['flows', 0, 'steps', 1, 'spotlight'], {'blockClicks': 'yes'}, '.blockClicks: must be true'),
+        (['flows', 0, 'steps', 1, 'spotlight'], {'dim': 1}, '.spotlight.dim: unknown key'),
     ],
 )
 def test_a_bad_field_skips_its_flow_naming_flow_and_path(path, value, message):

@@ -6,7 +6,7 @@ import json
 from hypothesis import given, settings, strategies as st
 
 from userflow.pure.links import text_links
-from userflow.pure.position import ARROW_INSET, GAP, MARGIN, SIDES, beacon_spot, place
+from userflow.pure.position import ARROW_INSET, GAP, MARGIN, SIDES, beacon_spot, place, spotlight
 
 coord = st.floats(-400, 2400, allow_nan=False).map(lambda v: round(v, 2))
 extent = st.floats(0, 600, allow_nan=False).map(lambda v: round(v, 2))
@@ -104,6 +104,29 @@ def test_the_beacon_sits_on_the_corner_inside_the_viewport():
     assert beacon_spot({'top': 0, 'left': 780, 'width': 20, 'height': 20}, 24, viewport) == {'x': 768, 'y': 8}
 
 
+@given(target=targets, viewport=viewports, padding=st.integers(0, 64))
+def test_the_spotlight_cuts_out_the_target_and_the_blocks_cover_the_rest(target, viewport, padding):
+    cut = spotlight(target, padding, viewport)
+    hole, blocks = cut['hole'], cut['blocks']
+    for rect in [hole, *blocks]:
+        assert rect['width'] >= 0 and rect['height'] >= 0
+        assert rect['top'] >= 0 and rect['left'] >= 0
+        assert rect['top'] + rect['height'] <= viewport['height'] + 1e-9
+        assert rect['left'] + rect['width'] <= viewport['width'] + 1e-9
+    # The hole and the four blocks tile the viewport: nothing outside the hole is clickable.
+    area = sum(r['width'] * r['height'] for r in [hole, *blocks])
+    assert abs(area - viewport['width'] * viewport['height']) < 1e-3 * viewport['width'] * viewport['height']
+
+
+def test_the_spotlight_by_example():
+    cut = spotlight({'top': 100, 'left': 50, 'width': 200, 'height': 40}, 6, {'width': 800, 'height': 600})
+    assert cut['hole'] == {'top': 94, 'left': 44, 'width': 212, 'height': 52}
+    assert cut['blocks'][0] == {'top': 0, 'left': 0, 'width': 800, 'height': 94}
+    assert cut['blocks'][1] == {'top': 146, 'left': 0, 'width': 800, 'height': 454}
+    assert cut['blocks'][2] == {'top': 94, 'left': 0, 'width': 44, 'height': 52}
+    assert cut['blocks'][3] == {'top': 94, 'left': 256, 'width': 544, 'height': 52}
+
+
 def test_links_are_only_http_urls_with_a_host():
     assert text_links('See https://example.com/a?b=1. Or javascript:alert(1) and http://x.io!') == [
         [False, 'See '],
@@ -148,6 +171,7 @@ from hypothesis import HealthCheck  # noqa: E402
 def test_geometry_agrees_in_v8(js, target, size, viewport, placement, beacon):  # noqa: F811
     same(js, 'place', target, size, viewport, placement)
     same(js, 'beacon_spot', target, beacon, viewport)
+    same(js, 'spotlight', target, beacon, viewport)
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None, max_examples=150)

@@ -16,7 +16,7 @@ returns where it was when the UI goes away; Escape dismisses; everything is a re
 """
 
 from userflow.browser import env
-from userflow.pure.position import place, beacon_spot, off_screen
+from userflow.pure.position import beacon_spot, off_screen, place, spotlight
 from userflow.flows.uicss import CSS
 from userflow.pure.links import text_links
 from userflow.pure.values import map_get
@@ -213,6 +213,8 @@ class Ui:
         self.card = None
         self.arrow = None
         self.beacon = None
+        self.spot = None
+        self.blocks = []
         self.modal = False
         layer = _el('div', self.root, 'layer', None)
         if here is not None:
@@ -239,6 +241,7 @@ class Ui:
         self.modal = step['type'] == 'modal'
         if self.modal:
             _el('div', layer, 'backdrop', None).setAttribute('data-role', 'backdrop')
+        self._spotlight(layer, map_get(step, 'spotlight'))
         card = _el('div', layer, 'card modal' if self.modal else 'card', None)
         card.setAttribute('role', 'dialog')
         if self.modal:
@@ -260,6 +263,7 @@ class Ui:
             _rich(_el('p', card, None, None), body, self.decorate)
             card.lastChild.id = 'uf-body'
             card.setAttribute('aria-describedby', 'uf-body')
+        _progress(card, flow, step)
         buttons = map_get(step, 'buttons') or []
         if len(buttons) > 0:
             row = _el('div', card, 'actions', None)
@@ -275,6 +279,19 @@ class Ui:
         close = _button(card, 'close', '\u00d7', 'close', 'Close')
         close.addEventListener('click', self._act({'end': True}))
         self.card = card
+
+    def _spotlight(self, layer, spot):
+        """The dimmed page around the target, with a cut-out `position` keeps on it; with
+        blockClicks, four transparent blocks stop clicks outside the cut-out."""
+        if spot is None:
+            return
+        self.spot = _el('div', layer, 'spot', None)
+        self.spot.setAttribute('data-role', 'spotlight')
+        self.spot_padding = 6
+        if spot is not True:
+            self.spot_padding = map_get(spot, 'padding') if map_get(spot, 'padding') is not None else 6
+            if map_get(spot, 'blockClicks') is True:
+                self.blocks = [_el('div', layer, 'block', None) for side in range(4)]
 
     def _checklist(self, dock, checklist, done, index):
         cid = checklist['id']
@@ -464,6 +481,12 @@ class Ui:
             return
         if self.card is None:
             return
+        if self.spot is not None:
+            cut = spotlight(rect, self.spot_padding, view)
+            _box(self.spot, cut['hole'])
+            self.spot.classList.toggle('away', off_screen(rect, view))
+            for i in range(len(self.blocks)):
+                _box(self.blocks[i], cut['blocks'][i])
         at = place(
             rect, {'width': self.card.offsetWidth, 'height': self.card.offsetHeight}, view, self.placement
         )
@@ -495,6 +518,30 @@ class Ui:
 
     def _task(self, checklist_id, task_id):
         return _guarded(lambda event: self.on_task(checklist_id, task_id))
+
+
+def _progress(card, flow, step):
+    """'2 of 5' or dots, counting the steps a user sees (not the hidden ones)."""
+    style = map_get(flow, 'progress')
+    shown = [s['id'] for s in flow['steps'] if s['type'] != 'hidden']
+    if style is None or len(shown) < 2 or shown.indexOf(step['id']) < 0:
+        return
+    here = shown.indexOf(step['id']) + 1
+    words = str(here) + ' of ' + str(len(shown))
+    if style == 'count':
+        _el('p', card, 'progress', words)
+        return
+    dots = _el('div', card, 'dots', None)
+    dots.setAttribute('role', 'img')
+    dots.setAttribute('aria-label', 'Step ' + words)
+    for i in range(len(shown)):
+        _el('span', dots, 'on' if i + 1 == here else None, None)
+
+
+def _box(node, rect):
+    _move(node, rect['left'], rect['top'])
+    node.style.width = str(rect['width']) + 'px'
+    node.style.height = str(rect['height']) + 'px'
 
 
 def _viewport():

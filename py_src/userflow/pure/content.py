@@ -22,6 +22,7 @@ MAX_CONDITIONS = 200
 MAX_SELECTOR = 500
 STEP_TYPES = ['modal', 'tooltip', 'beacon', 'hidden']
 PLACEMENTS = ['auto', 'top', 'bottom', 'left', 'right']
+PROGRESS = ['count', 'dots']  # a flow's progress on its cards: '2 of 5', or dots
 ELEMENT_STATES = ['present', 'absent', 'visible', 'clicked', 'disabled']
 TEXT_OPS = ['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'isEmpty', 'isNotEmpty']
 PAGE_OPS = ['equals', 'startsWith', 'contains', 'glob', 'matches']
@@ -224,8 +225,20 @@ def action(a, path, step_ids, flow_ids, allowed):
             raise Invalid(where, 'must be a path (/...) or an http(s) URL of this site')
 
 
+def _spotlight(value, path):
+    """`true`, or {padding: 0-64 px, blockClicks: whether clicks outside the cut-out are stopped}."""
+    if value is True:
+        return
+    _map(value, path, [], ['padding', 'blockClicks'])
+    pad = map_get(value, 'padding')
+    if pad is not None and (kind(pad) != 'num' or not (pad - pad == 0) or pad < 0 or pad > 64):
+        raise Invalid(path + '.padding', 'must be a number from 0 to 64')
+    _optional(value, 'blockClicks', path, _boolean)
+
+
 def _step(step, path, step_ids, flow_ids, budget):
-    _map(step, path, ['id', 'type'], ['target', 'placement', 'title', 'body', 'buttons', 'triggers'])
+    optional = ['target', 'placement', 'title', 'body', 'buttons', 'triggers', 'spotlight']
+    _map(step, path, ['id', 'type'], optional)
     _id(step['id'], path + '.id')
     kind_of_step = _one_of(step['type'], path + '.type', STEP_TYPES)
     target = map_get(step, 'target')
@@ -236,6 +249,9 @@ def _step(step, path, step_ids, flow_ids, budget):
         _text(target['selector'], path + '.target.selector', 1, MAX_SELECTOR)
         _optional(target, 'text', path + '.target', lambda v, p: _text(v, p, 1, 200))
     _optional(step, 'placement', path, lambda v, p: _one_of(v, p, PLACEMENTS))
+    if map_get(step, 'spotlight') is not None and kind_of_step != 'tooltip':
+        raise Invalid(path + '.spotlight', 'is for tooltip steps only')
+    _optional(step, 'spotlight', path, _spotlight)
     _optional(step, 'title', path, lambda v, p: _text(v, p, 0, 200))
     _optional(step, 'body', path, lambda v, p: _text(v, p, 0, 2000))
 
@@ -263,8 +279,9 @@ def _each(parent, key, path, limit, check):
 
 
 def flow(f, path, flow_ids):
-    _map(f, path, ['id', 'steps'], ['name', 'autoStart'])
+    _map(f, path, ['id', 'steps'], ['name', 'autoStart', 'progress'])
     _id(f['id'], path + '.id')
+    _optional(f, 'progress', path, lambda v, p: _one_of(v, p, PROGRESS))
     _optional(f, 'name', path, lambda v, p: _text(v, p, 0, 200))
     steps = _list(f['steps'], path + '.steps', 1, MAX_STEPS)
     step_ids = []
@@ -307,7 +324,8 @@ def validate(content):
     checklists, in order, and one message per rejected one (or for the whole content)."""
     out = {'flows': [], 'checklists': [], 'errors': []}
     try:
-        _map(content, '$', ['version'], ['flows', 'checklists'])
+        _map(content, '$', ['version'], ['flows', 'checklists', '$schema'])  # $schema: for editors
+        _optional(content, '$schema', '$', lambda v, p: _text(v, p, 0, 2048))
         if kind(content['version']) != 'num' or content['version'] != 1:
             raise Invalid('$.version', 'must be 1')
         # `x or []` would differ: an empty map is falsy in CPython, truthy in JS.

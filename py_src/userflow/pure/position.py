@@ -97,3 +97,23 @@ def beacon_spot(target, size, viewport):
     x = _clamp(target['left'] + target['width'] - size / 2, MARGIN, viewport['width'] - size - MARGIN)
     y = _clamp(target['top'] - size / 2, MARGIN, viewport['height'] - size - MARGIN)
     return {'x': x, 'y': y}
+
+
+def spotlight(target, padding, viewport):
+    """The cut-out around `target` (grown by `padding`, kept inside the viewport) and the four
+    rectangles around it that block clicks outside: {'hole': rect, 'blocks': [top, bottom,
+    left, right]}, each {'top', 'left', 'width', 'height'} with no negative size."""
+    top = _clamp(target['top'] - padding, 0, viewport['height'])
+    left = _clamp(target['left'] - padding, 0, viewport['width'])
+    bottom = _clamp(target['top'] + target['height'] + padding, top, viewport['height'])
+    right = _clamp(target['left'] + target['width'] + padding, left, viewport['width'])
+    height = bottom - top
+    return {
+        'hole': {'top': top, 'left': left, 'width': right - left, 'height': height},
+        'blocks': [
+            {'top': 0, 'left': 0, 'width': viewport['width'], 'height': top},
+            {'top': bottom, 'left': 0, 'width': viewport['width'], 'height': viewport['height'] - bottom},
+            {'top': top, 'left': 0, 'width': left, 'height': height},
+            {'top': top, 'left': right, 'width': viewport['width'] - right, 'height': height},
+        ],
+    }
