@@ -586,3 +586,43 @@ def test_a_spotlight_cuts_out_the_target_blocks_the_rest_and_progress_counts(pag
     ui(page, '.primary').click()
     ui(page, '.modal').wait_for()
     assert ui(page, '.spot').count() == 0 and ui(page, '.block').count() == 0
+
+
+LOCALIZED = """() => { userflow.loadContent({version: 1, locale: 'en',
+  flows: [{id: 'f', progress: 'count', steps: [
+    {id: 'a', type: 'modal', title: {en: 'Welcome', de: 'Willkommen', 'de-CH': 'Grüezi'},
+     body: {en: 'A short tour.', de: 'Eine kurze Tour.'},
+     buttons: [{label: {en: 'Next', de: 'Weiter'}, action: {next: true}}]},
+    {id: 'b', type: 'modal', title: 'Done'}]}],
+  checklists: [{id: 'c', title: {en: 'Get going', de: 'Los geht’s'}, tasks: [{id: 't', title: 'One'}]}]});
+  return userflow.start('f'); }"""
+
+
+def test_texts_follow_the_browsers_language_and_a_right_to_left_one_mirrors_the_ui(browser, collector):
+    """The language is chosen in the browser (navigator.languages, or init's locale) and never
+    sent; each text falls back from de-AT to de to the content's locale."""
+    context = browser.new_context(locale='de-AT')
+    page = context.new_page()
+    try:
+        page.goto(collector.url + '/fixtures/stage.html')
+        page.evaluate(LOCALIZED)
+        card = ui(page, '.card')
+        card.wait_for()
+        assert ui(page, 'h2').first.text_content() == 'Willkommen'
+        assert 'Eine kurze Tour.' in card.text_content() and ui(page, '.primary').text_content() == 'Weiter'
+        assert ui(page, '.progress').text_content() == '1 von 2'
+        assert ui(page, '.close').first.get_attribute('aria-label') == 'Schließen'
+        assert 'Los geht’s' in ui(page, '.checklist').text_content()
+        assert '0 von 1 erledigt' in ui(page, '.summary').text_content()
+        # init's locale wins over the browser's: Arabic UI words, right to left; texts without
+        # Arabic fall back to the content's locale (en).
+        page.evaluate("userflow.init('tok_stage', {locale: 'ar'})")
+        wait_for(lambda: ui(page, '.close').first.get_attribute('aria-label') == 'إغلاق')
+        assert ui(page, 'h2').first.text_content() == 'Welcome'
+        assert ui(page, '.card').get_attribute('dir') == 'rtl'
+        assert ui(page, '.checklist').get_attribute('dir') == 'rtl'
+        shot(page, 'locale-rtl')
+        everything = page.evaluate('JSON.stringify(userflow.getEgressLog())')
+        assert 'de-AT' not in everything and '"ar"' not in everything
+    finally:
+        context.close()

@@ -25,6 +25,7 @@ from userflow.pure.patterns import check_pattern, test_text, test_url, glob_matc
 from userflow.pure.position import place, beacon_spot, spotlight
 from userflow.pure.links import text_links
 from userflow.pure.session import Session
+from userflow.pure.locales import chain, pick, right_to_left, valid_tag
 
 
 def _events_body(token, sdk, user, hashed, specs):
@@ -145,6 +146,11 @@ def _run_session(script):
     return {'results': results, 'state': state}
 
 
+def _locale_pick(asked, default, text):
+    tags = chain(asked, default)
+    return [valid_tag(default), tags, pick(text, tags), right_to_left(tags)]
+
+
 CASES = {
     'sha256_hex': sha256_hex,
     'hmac_sha256_hex': hmac_sha256_hex,
@@ -184,6 +190,7 @@ CASES = {
     'beacon_spot': beacon_spot,
     'text_links': text_links,
     'run_session': _run_session,
+    'locale_pick': _locale_pick,
 }
 
 

@@ -585,3 +585,20 @@ session_steps = st.lists(
 @given(script=session_steps)
 def test_the_session_decides_alike_on_generated_call_sequences(js, script):
     same(js, 'run_session', [[name, href, now, *args] for name, href, now, args in script])
+
+
+locale_tags = st.one_of(
+    st.sampled_from(['en', 'de', 'de-AT', 'DE-at', 'pt-BR', 'zh-Hant-TW', 'ar', 'he-IL', 'x', 'de_AT', 'd1']),
+    st.from_regex(r'[a-zA-Z]{2,3}(-[A-Za-z0-9]{1,8}){0,2}', fullmatch=True),
+    text,
+)
+
+
+@settings(settings.get_profile('b2b'))
+@given(
+    asked=st.lists(locale_tags, max_size=3),
+    default=st.none() | locale_tags,
+    shown=st.one_of(text, st.dictionaries(locale_tags, text, min_size=1, max_size=4)),
+)
+def test_the_language_chosen_agrees(js, asked, default, shown):
+    same(js, 'locale_pick', asked, default, shown)

@@ -11,6 +11,7 @@ def test_defaults_hash_ids_standard_privacy_and_no_endpoint():
         'allowedAttributes': None,
         'endpoint': None,
         'searchShadowRoots': False,
+        'locale': None,
     }
 
 

@@ -106,6 +106,23 @@ def broken(path, value):
     return validate(content)
 
 
+def test_texts_may_be_maps_of_locales():
+    content = copy.deepcopy(CONTENT)
+    content['locale'] = 'en'
+    content['flows'][0]['steps'][0]['title'] = {'en': 'Welcome', 'de-AT': 'Grüß Gott'}
+    content['flows'][0]['steps'][0]['buttons'][0]['label'] = {'en': 'Next', 'de': 'Weiter'}
+    result = validate(content)
+    assert result['errors'] == [] and result['locale'] == 'en'
+    content['flows'][0]['steps'][0]['title'] = {'deutsch': 'x'}
+    assert 'steps[0].title.deutsch: is not a locale tag' in validate(content)['errors'][0]
+    content['flows'][0]['steps'][0]['title'] = {}
+    assert 'must be a string or a map of 1 to 20 locales' in validate(content)['errors'][0]
+    content['flows'][0]['steps'][0]['title'] = {'en': 'x' * 201}
+    assert 'title.en: must be a string of 0 to 200' in validate(content)['errors'][0]
+    content['locale'] = 'english'
+    assert validate(content)['errors'][0].startswith('content refused: $.locale: is not a locale tag')
+
+
 def test_progress_and_spotlights_pass():
     content = copy.deepcopy(CONTENT)
     content['flows'][0]['progress'] = 'dots'
@@ -116,7 +133,12 @@ def test_progress_and_spotlights_pass():
 
 
 def test_valid_content_passes_whole():
-    assert validate(CONTENT) == {'flows': CONTENT['flows'], 'checklists': CONTENT['checklists'], 'errors': []}
+    assert validate(CONTENT) == {
+        'flows': CONTENT['flows'],
+        'checklists': CONTENT['checklists'],
+        'errors': [],
+        'locale': None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -212,7 +234,8 @@ def test_top_level_problems_refuse_the_content():
         ([], '$: must be an object'),
         ({'version': 1, 'flows': [{}] * 101}, '$.flows: must be a list of 0 to 100 items'),
     ]:
-        assert validate(content) == {'flows': [], 'checklists': [], 'errors': ['content refused: ' + message]}
+        refused = {'flows': [], 'checklists': [], 'errors': ['content refused: ' + message], 'locale': None}
+        assert validate(content) == refused
 
 
 def test_a_repeated_flow_id_keeps_the_first():

@@ -17,6 +17,14 @@ SCHEMA = json.loads((ROOT / 'sdk' / 'content-schema.json').read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 ids = st.from_regex(r'[A-Za-z0-9_.:-]{1,12}', fullmatch=True)
 words = st.text(st.sampled_from('abc XYZ é😀'), max_size=20)
+tags = st.sampled_from(['en', 'de', 'de-AT', 'pt-BR', 'zh-Hant-TW', 'ar'])
+
+
+def localized(plain):
+    """A text as content may give it: a string, or a map of locale tags to strings."""
+    return plain | st.dictionaries(tags, plain, min_size=1, max_size=3)
+
+
 selectors = st.sampled_from(['#a', '.b', 'main > button', '[data-x="1"]'])
 maybe = lambda s: st.none() | s  # noqa: E731 -- an optional key may be null
 
@@ -90,7 +98,7 @@ def contents(draw):
                         {}, optional={'padding': st.integers(0, 64), 'blockClicks': st.booleans()}
                     )
                 )
-            step['title'] = draw(maybe(words))
+            step['title'] = draw(maybe(localized(words)))
             step['placement'] = draw(maybe(st.sampled_from(['auto', 'top', 'bottom', 'left', 'right'])))
             step['buttons'] = draw(
                 st.lists(st.fixed_dictionaries({'label': words.filter(len), 'action': actions}), max_size=2)
@@ -99,13 +107,13 @@ def contents(draw):
                 st.lists(st.fixed_dictionaries({'when': conditions, 'action': actions}), max_size=2)
             )
             steps.append(step)
-        flow = {'id': flow_id, 'steps': steps, 'name': draw(maybe(words))}
+        flow = {'id': flow_id, 'steps': steps, 'name': draw(maybe(localized(words)))}
         if draw(st.booleans()):
             flow['autoStart'] = {'when': draw(conditions), 'once': draw(maybe(st.booleans()))}
         flow['progress'] = draw(maybe(st.sampled_from(['count', 'dots'])))
         flows.append(flow)
     task = st.fixed_dictionaries(
-        {'id': ids, 'title': words.filter(len)},
+        {'id': ids, 'title': localized(words.filter(len))},
         optional={
             'completeWhen': conditions,
             'action': st.sampled_from(flow_ids).map(lambda f: {'startFlow': f}),
@@ -150,7 +158,7 @@ def test_generated_valid_content_passes_both(content):
     assert schema_accepts(content), next(VALIDATOR.iter_errors(content)).message
 
 
-MUTATIONS = ['unknown key', 'bad id', 'bad enum', 'too long']
+MUTATIONS = ['unknown key', 'bad id', 'bad enum', 'too long', 'bad locale']
 
 
 @settings(max_examples=300, deadline=None)
@@ -173,6 +181,9 @@ def test_mutated_content_is_refused_by_both(content, data):
         ]
         path, node, key = data.draw(st.sampled_from(enums))
         node[key] = 'bogus'
+    elif mutation == 'bad locale':
+        content['locale'] = 'english'
+        path = ('locale',)
     else:
         texts = [
             (p, n, k, limit)

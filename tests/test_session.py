@@ -49,7 +49,7 @@ def test_strict_privacy_purges_page_and_flow_events_and_sends_no_page_view():
     effects = session.init(HERE, TOKEN, {'privacy': 'strict', **ENDPOINT})
     assert [e['type'] for e in effects if e['kind'] == 'purge'] == ['page', 'flow']
     assert 'event' not in kinds(effects)
-    assert effects[kinds(effects).index('flows')]['args'] == [False, True]  # navigate on click only
+    assert effects[kinds(effects).index('flows')]['args'] == [False, True, None]  # navigate on click only
     assert session.flow_event(HERE, {'flow': 'f', 'step': 's', 'action': 'started'}) == []
 
 
@@ -184,7 +184,13 @@ def test_userflow_js_names_and_options():
 
 def test_shadow_dom_can_be_turned_on_at_runtime_until_the_next_init():
     session = started()
-    assert session.setShadowDomEnabled(HERE, True)[0]['args'] == [True, False]
-    assert session.flow_settings()['args'] == [True, False]
+    assert session.setShadowDomEnabled(HERE, True)[0]['args'] == [True, False, None]
+    assert session.flow_settings()['args'] == [True, False, None]
     session.init(HERE, TOKEN, dict(ENDPOINT))
-    assert session.flow_settings()['args'] == [False, False]
+    assert session.flow_settings()['args'] == [False, False, None]
+
+
+def test_the_locale_goes_to_the_flow_engine_and_nowhere_else():
+    session = started({'locale': 'de-AT', **ENDPOINT})
+    assert session.flow_settings()['args'] == [False, False, 'de-AT']
+    assert Session().init(HERE, TOKEN, {'locale': 42})[0]['message'].startswith('locale must be a locale tag')

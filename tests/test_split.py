@@ -31,12 +31,14 @@ def test_the_chunks_are_the_folders_beside_pure_and_browser():
     assert chunk_roots(PY_SRC) == {
         'debugger': 'userflow.debugger.main',
         'flows': 'userflow.flows.main',
+        'locales': 'userflow.locales.main',
         'sha256': 'userflow.sha256.main',
     }
     assert entry_source(PY_SRC).splitlines() == [
         'import userflow.browser.main',
         'import userflow.debugger.main',
         'import userflow.flows.main',
+        'import userflow.locales.main',
         'import userflow.sha256.main',
     ]
 

@@ -5,6 +5,7 @@ import { deriveUserId } from "userflow.js/server";
 userflow.init("tok", { endpoint: "https://collector.example.com", privacy: "analytics" });
 userflow.init("tok", { endpoint: null, hashUserId: false, allowedAttributes: ["plan"], searchShadowRoots: true });
 userflow.init("tok");
+userflow.init("tok", { locale: "de-AT" });
 named.setServerEndpoint("https://collector.example.com");
 const identified: Promise<void> = userflow.identify("user-1", { plan: "pro", seats: 3, tags: ["a", "b"], trial: null });
 void identified;

@@ -22,6 +22,7 @@ from userflow.pure.conditions import evaluate
 from userflow.pure.content import MAX_CHARS, MAX_SELECTOR, combine, validate
 from userflow.flows.dom import LivePage
 from userflow.pure.flows import FlowRuntime, blank_state
+from userflow.pure.locales import chain, translated, valid_tag
 from userflow.flows.observe import Observer
 from userflow.flows.ui import Ui
 from userflow.pure.urls import split_url
@@ -41,13 +42,14 @@ class FlowHost:
         self.ui = Ui(self._button, self._task, self._close_checklist, self._render)
         self.observer = Observer(self.reevaluate, self.page.record_click)
         self.page.watch = self.observer.watch
-        self.loaded = False
-        self.sources = {}  # 'server' / 'app' -> validated content
-        self.pending_starts = []
-        self.navigate_fn = None
-        self.navigate_on_click_only = False
-        self.debugger_panel = None  # the debugger chunk's panel, once opened
-        self.launcher_hidden = False
+        self._loaded = False
+        self._sources = {}  # 'server' / 'app' -> validated content
+        self._locale = None  # init's locale, if any
+        self._pending_starts = []
+        self._navigate_fn = None
+        self._navigate_on_click_only = False
+        self._debugger_panel = None  # the debugger chunk's panel, once opened
+        self._launcher_hidden = False
         env.listen(env.host, 'storage', self._other_tab)
 
     def load(self, content, source):
@@ -66,22 +68,23 @@ class FlowHost:
         checked = validate(content)
         for message in checked['errors']:
             self.warn(message)
-        self.sources[source] = checked
-        ordered = [self.sources[name] for name in ['server', 'app'] if name in self.sources]
+        self._sources[source] = checked
+        self._locales()
+        ordered = [self._sources[name] for name in ['server', 'app'] if name in self._sources]
         both = combine(ordered)
         self.runtime.load(both['flows'], both['checklists'])
         self.ui.view = None  # same IDs may carry new text: draw again
-        self.loaded = True
+        self._loaded = True
         self.observer.start()
-        starts = self.pending_starts
-        self.pending_starts = []
+        starts = self._pending_starts
+        self._pending_starts = []
         for start in starts:
             self.start(start[0], start[1])
         self.reevaluate()
 
     def start(self, flow_id, once):
-        if not self.loaded:
-            self.pending_starts.append([flow_id, once])
+        if not self._loaded:
+            self._pending_starts.append([flow_id, once])
             return
         effects = self.runtime.start(flow_id, once)
         if len(effects) == 0 and not once:
@@ -91,9 +94,40 @@ class FlowHost:
     def end_all(self):
         self._apply(self.runtime.end_all())
 
-    def configure(self, shadow, click_only):
+    def configure(self, shadow, click_only, locale):
         self.page.shadow = shadow
-        self.navigate_on_click_only = click_only
+        self._navigate_on_click_only = click_only
+        if locale is not None and not valid_tag(locale):
+            self.warn('init: locale "' + str(locale)[:40] + '" is not a locale tag; the browser\'s are used')
+            locale = None
+        if locale != self._locale:
+            self._locale = locale
+            self._locales()
+            if self._loaded:
+                self._render()
+
+    def _locales(self):
+        """The language texts are shown in, chosen here and never sent: init's locale, else the
+        browser's languages; each falls back to its language, then to the content's locale."""
+        navigator = env.host.navigator
+        asked = list(navigator.languages or [navigator.language])
+        if self._locale is not None:
+            asked = [self._locale]
+        default = None
+        for name in ['server', 'app']:
+            if name in self._sources and self._sources[name]['locale'] is not None:
+                default = self._sources[name]['locale']
+        tags = chain(asked, default)
+        self.ui.set_locales(tags, {})
+        if translated(tags) is None:
+            return
+
+        def loaded(table):  # the UI's words in that language: the locales chunk, once
+            if self.ui.tags is tags:  # still the language shown
+                self.ui.set_locales(tags, table)
+                self._render()
+
+        env.load_chunk('locales').then(loaded, lambda reason: self.warn(str(reason)))
 
     def learn(self, attributes):
         self.page.learn(attributes)
@@ -114,7 +148,7 @@ class FlowHost:
         self.ui.set_z(z)
 
     def set_navigate(self, fn):
-        self.navigate_fn = fn
+        self._navigate_fn = fn
 
     def reset(self):
         self.runtime.state = blank_state()
@@ -123,10 +157,10 @@ class FlowHost:
         self.ui.unmount()
 
     def reevaluate(self):
-        if self.loaded:
+        if self._loaded:
             self._apply(self.runtime.evaluate(lambda condition: evaluate(condition, self.page)))
-        if self.debugger_panel is not None:
-            self.debugger_panel.render(self.runtime, self.page)
+        if self._debugger_panel is not None:
+            self._debugger_panel.render(self.runtime, self.page)
 
     # -- the public methods forwarded by name (the app's arguments a, b, c) ---------------
     def endChecklist(self, a, b, c):
@@ -143,7 +177,7 @@ class FlowHost:
         self._no_resource_center('toggleResourceCenter')
 
     def setResourceCenterLauncherHidden(self, hidden, b, c):
-        self.launcher_hidden = hidden is True  # kept for when content has a resource center
+        self._launcher_hidden = hidden is True  # kept for when content has a resource center
 
     def setCustomInputSelector(self, selector, b, c):
         """Elements matching `selector` are inputs whose value is their text (null: none)."""
@@ -185,10 +219,10 @@ class FlowHost:
 
     def debugger(self, a, b, c):
         def loaded(panel_class):
-            if self.debugger_panel is None:
-                self.debugger_panel = __new__(panel_class())
-            self.debugger_panel.open(self.debugger_panel.close)
-            self.debugger_panel.render(self.runtime, self.page)
+            if self._debugger_panel is None:
+                self._debugger_panel = __new__(panel_class())
+            self._debugger_panel.open(self._debugger_panel.close)
+            self._debugger_panel.render(self.runtime, self.page)
 
         return env.load_chunk('debugger').then(loaded, lambda reason: self.warn(str(reason)))
 
@@ -225,7 +259,7 @@ class FlowHost:
                     'checklistEnded', {'checklistId': effect['checklist'], 'completed': effect['completed']}
                 )
             elif kind_of == 'navigate':
-                if clicked or not self.navigate_on_click_only:
+                if clicked or not self._navigate_on_click_only:
                     self._navigate(effect['url'])
                 else:
                     self.warn('navigate refused: privacy "strict" follows links from a click only')
@@ -280,15 +314,15 @@ class FlowHost:
         there = split_url(target)
         if there is None or there['scheme'] != here['scheme'] or there['authority'] != here['authority']:
             return self.warn('navigate refused: ' + url + ' is not on this site')
-        if self.navigate_fn is not None:
+        if self._navigate_fn is not None:
             try:
-                return self.navigate_fn(target)
+                return self._navigate_fn(target)
             except:  # noqa: E722
                 return self.warn('the custom navigate function threw')
         env.host.location.assign(target)
 
     def _other_tab(self, event):
-        if event.key != env.STORAGE_PREFIX + STATE_KEY or not self.loaded:
+        if event.key != env.STORAGE_PREFIX + STATE_KEY or not self._loaded:
             return
         self.runtime.state = _stored_state() or blank_state()
         self.page.forget_clicks()

@@ -19,6 +19,8 @@ from userflow.browser import env
 from userflow.pure.position import beacon_spot, off_screen, place, spotlight
 from userflow.flows.uicss import CSS
 from userflow.pure.links import text_links
+from userflow.pure.locales import ENGLISH, pick, right_to_left
+from userflow.pure.locales import words as ui_words
 from userflow.pure.values import map_get
 
 TAG = 'userflow-ui'
@@ -87,38 +89,41 @@ def _guarded(fn):
 
 class Ui:
     def __init__(self, on_action, on_task, on_close, refresh):
-        self.on_action = on_action  # a button's action; {'end': True} for close and Escape
-        self.on_task = on_task  # (checklist id, task id) clicked
-        self.on_close = on_close  # checklist id dismissed
-        self.refresh = refresh  # render again from the runtime's state
-        self.z = BASE_Z
+        self._on_action = on_action  # a button's action; {'end': True} for close and Escape
+        self._on_task = on_task  # (checklist id, task id) clicked
+        self._on_close = on_close  # checklist id dismissed
+        self._refresh = refresh  # render again from the runtime's state
+        self._z = BASE_Z
         self.container = None
-        self.root = None
-        self.sheet = None
+        self._root = None
+        self._sheet = None
         self.view = None  # signature of what is built
-        self.step_key = None  # the active flow/step, shown or waiting for its target
-        self.focused_key = None  # the card that already took focus
-        self.beacon_open = False
-        self.collapsed = []  # checklist ids the user collapsed
-        self.card = None
-        self.arrow = None
-        self.beacon = None
-        self.modal = False
-        self.placement = 'auto'
-        self.target = None
-        self.revealed = None  # the target last scrolled into view
+        self._step_key = None  # the active flow/step, shown or waiting for its target
+        self._focused_key = None  # the card that already took focus
+        self._beacon_open = False
+        self._folded = []  # checklist ids the user collapsed
+        self._card = None
+        self._arrow = None
+        self._beacon = None
+        self._modal = False
+        self._placement = 'auto'
+        self._target = None
+        self._revealed = None  # the target last scrolled into view
         self.decorate = None  # setLinkUrlDecorator
+        self.tags = []  # the locales to show texts in, best first (locales.chain)
+        self._words = ENGLISH  # the UI's own words in that language
+        self._rtl = False
         self.scroll_into_view = None  # setCustomScrollIntoView
         self.padding = {'top': 0, 'right': 0, 'bottom': 0, 'left': 0}  # setScrollPadding
-        self.restore = None  # the host element that had focus before the UI took it
-        self.restore_key = None  # or the UI control (a checklist task) that had it
-        self.frame = None
-        self.resizes = None
-        self.crossings = None
+        self._restore = None  # the host element that had focus before the UI took it
+        self._restore_key = None  # or the UI control (a checklist task) that had it
+        self._frame = None
+        self._resizes = None
+        self._crossings = None
         # One bound function each, so that listeners can be removed again.
         self.reposition = self._schedule
-        self.keys = _guarded(self._key)
-        self.guard = _guarded(self._focus_in)
+        self._keys = _guarded(self._key)
+        self._guard = _guarded(self._focus_in)
 
     # -- mounting ----------------------------------------------------------------------
     def mount(self):
@@ -128,31 +133,31 @@ class Ui:
         doc = host.document
         self.container = doc.createElement(TAG)
         self.container.setAttribute('data-userflow', '')
-        self.set_z(self.z)
-        self.root = self.container.attachShadow({'mode': 'open'})
+        self.set_z(self._z)
+        self._root = self.container.attachShadow({'mode': 'open'})
         self._style()
-        self.root.addEventListener('keydown', self.keys)
+        self._root.addEventListener('keydown', self._keys)
         (doc.body or doc.documentElement).appendChild(self.container)
         self.view = None
-        if self.resizes is None:
-            self.resizes = __new__(host.ResizeObserver(self.reposition))
-            self.crossings = __new__(host.IntersectionObserver(self.reposition))
+        if self._resizes is None:
+            self._resizes = __new__(host.ResizeObserver(self.reposition))
+            self._crossings = __new__(host.IntersectionObserver(self.reposition))
         host.addEventListener('scroll', self.reposition, {'capture': True, 'passive': True})
         host.addEventListener('resize', self.reposition, {'passive': True})
-        doc.addEventListener('focusin', self.guard, True)
-        self.resizes.observe(doc.documentElement)
+        doc.addEventListener('focusin', self._guard, True)
+        self._resizes.observe(doc.documentElement)
 
     def _style(self):
         try:
-            if self.sheet is None:
-                self.sheet = __new__(env.host.CSSStyleSheet())
-                self.sheet.replaceSync(CSS)
-            self.root.adoptedStyleSheets = [self.sheet]
+            if self._sheet is None:
+                self._sheet = __new__(env.host.CSSStyleSheet())
+                self._sheet.replaceSync(CSS)
+            self._root.adoptedStyleSheets = [self._sheet]
         except:  # noqa: E722 -- no constructable stylesheets: a style element (needs the CSP to allow it)
-            _el('style', self.root, None, CSS)
+            _el('style', self._root, None, CSS)
 
     def set_z(self, z):
-        self.z = z
+        self._z = z
         if self.container is not None:
             self.container.style.setProperty('--uf-z', str(z))  # used by :host, whose !important wins
 
@@ -163,15 +168,15 @@ class Ui:
             host = env.host
             host.removeEventListener('scroll', self.reposition, {'capture': True})
             host.removeEventListener('resize', self.reposition)
-            host.document.removeEventListener('focusin', self.guard, True)
-            self.resizes.disconnect()
-            self.crossings.disconnect()
+            host.document.removeEventListener('focusin', self._guard, True)
+            self._resizes.disconnect()
+            self._crossings.disconnect()
         self.container = None
-        self.focused_key = None
-        self.restore_key = None
-        self.card = None
-        self.beacon = None
-        self.target = None
+        self._focused_key = None
+        self._restore_key = None
+        self._card = None
+        self._beacon = None
+        self._target = None
         self.view = None
         if had_focus:
             self._restore_focus()
@@ -182,9 +187,9 @@ class Ui:
         open `checklists` (`done(checklist id, task id)` says which tasks are done)."""
         step = here['step'] if here is not None else None
         key = here['flow']['id'] + '\n' + step['id'] if step is not None else None
-        if key != self.step_key:
-            self.step_key = key
-            self.beacon_open = False
+        if key != self._step_key:
+            self._step_key = key
+            self._beacon_open = False
         shown = (
             step is not None and step['type'] != 'hidden' and (step['type'] == 'modal' or target is not None)
         )
@@ -195,7 +200,7 @@ class Ui:
             [c['id'], self._collapsed(c['id']), [done(c['id'], t['id']) for t in c['tasks']]]
             for c in checklists
         ]
-        signature = JSON.stringify([key if shown else '', self.beacon_open, lists])
+        signature = JSON.stringify([key if shown else '', self._beacon_open, lists])
         self.mount()
         if signature != self.view:
             self._build(here if shown else None, checklists, done, signature)
@@ -204,66 +209,78 @@ class Ui:
 
     def _build(self, here, checklists, done, signature):
         inside = self._has_focus()
-        active = self.root.activeElement
+        active = self._root.activeElement
         focused = active.getAttribute('data-key') if inside and active is not None else None
         if focused is not None and active.closest('.card') is not None:
             focused = '.card ' + focused  # a card's control: not where focus returns to later
         self.view = signature
-        self.root.replaceChildren()
-        self.card = None
-        self.arrow = None
-        self.beacon = None
-        self.spot = None
-        self.blocks = []
-        self.modal = False
-        layer = _el('div', self.root, 'layer', None)
+        self._root.replaceChildren()
+        self._card = None
+        self._arrow = None
+        self._beacon = None
+        self._spot = None
+        self._blocks = []
+        self._modal = False
+        layer = _el('div', self._root, 'layer', None)
         if here is not None:
             self._step(layer, here['flow'], here['step'])
         if len(checklists) > 0:
             dock = _el('div', layer, 'dock', None)
             for i in range(len(checklists)):
                 self._checklist(dock, checklists[i], done, i)
-        if self.card is not None:
-            self.resizes.observe(self.card)  # its size decides where it goes
+        if self._card is not None:
+            self._resizes.observe(self._card)  # its size decides where it goes
         else:
-            self.focused_key = None  # the same step shown again later takes focus again
+            self._focused_key = None  # the same step shown again later takes focus again
         self._settle_focus(inside, focused)
 
+    def set_locales(self, tags, translations):
+        """Show texts in the first of `tags` each text has (see locales.py), and the UI's own
+        words from `translations` (the locales chunk's, or {}), drawing again."""
+        self.tags = tags
+        self._words = ui_words(tags, translations)
+        self._rtl = right_to_left(tags)
+        self.view = None
+
+    def _t(self, text):
+        return pick(text, self.tags) if text is not None else None
+
     def _step(self, layer, flow, step):
-        title = map_get(step, 'title')
-        self.placement = map_get(step, 'placement') or 'auto'
-        if step['type'] == 'beacon' and not self.beacon_open:
-            self.beacon = _button(layer, 'beacon', None, 'beacon', 'Open tip: ' + (title or 'tip'))
-            self.beacon.setAttribute('aria-expanded', 'false')
-            self.beacon.setAttribute('data-step', step['id'])
-            self.beacon.addEventListener('click', _guarded(self._open_beacon))
+        title = self._t(map_get(step, 'title'))
+        words = self._words
+        self._placement = map_get(step, 'placement') or 'auto'
+        if step['type'] == 'beacon' and not self._beacon_open:
+            self._beacon = _button(layer, 'beacon', None, 'beacon', words['tip'] + ': ' + (title or ''))
+            self._beacon.setAttribute('aria-expanded', 'false')
+            self._beacon.setAttribute('data-step', step['id'])
+            self._beacon.addEventListener('click', _guarded(self._open_beacon))
             return
-        self.modal = step['type'] == 'modal'
-        if self.modal:
+        self._modal = step['type'] == 'modal'
+        if self._modal:
             _el('div', layer, 'backdrop', None).setAttribute('data-role', 'backdrop')
         self._spotlight(layer, map_get(step, 'spotlight'))
-        card = _el('div', layer, 'card modal' if self.modal else 'card', None)
+        card = _el('div', layer, 'card modal' if self._modal else 'card', None)
         card.setAttribute('role', 'dialog')
-        if self.modal:
+        if self._modal:
             card.setAttribute('aria-modal', 'true')
         card.setAttribute('tabindex', '-1')
-        card.setAttribute('dir', 'auto')
+        card.setAttribute('dir', 'rtl' if self._rtl else 'auto')
         card.setAttribute('data-step', step['id'])
         card.setAttribute('data-type', step['type'])
-        if not self.modal:
-            self.arrow = _el('div', card, 'arrow', None)
-            self.arrow.setAttribute('aria-hidden', 'true')
+        if not self._modal:
+            self._arrow = _el('div', card, 'arrow', None)
+            self._arrow.setAttribute('aria-hidden', 'true')
         if title:
             _el('h2', card, None, title).id = 'uf-title'
             card.setAttribute('aria-labelledby', 'uf-title')
         else:
-            card.setAttribute('aria-label', map_get(flow, 'name') or 'Product tour')
-        body = map_get(step, 'body')
+            card.setAttribute('aria-label', self._t(map_get(flow, 'name')) or words['tour'])
+        body = self._t(map_get(step, 'body'))
         if body:
             _rich(_el('p', card, None, None), body, self.decorate)
             card.lastChild.id = 'uf-body'
             card.setAttribute('aria-describedby', 'uf-body')
-        _progress(card, flow, step)
+        _progress(card, flow, step, words)
         buttons = map_get(step, 'buttons') or []
         if len(buttons) > 0:
             row = _el('div', card, 'actions', None)
@@ -271,27 +288,27 @@ class Ui:
                 node = _button(
                     row,
                     'primary' if i == len(buttons) - 1 else None,
-                    buttons[i]['label'],
+                    self._t(buttons[i]['label']),
                     'button:' + str(i),
                     None,
                 )
                 node.addEventListener('click', self._act(buttons[i]['action']))
-        close = _button(card, 'close', '\u00d7', 'close', 'Close')
+        close = _button(card, 'close', '\u00d7', 'close', words['close'])
         close.addEventListener('click', self._act({'end': True}))
-        self.card = card
+        self._card = card
 
     def _spotlight(self, layer, spot):
         """The dimmed page around the target, with a cut-out `position` keeps on it; with
         blockClicks, four transparent blocks stop clicks outside the cut-out."""
         if spot is None:
             return
-        self.spot = _el('div', layer, 'spot', None)
-        self.spot.setAttribute('data-role', 'spotlight')
-        self.spot_padding = 6
+        self._spot = _el('div', layer, 'spot', None)
+        self._spot.setAttribute('data-role', 'spotlight')
+        self._spot_padding = 6
         if spot is not True:
-            self.spot_padding = map_get(spot, 'padding') if map_get(spot, 'padding') is not None else 6
+            self._spot_padding = map_get(spot, 'padding') if map_get(spot, 'padding') is not None else 6
             if map_get(spot, 'blockClicks') is True:
-                self.blocks = [_el('div', layer, 'block', None) for side in range(4)]
+                self._blocks = [_el('div', layer, 'block', None) for side in range(4)]
 
     def _checklist(self, dock, checklist, done, index):
         cid = checklist['id']
@@ -300,22 +317,24 @@ class Ui:
         collapsed = self._collapsed(cid)
         box = _el('section', dock, 'checklist', None)
         box.setAttribute('data-checklist', cid)
-        box.setAttribute('dir', 'auto')
+        box.setAttribute('dir', 'rtl' if self._rtl else 'auto')
         box.setAttribute('aria-labelledby', 'uf-cl' + str(index))
         head = _el('div', box, 'head', None)
-        _el('h2', head, None, map_get(checklist, 'title') or 'Checklist').id = 'uf-cl' + str(index)
+        words = self._words
+        title = self._t(map_get(checklist, 'title')) or words['checklist']
+        _el('h2', head, None, title).id = 'uf-cl' + str(index)
         toggle = _button(
             head,
             'icon',
             '\u25b4' if collapsed else '\u25be',
             'toggle:' + cid,
-            'Show tasks' if collapsed else 'Hide tasks',
+            words['show'] if collapsed else words['hide'],
         )
         toggle.setAttribute('aria-expanded', 'false' if collapsed else 'true')
         toggle.addEventListener('click', _guarded(lambda event: self._toggle(cid)))
-        close = _button(head, 'icon', '\u00d7', 'close:' + cid, 'Dismiss checklist')
+        close = _button(head, 'icon', '\u00d7', 'close:' + cid, words['dismiss'])
         close.addEventListener('click', _guarded(lambda event: self.on_close(cid)))
-        progress = str(finished) + ' of ' + str(len(tasks)) + ' done'
+        progress = str(finished) + ' ' + words['of'] + ' ' + str(len(tasks)) + ' ' + words['done']
         bar = _el('div', box, 'bar', None)
         bar.setAttribute('role', 'progressbar')
         bar.setAttribute('aria-valuemin', '0')
@@ -336,12 +355,12 @@ class Ui:
             mark = _el('span', item, None, '\u2713' if finished_task else '\u25cb')
             mark.setAttribute('aria-hidden', 'true')
             if map_get(task, 'action') and not finished_task:
-                node = _button(item, None, task['title'], 'task:' + task['id'], None)
+                node = _button(item, None, self._t(task['title']), 'task:' + task['id'], None)
                 node.addEventListener('click', self._task(cid, task['id']))
             else:
-                _el('span', item, None, task['title'])
+                _el('span', item, None, self._t(task['title']))
             if finished_task:
-                _el('span', item, 'sr', ' (done)')
+                _el('span', item, 'sr', ' (' + words['done'] + ')')
 
     # -- focus and keys ----------------------------------------------------------------
     def _has_focus(self):
@@ -351,61 +370,61 @@ class Ui:
         """After a rebuild: a new card takes focus when it is a modal, or when the user was in
         the UI or nowhere; otherwise focus stays on the control it was on (rebuilt), or goes
         back where it came from."""
-        card_key = (self.step_key or '') + ('\nopen' if self.beacon_open else '')
-        if self.card is not None and card_key != self.focused_key:
-            self.focused_key = card_key
+        card_key = (self._step_key or '') + ('\nopen' if self._beacon_open else '')
+        if self._card is not None and card_key != self._focused_key:
+            self._focused_key = card_key
             doc = env.host.document
             idle = doc.activeElement is None or doc.activeElement is doc.body
-            if self.modal or inside or idle:
+            if self._modal or inside or idle:
                 if inside and focused is not None and not focused.startswith('.card '):
-                    self.restore_key = focused
+                    self._restore_key = focused
                 elif not idle:
-                    self.restore = doc.activeElement
-                self.card.focus({'preventScroll': True})
+                    self._restore = doc.activeElement
+                self._card.focus({'preventScroll': True})
                 return
         if not inside:
             return
-        if self.card is None and self._focus_key(self.restore_key):
-            self.restore_key = None
+        if self._card is None and self._focus_key(self._restore_key):
+            self._restore_key = None
             return
         if self._focus_key(focused.replace('.card ', '') if focused else None):
             return
-        if self.card is not None:
-            self.card.focus({'preventScroll': True})
-        elif self.beacon is not None:
-            self.beacon.focus({'preventScroll': True})
+        if self._card is not None:
+            self._card.focus({'preventScroll': True})
+        elif self._beacon is not None:
+            self._beacon.focus({'preventScroll': True})
         else:
             self._restore_focus()
 
     def _focus_key(self, key):
-        for node in Array.prototype.slice.call(self.root.querySelectorAll('[data-key]')):
+        for node in Array.prototype.slice.call(self._root.querySelectorAll('[data-key]')):
             if key and node.getAttribute('data-key') == key:
                 node.focus({'preventScroll': True})
                 return True
         return False
 
     def _restore_focus(self):
-        back = self.restore
-        self.restore = None
+        back = self._restore
+        self._restore = None
         if back is not None and back.isConnected and back.focus:
             back.focus({'preventScroll': True})
 
     def _key(self, event):
         if event.key == 'Escape':
-            if self.beacon_open:
-                self.beacon_open = False
+            if self._beacon_open:
+                self._beacon_open = False
                 self.refresh()
-            elif self.card is not None and self.card.contains(event.target):
+            elif self._card is not None and self._card.contains(event.target):
                 self.on_action({'end': True})
             else:
                 return
             event.stopPropagation()
-        elif event.key == 'Tab' and self.modal and self.card is not None:
-            controls = self.card.querySelectorAll('button, a[href]')
+        elif event.key == 'Tab' and self._modal and self._card is not None:
+            controls = self._card.querySelectorAll('button, a[href]')
             first = controls[0]
             last = controls[controls.length - 1]
-            here = self.root.activeElement
-            if event.shiftKey and (here is first or here is self.card):
+            here = self._root.activeElement
+            if event.shiftKey and (here is first or here is self._card):
                 last.focus()
                 event.preventDefault()
             elif not event.shiftKey and here is last:
@@ -414,23 +433,23 @@ class Ui:
 
     def _focus_in(self, event):
         # A modal keeps focus inside: focus that lands on the page comes back to the card.
-        if self.modal and self.card is not None and event.target is not self.container:
-            self.card.focus({'preventScroll': True})
+        if self._modal and self._card is not None and event.target is not self.container:
+            self._card.focus({'preventScroll': True})
 
     # -- following the target ----------------------------------------------------------
     def _follow(self, target):
-        if target is self.target:
+        if target is self._target:
             return
-        if self.target is not None:
-            self.resizes.unobserve(self.target)
-            self.crossings.unobserve(self.target)
-        self.target = target
+        if self._target is not None:
+            self._resizes.unobserve(self._target)
+            self._crossings.unobserve(self._target)
+        self._target = target
         if target is None:
             return
-        self.resizes.observe(target)
-        self.crossings.observe(target)
-        if target is not self.revealed:
-            self.revealed = target
+        self._resizes.observe(target)
+        self._crossings.observe(target)
+        if target is not self._revealed:
+            self._revealed = target
             self._reveal(target)
 
     def _reveal(self, target):
@@ -457,60 +476,60 @@ class Ui:
         target.scrollIntoView({'block': 'center', 'inline': 'nearest', 'behavior': behavior})
 
     def _schedule(self, event=None):
-        if self.frame is None and self.target is not None:
-            self.frame = env.host.requestAnimationFrame(self._frame)
+        if self._frame is None and self._target is not None:
+            self._frame = env.host.requestAnimationFrame(self._frame)
 
     def _frame(self, stamp):
-        self.frame = None
+        self._frame = None
         try:
             self.position()
         except:  # noqa: E722
             env.error('internal error while positioning the UI')
 
     def position(self):
-        target = self.target
+        target = self._target
         if target is None or not target.isConnected:
             return
         box = target.getBoundingClientRect()
         rect = {'top': box.top, 'left': box.left, 'width': box.width, 'height': box.height}
         view = _viewport()
-        if self.beacon is not None:
+        if self._beacon is not None:
             spot = beacon_spot(rect, BEACON_SIZE, view)
-            _move(self.beacon, spot['x'], spot['y'])
-            self.beacon.classList.toggle('away', off_screen(rect, view))
+            _move(self._beacon, spot['x'], spot['y'])
+            self._beacon.classList.toggle('away', off_screen(rect, view))
             return
-        if self.card is None:
+        if self._card is None:
             return
-        if self.spot is not None:
-            cut = spotlight(rect, self.spot_padding, view)
-            _box(self.spot, cut['hole'])
-            self.spot.classList.toggle('away', off_screen(rect, view))
-            for i in range(len(self.blocks)):
-                _box(self.blocks[i], cut['blocks'][i])
+        if self._spot is not None:
+            cut = spotlight(rect, self._spot_padding, view)
+            _box(self._spot, cut['hole'])
+            self._spot.classList.toggle('away', off_screen(rect, view))
+            for i in range(len(self._blocks)):
+                _box(self._blocks[i], cut['blocks'][i])
         at = place(
-            rect, {'width': self.card.offsetWidth, 'height': self.card.offsetHeight}, view, self.placement
+            rect, {'width': self._card.offsetWidth, 'height': self._card.offsetHeight}, view, self._placement
         )
-        _move(self.card, at['x'], at['y'])
-        self.card.setAttribute('data-side', at['side'])
-        self.card.classList.toggle('away', at['hidden'])
+        _move(self._card, at['x'], at['y'])
+        self._card.setAttribute('data-side', at['side'])
+        self._card.classList.toggle('away', at['hidden'])
         vertical = at['side'] == 'top' or at['side'] == 'bottom'
         offset = str(round(at['arrow'] - ARROW_HALF)) + 'px'
-        self.arrow.style.setProperty('left' if vertical else 'top', offset)
-        self.arrow.style.removeProperty('top' if vertical else 'left')
+        self._arrow.style.setProperty('left' if vertical else 'top', offset)
+        self._arrow.style.removeProperty('top' if vertical else 'left')
 
     # -- user actions ------------------------------------------------------------------
     def _collapsed(self, checklist_id):
-        return checklist_id in self.collapsed
+        return checklist_id in self._folded
 
     def _toggle(self, checklist_id):
         if self._collapsed(checklist_id):
-            self.collapsed = [c for c in self.collapsed if c != checklist_id]
+            self._folded = [c for c in self._folded if c != checklist_id]
         else:
-            self.collapsed.append(checklist_id)
+            self._folded.append(checklist_id)
         self.refresh()
 
     def _open_beacon(self, event):
-        self.beacon_open = True
+        self._beacon_open = True
         self.refresh()
 
     def _act(self, action):
@@ -520,20 +539,20 @@ class Ui:
         return _guarded(lambda event: self.on_task(checklist_id, task_id))
 
 
-def _progress(card, flow, step):
+def _progress(card, flow, step, words):
     """'2 of 5' or dots, counting the steps a user sees (not the hidden ones)."""
     style = map_get(flow, 'progress')
     shown = [s['id'] for s in flow['steps'] if s['type'] != 'hidden']
     if style is None or len(shown) < 2 or shown.indexOf(step['id']) < 0:
         return
     here = shown.indexOf(step['id']) + 1
-    words = str(here) + ' of ' + str(len(shown))
+    count = str(here) + ' ' + words['of'] + ' ' + str(len(shown))
     if style == 'count':
-        _el('p', card, 'progress', words)
+        _el('p', card, 'progress', count)
         return
     dots = _el('div', card, 'dots', None)
     dots.setAttribute('role', 'img')
-    dots.setAttribute('aria-label', 'Step ' + words)
+    dots.setAttribute('aria-label', words['step'] + ' ' + count)
     for i in range(len(shown)):
         _el('span', dots, 'on' if i + 1 == here else None, None)
 

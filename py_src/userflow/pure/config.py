@@ -20,7 +20,7 @@ from userflow.pure.urls import check_endpoint
 PRIVACY_LEVELS = ['strict', 'standard', 'analytics']
 # The least privacy level that lets each event type leave (identify, group, track: every level).
 _FIRST_LEVEL = {'page': 1, 'flow': 2}
-OPTIONS = ['hashUserId', 'privacy', 'allowedAttributes', 'endpoint', 'searchShadowRoots']
+OPTIONS = ['hashUserId', 'privacy', 'allowedAttributes', 'endpoint', 'searchShadowRoots', 'locale']
 _TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'
 
 
@@ -45,6 +45,7 @@ def parse_init(token, options):
         'allowedAttributes': None,
         'endpoint': None,
         'searchShadowRoots': False,
+        'locale': None,  # the language content is shown in; checked and used by the flows chunk
     }
     warnings = []
     if options is None:
@@ -74,6 +75,11 @@ def parse_init(token, options):
             if not valid_key(key):
                 return _refused('allowedAttributes holds an invalid key "' + str(key) + '"')
         config['allowedAttributes'] = [k for k in allowed]
+    locale = map_get(options, 'locale')
+    if locale is not None:
+        if kind(locale) != 'str' or len(locale) > 35:
+            return _refused('locale must be a locale tag such as "de" or "pt-BR"')
+        config['locale'] = locale
     if map_get(options, 'endpoint') is not None:
         checked = check_endpoint(map_get(options, 'endpoint'))
         if checked['error'] is not None:

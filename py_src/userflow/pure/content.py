@@ -7,6 +7,7 @@ working. Patterns for `matches` must be in the safe subset of patterns.py.
 """
 
 from userflow.pure.attributes import valid_key
+from userflow.pure.locales import valid_tag
 from userflow.pure.patterns import check_pattern
 from userflow.pure.values import kind, map_keys, map_get, char_count
 
@@ -20,6 +21,7 @@ MAX_TRIGGERS = 20
 MAX_DEPTH = 10
 MAX_CONDITIONS = 200
 MAX_SELECTOR = 500
+MAX_LOCALES = 20
 STEP_TYPES = ['modal', 'tooltip', 'beacon', 'hidden']
 PLACEMENTS = ['auto', 'top', 'bottom', 'left', 'right']
 PROGRESS = ['count', 'dots']  # a flow's progress on its cards: '2 of 5', or dots
@@ -81,6 +83,21 @@ def _list(value, path, low, high):
 def _text(value, path, low, high):
     if kind(value) != 'str' or len(value) < low or char_count(value) > high:
         raise Invalid(path, 'must be a string of ' + str(low) + ' to ' + str(high) + ' characters')
+    return value
+
+
+def _localized(value, path, low, high):
+    """A text shown to users: a string, or a map of 1 to 20 locale tags -> strings (the
+    browser picks one, locales.py)."""
+    if kind(value) != 'map':
+        return _text(value, path, low, high)
+    keys = map_keys(value)
+    if len(keys) == 0 or len(keys) > MAX_LOCALES:
+        raise Invalid(path, 'must be a string or a map of 1 to ' + str(MAX_LOCALES) + ' locales')
+    for key in keys:
+        if not valid_tag(key):
+            raise Invalid(path + '.' + key, 'is not a locale tag (like "de" or "pt-BR")')
+        _text(value[key], path + '.' + key, low, high)
     return value
 
 
@@ -225,6 +242,12 @@ def action(a, path, step_ids, flow_ids, allowed):
             raise Invalid(where, 'must be a path (/...) or an http(s) URL of this site')
 
 
+def _locale(value, path):
+    # The locale of the content's plain strings, and the last fallback (locales.chain).
+    if not valid_tag(value):
+        raise Invalid(path, 'is not a locale tag (like "de" or "pt-BR")')
+
+
 def _spotlight(value, path):
     """`true`, or {padding: 0-64 px, blockClicks: whether clicks outside the cut-out are stopped}."""
     if value is True:
@@ -252,12 +275,12 @@ def _step(step, path, step_ids, flow_ids, budget):
     if map_get(step, 'spotlight') is not None and kind_of_step != 'tooltip':
         raise Invalid(path + '.spotlight', 'is for tooltip steps only')
     _optional(step, 'spotlight', path, _spotlight)
-    _optional(step, 'title', path, lambda v, p: _text(v, p, 0, 200))
-    _optional(step, 'body', path, lambda v, p: _text(v, p, 0, 2000))
+    _optional(step, 'title', path, lambda v, p: _localized(v, p, 0, 200))
+    _optional(step, 'body', path, lambda v, p: _localized(v, p, 0, 2000))
 
     def button(item, where):
         _map(item, where, ['label', 'action'], [])
-        _text(item['label'], where + '.label', 1, 60)
+        _localized(item['label'], where + '.label', 1, 60)
         action(item['action'], where + '.action', step_ids, flow_ids, ACTIONS)
 
     def trigger(item, where):
@@ -282,7 +305,7 @@ def flow(f, path, flow_ids):
     _map(f, path, ['id', 'steps'], ['name', 'autoStart', 'progress'])
     _id(f['id'], path + '.id')
     _optional(f, 'progress', path, lambda v, p: _one_of(v, p, PROGRESS))
-    _optional(f, 'name', path, lambda v, p: _text(v, p, 0, 200))
+    _optional(f, 'name', path, lambda v, p: _localized(v, p, 0, 200))
     steps = _list(f['steps'], path + '.steps', 1, MAX_STEPS)
     step_ids = []
     for i in range(len(steps)):
@@ -303,14 +326,14 @@ def flow(f, path, flow_ids):
 def checklist(c, path, flow_ids):
     _map(c, path, ['id', 'tasks'], ['title'])
     _id(c['id'], path + '.id')
-    _optional(c, 'title', path, lambda v, p: _text(v, p, 0, 200))
+    _optional(c, 'title', path, lambda v, p: _localized(v, p, 0, 200))
     tasks = _list(c['tasks'], path + '.tasks', 1, MAX_TASKS)
     budget = [0]
     for i in range(len(tasks)):
         where = path + '.tasks[' + str(i) + ']'
         _map(tasks[i], where, ['id', 'title'], ['completeWhen', 'action'])
         _id(tasks[i]['id'], where + '.id')
-        _text(tasks[i]['title'], where + '.title', 1, 200)
+        _localized(tasks[i]['title'], where + '.title', 1, 200)
         when = map_get(tasks[i], 'completeWhen')
         if when is not None:
             condition(when, where + '.completeWhen', 1, budget)
@@ -322,10 +345,12 @@ def checklist(c, path, flow_ids):
 def validate(content):
     """{'flows': [...], 'checklists': [...], 'errors': [message, ...]}: the valid flows and
     checklists, in order, and one message per rejected one (or for the whole content)."""
-    out = {'flows': [], 'checklists': [], 'errors': []}
+    out = {'flows': [], 'checklists': [], 'errors': [], 'locale': None}
     try:
-        _map(content, '$', ['version'], ['flows', 'checklists', '$schema'])  # $schema: for editors
+        _map(content, '$', ['version'], ['flows', 'checklists', '$schema', 'locale'])
         _optional(content, '$schema', '$', lambda v, p: _text(v, p, 0, 2048))
+        _optional(content, 'locale', '$', _locale)
+        out['locale'] = map_get(content, 'locale')
         if kind(content['version']) != 'num' or content['version'] != 1:
             raise Invalid('$.version', 'must be 1')
         # `x or []` would differ: an empty map is falsy in CPython, truthy in JS.

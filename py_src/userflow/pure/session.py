@@ -113,7 +113,8 @@ class Session:
         if self._shadow is not None:
             shadow = self._shadow
         strict = self.config is not None and self.config['privacy'] == 'strict'
-        return _flows('configure', [shadow, strict], False)
+        locale = self.config['locale'] if self.config is not None else None
+        return _flows('configure', [shadow, strict, locale], False)
 
     def setShadowDomEnabled(self, at, enabled):
         """The runtime form of init's `searchShadowRoots`."""

@@ -1,0 +1,53 @@
+"""The UI's own words in the languages of locales.TRANSLATED (English is in locales.py). Only the
+`locales` chunk imports this: a page shows them without loading every language."""
+
+TRANSLATIONS = {
+    'de': {
+        'close': 'Schließen',
+        'of': 'von',
+        'done': 'erledigt',
+        'step': 'Schritt',
+        'tour': 'Produkttour',
+        'checklist': 'Checkliste',
+        'show': 'Aufgaben zeigen',
+        'hide': 'Aufgaben verbergen',
+        'dismiss': 'Checkliste schließen',
+        'tip': 'Tipp öffnen',
+    },
+    'fr': {
+        'close': 'Fermer',
+        'of': 'sur',
+        'done': 'faites',
+        'step': 'Étape',
+        'tour': 'Visite guidée',
+        'checklist': 'Liste',
+        'show': 'Afficher les tâches',
+        'hide': 'Masquer les tâches',
+        'dismiss': 'Fermer la liste',
+        'tip': 'Ouvrir l’astuce',
+    },
+    'es': {
+        'close': 'Cerrar',
+        'of': 'de',
+        'done': 'hechas',
+        'step': 'Paso',
+        'tour': 'Recorrido',
+        'checklist': 'Lista',
+        'show': 'Mostrar tareas',
+        'hide': 'Ocultar tareas',
+        'dismiss': 'Cerrar la lista',
+        'tip': 'Abrir consejo',
+    },
+    'ar': {
+        'close': 'إغلاق',
+        'of': 'من',
+        'done': 'مكتملة',
+        'step': 'خطوة',
+        'tour': 'جولة',
+        'checklist': 'قائمة',
+        'show': 'إظهار المهام',
+        'hide': 'إخفاء المهام',
+        'dismiss': 'إغلاق القائمة',
+        'tip': 'فتح التلميح',
+    },
+}
