@@ -50,8 +50,10 @@ def test_every_userflow_js_method_exists_and_nothing_reaches_the_host(page, coll
 
 
 def test_load_content_then_start_starts_a_flow_of_that_content_though_the_fetch_lands_too(page, collector):
-    run = migrated(page, collector)
-    started = [e['e']['flowId'] for e in run['events'] if e['kind'] == 'flowStarted']
+    migrated(page, collector)
+    heard = "window.__migration.events.filter(e => e.kind == 'flowStarted').map(e => e.e.flowId)"
+    wait_for(lambda: 'server-flow' in page.evaluate(heard))  # the engine loads after load() resolves
+    started = page.evaluate(heard)
     assert started[0] == 'migrate-tour'  # before the core loaded: loadContent(c); start(id of c)
     assert 'server-flow' in started  # the fetched content was combined, not replaced
     assert not [m for m in page.record.warnings() if 'no flow' in m]

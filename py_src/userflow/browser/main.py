@@ -204,10 +204,11 @@ class Sdk:
     def _load_content(self, content, source):
         self._loading += 1
 
-        def loaded(engine):
+        def loaded(parts):
             self._loading -= 1
             if self._flows is None:
-                self._flows = __new__(engine(self._emit, self._flow_event, self._content_warning))
+                engine = parts[0]
+                self._flows = __new__(engine(parts[1], self._emit, self._flow_event, self._content_warning))
                 self._flows.learn(self._session.known_attributes)
                 self._do(self._session.watch())
             self._flow_op(self._session.flow_settings())
@@ -219,7 +220,9 @@ class Sdk:
             self._loading -= 1
             self._content_warning('flows are unavailable: ' + (reason.message or str(reason)))
 
-        return env.load_chunk('flows').then(_guarded(loaded), _guarded(failed))
+        # The engine and its UI: two chunks, loaded at once
+        both = Promise.all([env.load_chunk('flows'), env.load_chunk('ui')])
+        return both.then(_guarded(loaded), _guarded(failed))
 
     def _content_arrived(self, text):
         self._loading -= 1

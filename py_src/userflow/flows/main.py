@@ -24,7 +24,6 @@ from userflow.flows.dom import LivePage
 from userflow.pure.flows import FlowRuntime, blank_state
 from userflow.pure.locales import chain, translated, valid_tag
 from userflow.flows.observe import Observer
-from userflow.flows.ui import Ui
 from userflow.pure.urls import split_url
 from userflow.pure.values import from_json, kind, map_get, to_json
 
@@ -33,13 +32,14 @@ _WIRE_ACTION = {'started': 'started', 'step': 'stepSeen'}
 
 
 class FlowHost:
-    def __init__(self, emit, send, warn):
+    def __init__(self, ui_class, emit, send, warn):
+        # ui_class: the `ui` chunk's Ui, loaded beside this chunk by the core
         self.emit = emit  # emit(event name, payload) to on() listeners
         self.send = send  # send(fields) queues a `flow` event (the caller applies privacy)
         self.warn = warn
         self.runtime = FlowRuntime(_stored_state())
         self.page = LivePage(self.runtime)
-        self.ui = Ui(self._button, self._task, self._close_checklist, self._render)
+        self.ui = __new__(ui_class(self._button, self._task, self._close_checklist, self._render))
         self.observer = Observer(self.reevaluate, self.page.record_click)
         self.page.watch = self.observer.watch
         self._loaded = False

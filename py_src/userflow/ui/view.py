@@ -17,7 +17,7 @@ returns where it was when the UI goes away; Escape dismisses; everything is a re
 
 from userflow.browser import env
 from userflow.pure.position import beacon_spot, off_screen, place, spotlight
-from userflow.flows.uicss import CSS
+from userflow.ui.uicss import CSS
 from userflow.pure.links import text_links
 from userflow.pure.locales import ENGLISH, pick, right_to_left
 from userflow.pure.locales import words as ui_words
@@ -117,7 +117,7 @@ class Ui:
         self.padding = {'top': 0, 'right': 0, 'bottom': 0, 'left': 0}  # setScrollPadding
         self._restore = None  # the host element that had focus before the UI took it
         self._restore_key = None  # or the UI control (a checklist task) that had it
-        self._frame = None
+        self._frame_id = None
         self._resizes = None
         self._crossings = None
         # One bound function each, so that listeners can be removed again.
@@ -333,7 +333,7 @@ class Ui:
         toggle.setAttribute('aria-expanded', 'false' if collapsed else 'true')
         toggle.addEventListener('click', _guarded(lambda event: self._toggle(cid)))
         close = _button(head, 'icon', '\u00d7', 'close:' + cid, words['dismiss'])
-        close.addEventListener('click', _guarded(lambda event: self.on_close(cid)))
+        close.addEventListener('click', _guarded(lambda event: self._on_close(cid)))
         progress = str(finished) + ' ' + words['of'] + ' ' + str(len(tasks)) + ' ' + words['done']
         bar = _el('div', box, 'bar', None)
         bar.setAttribute('role', 'progressbar')
@@ -413,9 +413,9 @@ class Ui:
         if event.key == 'Escape':
             if self._beacon_open:
                 self._beacon_open = False
-                self.refresh()
+                self._refresh()
             elif self._card is not None and self._card.contains(event.target):
-                self.on_action({'end': True})
+                self._on_action({'end': True})
             else:
                 return
             event.stopPropagation()
@@ -476,11 +476,11 @@ class Ui:
         target.scrollIntoView({'block': 'center', 'inline': 'nearest', 'behavior': behavior})
 
     def _schedule(self, event=None):
-        if self._frame is None and self._target is not None:
-            self._frame = env.host.requestAnimationFrame(self._frame)
+        if self._frame_id is None and self._target is not None:
+            self._frame_id = env.host.requestAnimationFrame(self._frame)
 
     def _frame(self, stamp):
-        self._frame = None
+        self._frame_id = None
         try:
             self.position()
         except:  # noqa: E722
@@ -526,17 +526,17 @@ class Ui:
             self._folded = [c for c in self._folded if c != checklist_id]
         else:
             self._folded.append(checklist_id)
-        self.refresh()
+        self._refresh()
 
     def _open_beacon(self, event):
         self._beacon_open = True
-        self.refresh()
+        self._refresh()
 
     def _act(self, action):
-        return _guarded(lambda event: self.on_action(action))
+        return _guarded(lambda event: self._on_action(action))
 
     def _task(self, checklist_id, task_id):
-        return _guarded(lambda event: self.on_task(checklist_id, task_id))
+        return _guarded(lambda event: self._on_task(checklist_id, task_id))
 
 
 def _progress(card, flow, step, words):
