@@ -26,6 +26,7 @@ from userflow.pure.position import place, beacon_spot, spotlight
 from userflow.pure.links import text_links
 from userflow.pure.session import Session
 from userflow.pure.locales import chain, pick, right_to_left, valid_tag
+from userflow.pure.richtext import parse as parse_markup, plain, problems as markup_problems
 
 
 def _events_body(token, sdk, user, hashed, specs):
@@ -94,7 +95,7 @@ def _run_flows(content, script, answers):
     their JSON text from `answers` (a map), default False. Returns every effect and the state."""
     checked = validate(content)
     runtime = FlowRuntime(None)
-    runtime.load(checked['flows'], checked['checklists'])
+    runtime.load(checked['flows'], checked['checklists'], checked)
     effects = []
     for item in script:
         op = item[0]
@@ -110,7 +111,17 @@ def _run_flows(content, script, answers):
             effects.append(runtime.close_checklist(item[1]))
         elif op == 'page':
             runtime.page_changed()
-    return {'effects': effects, 'state': runtime.state}
+        elif op == 'dismiss':
+            effects.append(runtime.dismiss(item[1]))
+        elif op == 'center':
+            effects.append(runtime.open_center(item[1]))
+    showing = runtime.showing
+    shown = [
+        [x['id'] for x in showing['launchers']],
+        [x['id'] for x in showing['banners']],
+        showing['center'],
+    ]
+    return {'effects': effects, 'state': runtime.state, 'shown': shown, 'center': runtime.center_state()}
 
 
 def _outbox_cycle(count, in_flight, limit_each):
@@ -191,6 +202,7 @@ CASES = {
     'text_links': text_links,
     'run_session': _run_session,
     'locale_pick': _locale_pick,
+    'markup': lambda text: [parse_markup(text), plain(text), markup_problems(text)],
 }
 
 

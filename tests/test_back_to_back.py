@@ -498,6 +498,8 @@ script_steps = st.lists(
         st.tuples(st.just('end_all')),
         st.tuples(st.just('close'), st.sampled_from(['start', 'nope'])),
         st.tuples(st.just('page')),
+        st.tuples(st.just('dismiss'), st.sampled_from(['launcher:help-save', 'banner:maintenance'])),
+        st.tuples(st.just('center'), st.sampled_from([True, False, None])),
     ),
     max_size=12,
 )
@@ -514,6 +516,8 @@ script_steps = st.lists(
                     CONTENT['flows'][0]['autoStart']['when'],
                     {'input': '#name', 'op': 'isNotEmpty'},
                     {'event': 'invited'},
+                    CONTENT['launchers'][0]['when'],
+                    CONTENT['banners'][0]['when'],
                 ]
             ]
         ),
@@ -522,6 +526,20 @@ script_steps = st.lists(
 )
 def test_the_flow_runtime_agrees_on_generated_scripts(js, script, answers):
     same(js, 'run_flows', CONTENT, [list(s) for s in script], answers)
+
+
+MARKUP = st.lists(
+    st.sampled_from(
+        list('ab *_`[]()!\\-1.\n/:h') + ['https://x.y/z', '![a](/i.png)', '**', '](', '- ', '1. ']
+    ),
+    max_size=30,
+).map(''.join)
+
+
+@settings(settings.get_profile('b2b'))
+@given(source=MARKUP | text)
+def test_rich_text_parses_alike(js, source):
+    same(js, 'markup', source)
 
 
 @settings(settings.get_profile('b2b'))

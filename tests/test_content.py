@@ -90,6 +90,39 @@ CONTENT = {
             ],
         }
     ],
+    'launchers': [
+        {
+            'id': 'help-save',
+            'target': {'selector': '#save'},
+            'when': {'page': {'op': 'contains', 'value': '/app'}},
+            'icon': 'help',
+            'title': 'Saving',
+            'body': 'Press **Save** or `Ctrl+S`.',
+            'buttons': [
+                {'label': 'Show me', 'action': {'startFlow': 'tour'}},
+                {'label': 'Got it', 'action': {'dismiss': True}},
+            ],
+        }
+    ],
+    'banners': [
+        {
+            'id': 'maintenance',
+            'body': {'en': 'Maintenance on *Sunday*.', 'de': 'Wartung am *Sonntag*.'},
+            'position': 'top',
+            'layout': 'inline',
+            'when': {'attribute': 'plan', 'op': 'eq', 'value': 'pro'},
+            'buttons': [{'label': 'Details', 'action': {'navigate': '/status'}}],
+        }
+    ],
+    'resourceCenter': {
+        'title': 'Help',
+        'search': True,
+        'items': [
+            {'flow': 'tour', 'title': 'Take the tour'},
+            {'checklist': 'start'},
+            {'link': '/docs', 'title': 'Docs'},
+        ],
+    },
 }
 
 
@@ -136,6 +169,9 @@ def test_valid_content_passes_whole():
     assert validate(CONTENT) == {
         'flows': CONTENT['flows'],
         'checklists': CONTENT['checklists'],
+        'launchers': CONTENT['launchers'],
+        'banners': CONTENT['banners'],
+        'resourceCenter': CONTENT['resourceCenter'],
         'errors': [],
         'locale': None,
     }
@@ -234,7 +270,15 @@ def test_top_level_problems_refuse_the_content():
         ([], '$: must be an object'),
         ({'version': 1, 'flows': [{}] * 101}, '$.flows: must be a list of 0 to 100 items'),
     ]:
-        refused = {'flows': [], 'checklists': [], 'errors': ['content refused: ' + message], 'locale': None}
+        refused = {
+            'flows': [],
+            'checklists': [],
+            'launchers': [],
+            'banners': [],
+            'resourceCenter': None,
+            'errors': ['content refused: ' + message],
+            'locale': None,
+        }
         assert validate(content) == refused
 
 
@@ -253,9 +297,71 @@ def test_prototype_keys_are_just_unknown_keys():
 
 
 def test_sources_combine_by_id_the_later_winning_in_place():
-    server = {'flows': [{'id': 'a', 'v': 1}, {'id': 'b', 'v': 1}], 'checklists': [{'id': 'k', 'v': 1}]}
-    app = {'flows': [{'id': 'b', 'v': 2}, {'id': 'c', 'v': 2}], 'checklists': []}
+    empty = {'flows': [], 'checklists': [], 'launchers': [], 'banners': [], 'resourceCenter': None}
+    server = {
+        **empty,
+        'flows': [{'id': 'a', 'v': 1}, {'id': 'b', 'v': 1}],
+        'checklists': [{'id': 'k', 'v': 1}],
+    }
+    server['resourceCenter'] = {'items': 1}
+    app = {**empty, 'flows': [{'id': 'b', 'v': 2}, {'id': 'c', 'v': 2}], 'banners': [{'id': 'n'}]}
     both = combine([server, app])
     assert [(f['id'], f['v']) for f in both['flows']] == [('a', 1), ('b', 2), ('c', 2)]
     assert both['checklists'] == [{'id': 'k', 'v': 1}]
-    assert combine([]) == {'flows': [], 'checklists': []}
+    assert both['banners'] == [{'id': 'n'}]
+    assert both['resourceCenter'] == {'items': 1}  # the app's has none: the server's stays
+    assert combine([server, {**app, 'resourceCenter': {'items': 2}}])['resourceCenter'] == {'items': 2}
+    assert combine([]) == empty
+
+
+@pytest.mark.parametrize(
+    'path,value,message',
+    [
+        (
+            ['launchers', 0, 'icon'],
+            'star',
+            'launcher "help-save" skipped: $.launchers[0].icon: must be one of',
+        ),
+        (['launchers', 0, 'target'], {'text': 'x'}, '$.launchers[0].target.selector: is required'),
+        (['launchers', 0, 'buttons', 1, 'action'], {'next': True}, '.action.next: unknown key'),
+        (['launchers', 0, 'buttons', 0, 'action'], {'startFlow': 'ghost'}, 'names no flow'),
+        (['launchers', 0, 'body'], '![x](https://cdn.example/x.png)', '$.launchers[0].body: an image must'),
+        (
+            ['banners', 0, 'layout'],
+            'floating',
+            'banner "maintenance" skipped: $.banners[0].layout: must be one',
+        ),
+        (['banners', 0, 'position'], 'left', '$.banners[0].position: must be one of top, bottom'),
+        (['banners', 0, 'dismissible'], 'no', '$.banners[0].dismissible: must be true or false'),
+        (['banners', 0, 'body'], {'english': 'x'}, '$.banners[0].body.english: is not a locale tag'),
+        (['banners', 0, 'when'], {'element': '#a', 'page': {}}, 'exactly one of'),
+        (
+            ['resourceCenter', 'items', 0, 'flow'],
+            'ghost',
+            'resource center skipped: $.resourceCenter.items[0].flow',
+        ),
+        (['resourceCenter', 'items', 1, 'checklist'], 'ghost', 'names no checklist'),
+        (['resourceCenter', 'items', 2, 'link'], 'javascript:alert(1)', '.items[2].link: must be a path'),
+        (['resourceCenter', 'items'], [], '$.resourceCenter.items: must be a list of 1 to 50'),
+        (['resourceCenter', 'search'], 'yes', '$.resourceCenter.search: must be true or false'),
+    ],
+)
+def test_a_bad_launcher_banner_or_resource_center_is_skipped_alone(path, value, message):
+    result = broken(path, value)
+    assert len(result['errors']) == 1 and message in result['errors'][0], result['errors']
+    assert [f['id'] for f in result['flows']] == ['welcome', 'tour']
+    kept = {'launchers': len(result['launchers']), 'banners': len(result['banners'])}
+    kept['resourceCenter'] = int(result['resourceCenter'] is not None)
+    assert kept == {**{'launchers': 1, 'banners': 1, 'resourceCenter': 1}, path[0]: 0}
+
+
+def test_dismiss_is_for_launchers_and_banners_only_and_ids_are_unique():
+    result = broken(['flows', 1, 'steps', 0, 'buttons', 0, 'action'], {'dismiss': True})
+    assert result['errors'][:1] == [
+        'flow "tour" skipped: $.flows[1].steps[0].buttons[0].action.dismiss: unknown key'
+    ]
+    content = copy.deepcopy(CONTENT)
+    content['banners'].append(copy.deepcopy(content['banners'][0]))
+    assert validate(content)['errors'] == [
+        'banner "maintenance" skipped: $.banners[1].id: repeats an earlier banner id'
+    ]

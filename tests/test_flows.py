@@ -177,3 +177,61 @@ def test_status_says_why_a_flow_is_or_is_not_showing():
     r.start('c', False)
     r.act({'end': True})
     assert r.status('c') == 'seen; ended on this page; may start again after navigation'
+
+
+SURFACES = validate(
+    {
+        'version': 1,
+        'flows': [{'id': 'f', 'steps': [{'id': 's', 'type': 'modal'}]}],
+        'checklists': [
+            {
+                'id': 'k',
+                'tasks': [{'id': 't1', 'title': 'one', 'completeWhen': TRUE}, {'id': 't2', 'title': 'two'}],
+            }
+        ],
+        'launchers': [
+            {'id': 'l1', 'target': {'selector': '#a'}, 'when': TRUE},
+            {'id': 'l2', 'target': {'selector': '#b'}},
+        ],
+        'banners': [{'id': 'b1', 'body': 'Hi', 'when': {'event': 'no'}}],
+        'resourceCenter': {'items': [{'flow': 'f'}, {'checklist': 'k'}], 'when': TRUE},
+    }
+)
+assert SURFACES['errors'] == []
+
+
+def test_launchers_banners_and_the_center_show_while_their_condition_holds():
+    r = FlowRuntime(None)
+    r.load(SURFACES['flows'], SURFACES['checklists'], SURFACES)
+    assert r.center_state() == {
+        'isOpen': False,
+        'hasChecklist': True,
+        'uncompletedChecklistTaskCount': 2,
+        'unreadAnnouncementCount': 0,
+    }
+    assert r.open_center(True) == []  # not shown yet: no evaluation has said so
+    r.evaluate(lambda c: c == TRUE)
+    assert [x['id'] for x in r.showing['launchers']] == ['l1', 'l2']
+    assert r.showing['banners'] == [] and r.showing['center'] is True
+    assert r.center_state()['uncompletedChecklistTaskCount'] == 1  # t1 completed by the evaluation
+    assert r.open_center(None) == [{'kind': 'center', 'open': True}] and r.center_open
+    assert r.open_center(True) == []
+    r.evaluate(lambda c: False)
+    assert r.showing['center'] is False and r.center_open is False  # closes when it stops showing
+    assert [x['id'] for x in r.showing['launchers']] == ['l2']
+    r.evaluate(lambda c: True)
+    assert [x['id'] for x in r.showing['banners']] == ['b1']
+
+
+def test_a_dismissed_launcher_or_banner_stays_dismissed_across_loads():
+    r = FlowRuntime(None)
+    r.load(SURFACES['flows'], SURFACES['checklists'], SURFACES)
+    r.evaluate(lambda c: True)
+    assert r.dismiss('banner:b1') == [{'kind': 'dismissed', 'surface': 'banner:b1'}]
+    assert r.dismiss('banner:b1') == [] and r.showing['banners'] == []
+    assert r.dismiss('launcher:l2') != [] and [x['id'] for x in r.showing['launchers']] == ['l1']
+    again = FlowRuntime(r.state)
+    again.load(SURFACES['flows'], SURFACES['checklists'], SURFACES)
+    again.evaluate(lambda c: True)
+    assert again.showing['banners'] == [] and [x['id'] for x in again.showing['launchers']] == ['l1']
+    assert again.state['dismissed'] == ['banner:b1', 'launcher:l2']

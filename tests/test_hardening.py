@@ -68,7 +68,15 @@ def _messages_name_a_path(result):
 @given(content=json_values)
 def test_random_json_never_throws_and_every_message_names_a_path(content):
     result = validate(content)
-    assert set(result) == {'flows', 'checklists', 'errors', 'locale'}
+    assert set(result) == {
+        'flows',
+        'checklists',
+        'launchers',
+        'banners',
+        'resourceCenter',
+        'errors',
+        'locale',
+    }
     assert _messages_name_a_path(result)
 
 

@@ -295,7 +295,9 @@ def storage_problems(name: str, value: str, binder: Binder, contents, event_vali
             return [f'"{name}" holds event names the app never tracked: {[n[:40] for n in strange[:3]]}']
         return []
     if key == 'flows':
-        return _flow_state(name, data, binder.flows, _checklist_ids(contents))
+        surfaces = {f'launcher:{i}' for i in _ids(contents, 'launchers', 'buttons')}
+        surfaces |= {f'banner:{i}' for i in _ids(contents, 'banners', 'buttons')}
+        return _flow_state(name, data, binder.flows, _checklist_ids(contents), surfaces)
     if re.fullmatch(r'q:[0-9a-f]{16}', key):
         if not isinstance(data, dict) or set(data) != {'ready'} or not isinstance(data['ready'], list):
             return [f'"{name}" is not a queue of events ({{"ready": [...]}})']
@@ -312,9 +314,10 @@ def storage_problems(name: str, value: str, binder: Binder, contents, event_vali
     return [f'"{name}" is a key the SDK never writes']
 
 
-def _flow_state(name: str, data, flows: dict, checklists: dict) -> list[str]:
-    if not isinstance(data, dict) or set(data) != {'active', 'seen', 'completed', 'tasks', 'closed'}:
-        return [f'"{name}" does not have the flow state\'s five fields']
+def _flow_state(name: str, data, flows: dict, checklists: dict, surfaces: set) -> list[str]:
+    fields = {'active', 'seen', 'completed', 'tasks', 'closed', 'dismissed'}
+    if not isinstance(data, dict) or set(data) != fields:
+        return [f'"{name}" does not have the flow state\'s six fields']
     problems = []
     active = data['active']
     if active is not None and (
@@ -328,6 +331,8 @@ def _flow_state(name: str, data, flows: dict, checklists: dict) -> list[str]:
             problems.append(f'"{name}": {field} holds IDs that are not flows in the content')
     if not isinstance(data['closed'], list) or any(c not in checklists for c in data['closed']):
         problems.append(f'"{name}": closed holds IDs that are not checklists in the content')
+    if not isinstance(data['dismissed'], list) or any(d not in surfaces for d in data['dismissed']):
+        problems.append(f'"{name}": dismissed holds entries that are not launchers or banners in the content')
     for pair in data['tasks'] if isinstance(data['tasks'], list) else [None]:
         parts = pair.split('\n') if isinstance(pair, str) else []
         if len(parts) != 2 or parts[1] not in checklists.get(parts[0], set()):

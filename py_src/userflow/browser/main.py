@@ -60,8 +60,9 @@ class Sdk:
         return None
 
     def getResourceCenterState(self):
-        # The content has no resource center (content breadth, issue 16): there is none to report.
-        return None
+        # null until the engine has content with a resource center (Userflow.js answers null too)
+        state = self._flows.center_state() if self._flows is not None else None
+        return None if state is None else env.to_host(state)
 
     def debugger(self):
         """The local debugging panel, with or without content (the engine loads for it)."""

@@ -25,7 +25,8 @@ from userflow.pure.flows import FlowRuntime, blank_state
 from userflow.pure.locales import chain, translated, valid_tag
 from userflow.flows.observe import Observer
 from userflow.pure.urls import split_url
-from userflow.pure.values import from_json, kind, map_get, to_json
+from userflow.pure.richtext import images
+from userflow.pure.values import from_json, kind, map_get, map_keys, to_json
 
 STATE_KEY = 'flows'
 _WIRE_ACTION = {'started': 'started', 'step': 'stepSeen'}
@@ -39,7 +40,9 @@ class FlowHost:
         self.warn = warn
         self.runtime = FlowRuntime(_stored_state())
         self.page = LivePage(self.runtime)
-        self.ui = __new__(ui_class(self._button, self._task, self._close_checklist, self._render))
+        self.ui = __new__(
+            ui_class(self._button, self._task, self._close_checklist, self._surface, self._render)
+        )
         self.observer = Observer(self.reevaluate, self.page.record_click)
         self.page.watch = self.observer.watch
         self._loaded = False
@@ -49,7 +52,7 @@ class FlowHost:
         self._navigate_fn = None
         self._navigate_on_click_only = False
         self._debugger_panel = None  # the debugger chunk's panel, once opened
-        self._launcher_hidden = False
+        self._images = []  # sources of the content's images, loaded when the content arrived
         env.listen(env.host, 'storage', self._other_tab)
 
     def load(self, content, source):
@@ -72,7 +75,8 @@ class FlowHost:
         self._locales()
         ordered = [self._sources[name] for name in ['server', 'app'] if name in self._sources]
         both = combine(ordered)
-        self.runtime.load(both['flows'], both['checklists'])
+        self.runtime.load(both['flows'], both['checklists'], both)
+        self._preload(both)
         self.ui.view = None  # same IDs may carry new text: draw again
         self._loaded = True
         self.observer.start()
@@ -168,16 +172,21 @@ class FlowHost:
             self._close_checklist(checklist['id'])
 
     def openResourceCenter(self, a, b, c):
-        self._no_resource_center('openResourceCenter')
+        self._center('openResourceCenter', True)
 
     def closeResourceCenter(self, a, b, c):
-        self._no_resource_center('closeResourceCenter')
+        self._center('closeResourceCenter', False)
 
     def toggleResourceCenter(self, a, b, c):
-        self._no_resource_center('toggleResourceCenter')
+        self._center('toggleResourceCenter', None)
 
     def setResourceCenterLauncherHidden(self, hidden, b, c):
-        self._launcher_hidden = hidden is True  # kept for when content has a resource center
+        self.ui.launcher_hidden = hidden is True
+        self._render()
+
+    def center_state(self):
+        """getResourceCenterState(): Userflow.js's ResourceCenterState, or None."""
+        return self.runtime.center_state()
 
     def setCustomInputSelector(self, selector, b, c):
         """Elements matching `selector` are inputs whose value is their text (null: none)."""
@@ -226,8 +235,40 @@ class FlowHost:
 
         return env.load_chunk('debugger').then(loaded, lambda reason: self.warn(str(reason)))
 
-    def _no_resource_center(self, method):
-        env.debug(method + ': the content has no resource center')
+    def _center(self, method, open_it):
+        if self.runtime.center is None:
+            return env.debug(method + ': the content has no resource center')
+        if not self.runtime.showing['center']:
+            return env.debug(method + ': the resource center does not show here (its `when`)')
+        self._apply(self.runtime.open_center(open_it))
+
+    def _surface(self, surface, action):
+        """A control of a launcher, banner or the resource center was clicked."""
+        if map_get(action, 'toggle') is not None:
+            return self._apply(self.runtime.open_center(None))
+        if map_get(action, 'dismiss') is not None:
+            return self._apply(self.runtime.dismiss(surface))
+        effects = self.runtime.act(action)  # startFlow or navigate
+        if surface == 'center':
+            effects.extend(self.runtime.open_center(False))
+        self._apply(effects, True)
+
+    def _preload(self, content):
+        """Load every image of the content now, whatever will show: a request for an image
+        must never tell which step, launcher or banner a user reached."""
+        bodies = [map_get(item, 'body') for item in content['launchers']]
+        bodies.extend([item['body'] for item in content['banners']])
+        for f in content['flows']:
+            bodies.extend([map_get(step, 'body') for step in f['steps']])
+        for text in bodies:
+            texts = (
+                [] if text is None else ([text] if kind(text) == 'str' else [text[k] for k in map_keys(text)])
+            )
+            for one in texts:
+                for src in images(one):
+                    if self._images.indexOf(src) < 0:
+                        self._images.append(src)
+                        __new__(env.host.Image()).src = src
 
     def _selector(self, method, selector):
         """Whether `selector` is a CSS selector this browser parses; if not, refused."""
@@ -258,6 +299,8 @@ class FlowHost:
                 self.emit(
                     'checklistEnded', {'checklistId': effect['checklist'], 'completed': effect['completed']}
                 )
+            elif kind_of == 'center':
+                self.emit('resourceCenterChanged', {})
             elif kind_of == 'navigate':
                 if clicked or not self._navigate_on_click_only:
                     self._navigate(effect['url'])
@@ -286,8 +329,36 @@ class FlowHost:
         target = None
         if here is not None and here['step']['target']:
             target = self._target(here['step']['target'])
-        self.ui.render(here, target, self.runtime.open_checklists(), self.runtime.done)
+        self.ui.render(here, target, self.runtime.open_checklists(), self.runtime.done, self._shown())
         self.observer.ignored = self.ui.container
+
+    def _shown(self):
+        """What the UI draws besides the step and the dock: launchers at their targets (if
+        found), banners, the resource center and its items."""
+        runtime = self.runtime
+        showing = runtime.showing
+        center = runtime.center if showing['center'] else None
+        items = []
+        for item in center['items'] if center is not None else []:
+            if map_get(item, 'flow') is not None:
+                found = [f for f in runtime.flows if f['id'] == item['flow']]
+                if len(found) > 0:
+                    title = map_get(item, 'title') or map_get(found[0], 'name') or item['flow']
+                    items.append({'kind': 'flow', 'id': item['flow'], 'title': title})
+            elif map_get(item, 'checklist') is not None:
+                found = [c for c in runtime.checklists if c['id'] == item['checklist']]
+                if len(found) > 0:
+                    items.append({'kind': 'checklist', 'checklist': found[0]})
+            else:
+                items.append({'kind': 'link', 'url': item['link'], 'title': item['title']})
+        return {
+            'launchers': [[x, self._target(x['target'])] for x in showing['launchers']],
+            'banners': showing['banners'],
+            'center': center,
+            'center_open': runtime.center_open,
+            'center_items': items,
+            'center_state': runtime.center_state(),
+        }
 
     def _target(self, target):
         for node in self.page.elements(target['selector']):
@@ -332,7 +403,9 @@ class FlowHost:
 def _stored_state():
     try:
         state = from_json(env.storage_get(STATE_KEY))
-        for key in ['seen', 'completed', 'tasks', 'closed']:
+        if not Array.isArray(state['dismissed']):  # stored by an SDK before launchers and banners
+            state['dismissed'] = []
+        for key in ['seen', 'completed', 'tasks', 'closed', 'dismissed']:
             if not Array.isArray(state[key]):
                 return None
         return state

@@ -9,6 +9,7 @@ working. Patterns for `matches` must be in the safe subset of patterns.py.
 from userflow.pure.attributes import valid_key
 from userflow.pure.locales import valid_tag
 from userflow.pure.patterns import check_pattern
+from userflow.pure.richtext import problems as markup_problems
 from userflow.pure.values import kind, map_keys, map_get, char_count
 
 MAX_CHARS = 1000000
@@ -22,6 +23,9 @@ MAX_DEPTH = 10
 MAX_CONDITIONS = 200
 MAX_SELECTOR = 500
 MAX_LOCALES = 20
+MAX_LAUNCHERS = 20
+MAX_BANNERS = 10
+MAX_ITEMS = 50
 STEP_TYPES = ['modal', 'tooltip', 'beacon', 'hidden']
 PLACEMENTS = ['auto', 'top', 'bottom', 'left', 'right']
 PROGRESS = ['count', 'dots']  # a flow's progress on its cards: '2 of 5', or dots
@@ -31,6 +35,10 @@ PAGE_OPS = ['equals', 'startsWith', 'contains', 'glob', 'matches']
 ATTRIBUTE_OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'in', 'exists', 'notExists']
 FLOW_STATES = ['active', 'completed', 'seen']
 ACTIONS = ['next', 'goto', 'end', 'complete', 'startFlow', 'navigate']
+SURFACE_ACTIONS = ['startFlow', 'navigate', 'dismiss']  # a launcher's or banner's buttons
+ICONS = ['beacon', 'help', 'info']
+BANNER_POSITIONS = ['top', 'bottom']
+BANNER_LAYOUTS = ['overlay', 'inline']
 _HEADS = {
     'element': ['state', 'text'],
     'input': ['op', 'value', 'caseSensitive'],
@@ -98,6 +106,17 @@ def _localized(value, path, low, high):
         if not valid_tag(key):
             raise Invalid(path + '.' + key, 'is not a locale tag (like "de" or "pt-BR")')
         _text(value[key], path + '.' + key, low, high)
+    return value
+
+
+def _body(value, path):
+    """A body: localized text in the markup of richtext.py, whose images are the site's own."""
+    _localized(value, path, 0, 2000)
+    texts = [[path, value]] if kind(value) == 'str' else [[path + '.' + k, value[k]] for k in map_keys(value)]
+    for item in texts:
+        problem = markup_problems(item[1])
+        if problem is not None:
+            raise Invalid(item[0], problem)
     return value
 
 
@@ -223,7 +242,7 @@ def action(a, path, step_ids, flow_ids, allowed):
     name = keys[0]
     value = a[name]
     where = path + '.' + name
-    if name == 'next' or name == 'end' or name == 'complete':
+    if name == 'next' or name == 'end' or name == 'complete' or name == 'dismiss':
         if value is not True:
             raise Invalid(where, 'must be true')
     elif name == 'goto':
@@ -233,13 +252,17 @@ def action(a, path, step_ids, flow_ids, allowed):
         if not _has(flow_ids, value):
             raise Invalid(where, 'names no flow of this content')
     elif name == 'navigate':
-        _text(value, where, 1, 2048)
-        if (
-            not (value.startswith('/') and not value.startswith('//'))
-            and not value.startswith('https://')
-            and not value.startswith('http://')
-        ):
-            raise Invalid(where, 'must be a path (/...) or an http(s) URL of this site')
+        _url(value, where)
+
+
+def _url(value, path):
+    _text(value, path, 1, 2048)
+    if (
+        not (value.startswith('/') and not value.startswith('//'))
+        and not value.startswith('https://')
+        and not value.startswith('http://')
+    ):
+        raise Invalid(path, 'must be a path (/...) or an http(s) URL of this site')
 
 
 def _locale(value, path):
@@ -268,28 +291,36 @@ def _step(step, path, step_ids, flow_ids, budget):
     if target is None and (kind_of_step == 'tooltip' or kind_of_step == 'beacon'):
         raise Invalid(path + '.target', 'is required for a ' + kind_of_step)
     if target is not None:
-        _map(target, path + '.target', ['selector'], ['text'])
-        _text(target['selector'], path + '.target.selector', 1, MAX_SELECTOR)
-        _optional(target, 'text', path + '.target', lambda v, p: _text(v, p, 1, 200))
+        _target(target, path + '.target')
     _optional(step, 'placement', path, lambda v, p: _one_of(v, p, PLACEMENTS))
     if map_get(step, 'spotlight') is not None and kind_of_step != 'tooltip':
         raise Invalid(path + '.spotlight', 'is for tooltip steps only')
     _optional(step, 'spotlight', path, _spotlight)
     _optional(step, 'title', path, lambda v, p: _localized(v, p, 0, 200))
-    _optional(step, 'body', path, lambda v, p: _localized(v, p, 0, 2000))
-
-    def button(item, where):
-        _map(item, where, ['label', 'action'], [])
-        _localized(item['label'], where + '.label', 1, 60)
-        action(item['action'], where + '.action', step_ids, flow_ids, ACTIONS)
+    _optional(step, 'body', path, _body)
+    _buttons(step, path, step_ids, flow_ids, ACTIONS)
 
     def trigger(item, where):
         _map(item, where, ['when', 'action'], [])
         condition(item['when'], where + '.when', 1, budget)
         action(item['action'], where + '.action', step_ids, flow_ids, ACTIONS)
 
-    _each(step, 'buttons', path, MAX_BUTTONS, button)
     _each(step, 'triggers', path, MAX_TRIGGERS, trigger)
+
+
+def _buttons(parent, path, step_ids, flow_ids, allowed):
+    def button(item, where):
+        _map(item, where, ['label', 'action'], [])
+        _localized(item['label'], where + '.label', 1, 60)
+        action(item['action'], where + '.action', step_ids, flow_ids, allowed)
+
+    _each(parent, 'buttons', path, MAX_BUTTONS, button)
+
+
+def _target(value, path):
+    _map(value, path, ['selector'], ['text'])
+    _text(value['selector'], path + '.selector', 1, MAX_SELECTOR)
+    _optional(value, 'text', path, lambda v, p: _text(v, p, 1, 200))
 
 
 def _each(parent, key, path, limit, check):
@@ -342,12 +373,84 @@ def checklist(c, path, flow_ids):
             action(todo, where + '.action', [], flow_ids, ['startFlow', 'navigate'])
 
 
+def _when(parent, path, budget):
+    when = map_get(parent, 'when')
+    if when is not None:
+        condition(when, path + '.when', 1, budget)
+
+
+def launcher(item, path, flow_ids):
+    """An icon on an element, outside any flow, shown while `when` holds; opening it shows a
+    tooltip whose buttons may start a flow, navigate or dismiss the launcher for good."""
+    _map(item, path, ['id', 'target'], ['when', 'icon', 'placement', 'title', 'body', 'buttons'])
+    _id(item['id'], path + '.id')
+    _target(item['target'], path + '.target')
+    _when(item, path, [0])
+    _optional(item, 'icon', path, lambda v, p: _one_of(v, p, ICONS))
+    _optional(item, 'placement', path, lambda v, p: _one_of(v, p, PLACEMENTS))
+    _optional(item, 'title', path, lambda v, p: _localized(v, p, 0, 200))
+    _optional(item, 'body', path, _body)
+    _buttons(item, path, [], flow_ids, SURFACE_ACTIONS)
+
+
+def banner(item, path, flow_ids):
+    """A bar at the top or bottom of the page, over it or pushing it down (`inline`), shown
+    while `when` holds until the user dismisses it (remembered)."""
+    _map(item, path, ['id', 'body'], ['when', 'position', 'layout', 'buttons', 'dismissible'])
+    _id(item['id'], path + '.id')
+    _body(item['body'], path + '.body')
+    _when(item, path, [0])
+    _optional(item, 'position', path, lambda v, p: _one_of(v, p, BANNER_POSITIONS))
+    _optional(item, 'layout', path, lambda v, p: _one_of(v, p, BANNER_LAYOUTS))
+    _optional(item, 'dismissible', path, _boolean)
+    _buttons(item, path, [], flow_ids, SURFACE_ACTIONS)
+
+
+def resource_center(center, path, flow_ids, checklist_ids):
+    """A launcher button and a panel of flows to start, checklists with their progress and
+    links, searchable. Items name flows and checklists of this content."""
+    _map(center, path, ['items'], ['title', 'search', 'when'])
+    _optional(center, 'title', path, lambda v, p: _localized(v, p, 0, 200))
+    _optional(center, 'search', path, _boolean)
+    _when(center, path, [0])
+    items = _list(center['items'], path + '.items', 1, MAX_ITEMS)
+    for i in range(len(items)):
+        where = path + '.items[' + str(i) + ']'
+        item = items[i]
+        if kind(item) == 'map' and map_get(item, 'flow') is not None:
+            _map(item, where, ['flow'], ['title'])
+            if not _has(flow_ids, item['flow']):
+                raise Invalid(where + '.flow', 'names no flow of this content')
+            _optional(item, 'title', where, lambda v, p: _localized(v, p, 1, 200))
+        elif kind(item) == 'map' and map_get(item, 'checklist') is not None:
+            _map(item, where, ['checklist'], [])
+            if not _has(checklist_ids, item['checklist']):
+                raise Invalid(where + '.checklist', 'names no checklist of this content')
+        else:
+            _map(item, where, ['link', 'title'], [])
+            _url(item['link'], where + '.link')
+            _localized(item['title'], where + '.title', 1, 200)
+
+
 def validate(content):
     """{'flows': [...], 'checklists': [...], 'errors': [message, ...]}: the valid flows and
     checklists, in order, and one message per rejected one (or for the whole content)."""
-    out = {'flows': [], 'checklists': [], 'errors': [], 'locale': None}
+    out = {
+        'flows': [],
+        'checklists': [],
+        'launchers': [],
+        'banners': [],
+        'resourceCenter': None,
+        'errors': [],
+        'locale': None,
+    }
     try:
-        _map(content, '$', ['version'], ['flows', 'checklists', '$schema', 'locale'])
+        _map(
+            content,
+            '$',
+            ['version'],
+            ['flows', 'checklists', 'launchers', 'banners', 'resourceCenter', '$schema', 'locale'],
+        )
         _optional(content, '$schema', '$', lambda v, p: _text(v, p, 0, 2048))
         _optional(content, 'locale', '$', _locale)
         out['locale'] = map_get(content, 'locale')
@@ -356,28 +459,40 @@ def validate(content):
         # `x or []` would differ: an empty map is falsy in CPython, truthy in JS.
         flows = _list(_or_empty(map_get(content, 'flows')), '$.flows', 0, MAX_FLOWS)
         lists = _list(_or_empty(map_get(content, 'checklists')), '$.checklists', 0, MAX_CHECKLISTS)
+        launchers = _list(_or_empty(map_get(content, 'launchers')), '$.launchers', 0, MAX_LAUNCHERS)
+        banners = _list(_or_empty(map_get(content, 'banners')), '$.banners', 0, MAX_BANNERS)
     except Invalid as error:
         out['errors'].append('content refused: ' + error.text)
         return out
     flow_ids = [map_get(f, 'id') for f in flows if kind(f) == 'map']
-    seen = []
-    for i in range(len(flows)):
-        label = _label('flow', flows[i], i)
+    _kept(out, 'flows', 'flow', flows, lambda x, p: flow(x, p, flow_ids))
+    _kept(out, 'checklists', 'checklist', lists, lambda x, p: checklist(x, p, flow_ids))
+    _kept(out, 'launchers', 'launcher', launchers, lambda x, p: launcher(x, p, flow_ids))
+    _kept(out, 'banners', 'banner', banners, lambda x, p: banner(x, p, flow_ids))
+    center = map_get(content, 'resourceCenter')
+    if center is not None:
+        checklist_ids = [c['id'] for c in out['checklists']]
         try:
-            flow(flows[i], '$.flows[' + str(i) + ']', flow_ids)
-            if _has(seen, flows[i]['id']):
-                raise Invalid('$.flows[' + str(i) + '].id', 'repeats an earlier flow id')
-            seen.append(flows[i]['id'])
-            out['flows'].append(flows[i])
+            resource_center(center, '$.resourceCenter', [f['id'] for f in out['flows']], checklist_ids)
+            out['resourceCenter'] = center
         except Invalid as error:
-            out['errors'].append(label + ' skipped: ' + error.text)
-    for i in range(len(lists)):
-        try:
-            checklist(lists[i], '$.checklists[' + str(i) + ']', flow_ids)
-            out['checklists'].append(lists[i])
-        except Invalid as error:
-            out['errors'].append(_label('checklist', lists[i], i) + ' skipped: ' + error.text)
+            out['errors'].append('resource center skipped: ' + error.text)
     return out
+
+
+def _kept(out, key, what, items, check):
+    """The items of `out[key]` that `check(item, path)` passes, with unique IDs."""
+    seen = []
+    for i in range(len(items)):
+        where = '$.' + key + '[' + str(i) + ']'
+        try:
+            check(items[i], where)
+            if _has(seen, items[i]['id']):
+                raise Invalid(where + '.id', 'repeats an earlier ' + what + ' id')
+            seen.append(items[i]['id'])
+            out[key].append(items[i])
+        except Invalid as error:
+            out['errors'].append(_label(what, items[i], i) + ' skipped: ' + error.text)
 
 
 def _or_empty(value):
@@ -394,9 +509,11 @@ def combine(sources):
     """One body of content from several validated sources, in order of precedence (lowest
     first, e.g. [fetched, from loadContent]): an item replaces an earlier source's item of the
     same ID and takes its place; new IDs are added after."""
-    combined = {'flows': [], 'checklists': []}
+    combined = {'flows': [], 'checklists': [], 'launchers': [], 'banners': [], 'resourceCenter': None}
     for source in sources:
-        for key in ['flows', 'checklists']:
+        if source['resourceCenter'] is not None:
+            combined['resourceCenter'] = source['resourceCenter']
+        for key in ['flows', 'checklists', 'launchers', 'banners']:
             items = combined[key]
             for item in source[key]:
                 at = -1

@@ -1,6 +1,6 @@
 """`on`/`off` with a closed set of event names; a throwing listener never stops the others."""
 
-EVENTS = ['flowStarted', 'flowEnded', 'stepChanged', 'checklistEnded', 'error']
+EVENTS = ['flowStarted', 'flowEnded', 'stepChanged', 'checklistEnded', 'resourceCenterChanged', 'error']
 
 
 def _index(items, item):

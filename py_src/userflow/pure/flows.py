@@ -10,6 +10,11 @@ of effects for the binding to carry out, in order:
     {'kind': 'navigate', 'url'}
     {'kind': 'task', 'checklist', 'task'}    a checklist task is done
     {'kind': 'checklistEnded', 'checklist', 'completed'}
+    {'kind': 'dismissed', 'surface'}         a launcher or banner the user dismissed for good
+    {'kind': 'center', 'open'}               the resource center opened or closed
+
+Launchers, banners and the resource center (content.py) are shown while their `when` holds:
+`evaluate` keeps `showing` ({'launchers': [...], 'banners': [...], 'center': bool}) current.
 
 `evaluate(test)` is the reactive part: `test(condition)` says whether a condition holds now.
 """
@@ -18,7 +23,7 @@ from userflow.pure.values import map_get
 
 
 def blank_state():
-    return {'active': None, 'seen': [], 'completed': [], 'tasks': [], 'closed': []}
+    return {'active': None, 'seen': [], 'completed': [], 'tasks': [], 'closed': [], 'dismissed': []}
 
 
 def _has(items, item):
@@ -48,11 +53,23 @@ class FlowRuntime:
         self.checklists = []
         self.state = state if state is not None else blank_state()
         self.ended_here = []  # flows ended on this page view: autoStart without once waits
+        self.launchers = []
+        self.banners = []
+        self.center = None  # the resource center's content
+        self.center_open = False
+        self.showing = {'launchers': [], 'banners': [], 'center': False}
 
-    def load(self, flows, checklists):
-        """New content; an active flow or step that no longer exists is dropped silently."""
+    def load(self, flows, checklists, surfaces=None):
+        """New content; an active flow or step that no longer exists is dropped silently.
+        `surfaces`: {'launchers', 'banners', 'resourceCenter'} of content.validate, if any."""
         self.flows = flows
         self.checklists = checklists
+        if surfaces is not None:
+            self.launchers = surfaces['launchers']
+            self.banners = surfaces['banners']
+            self.center = surfaces['resourceCenter']
+        if self.center is None:
+            self.center_open = False
         self.current()
 
     def current(self):
@@ -153,7 +170,59 @@ class FlowRuntime:
                     effects = self.start(f['id'], False)
                     break
         effects.extend(self._tasks(test))
+        self._surfaces(test)
         return effects
+
+    def _surfaces(self, test):
+        def shown(item, key):
+            if _has(self.state['dismissed'], key):
+                return False
+            return map_get(item, 'when') is None or test(item['when'])
+
+        self.showing = {
+            'launchers': [x for x in self.launchers if shown(x, 'launcher:' + x['id'])],
+            'banners': [x for x in self.banners if shown(x, 'banner:' + x['id'])],
+            'center': self.center is not None and shown(self.center, 'center'),
+        }
+        if not self.showing['center'] and self.center_open:
+            self.center_open = False
+
+    def dismiss(self, surface):
+        """The user dismissed a launcher ('launcher:<id>') or banner ('banner:<id>') for good."""
+        if _has(self.state['dismissed'], surface):
+            return []
+        self.state['dismissed'].append(surface)
+        parts = surface.split(':', 1)
+        key = 'launchers' if parts[0] == 'launcher' else 'banners'
+        self.showing[key] = [x for x in self.showing[key] if x['id'] != parts[1]]
+        return [{'kind': 'dismissed', 'surface': surface}]
+
+    def open_center(self, open_it):
+        """Open (True), close (False) or toggle (None) the resource center, if it shows."""
+        wanted = not self.center_open if open_it is None else open_it
+        wanted = wanted and self.showing['center']
+        if wanted == self.center_open:
+            return []
+        self.center_open = wanted
+        return [{'kind': 'center', 'open': wanted}]
+
+    def center_state(self):
+        """Userflow.js's ResourceCenterState, or None when there is no resource center."""
+        if self.center is None:
+            return None
+        left = 0
+        has = False
+        for item in self.center['items']:
+            found = _find(self.checklists, map_get(item, 'checklist'))
+            if found is not None:
+                has = True
+                left += len([t for t in found['tasks'] if not self.done(found['id'], t['id'])])
+        return {
+            'isOpen': self.center_open,
+            'hasChecklist': has,
+            'uncompletedChecklistTaskCount': left,
+            'unreadAnnouncementCount': 0,
+        }
 
     def status(self, flow_id):
         """Why the flow is or is not showing, in words (the debugger shows it)."""

@@ -26,6 +26,10 @@ ENGLISH = {
     'hide': 'Hide tasks',
     'dismiss': 'Dismiss checklist',
     'tip': 'Open tip',
+    'help': 'Help',
+    'search': 'Search',
+    'none': 'Nothing found',
+    'notice': 'Notice',
 }
 TRANSLATED = ['de', 'fr', 'es', 'ar']
 

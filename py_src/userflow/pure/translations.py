@@ -13,6 +13,10 @@ TRANSLATIONS = {
         'hide': 'Aufgaben verbergen',
         'dismiss': 'Checkliste schließen',
         'tip': 'Tipp öffnen',
+        'help': 'Hilfe',
+        'search': 'Suchen',
+        'none': 'Nichts gefunden',
+        'notice': 'Hinweis',
     },
     'fr': {
         'close': 'Fermer',
@@ -25,6 +29,10 @@ TRANSLATIONS = {
         'hide': 'Masquer les tâches',
         'dismiss': 'Fermer la liste',
         'tip': 'Ouvrir l’astuce',
+        'help': 'Aide',
+        'search': 'Rechercher',
+        'none': 'Aucun résultat',
+        'notice': 'Annonce',
     },
     'es': {
         'close': 'Cerrar',
@@ -37,6 +45,10 @@ TRANSLATIONS = {
         'hide': 'Ocultar tareas',
         'dismiss': 'Cerrar la lista',
         'tip': 'Abrir consejo',
+        'help': 'Ayuda',
+        'search': 'Buscar',
+        'none': 'Sin resultados',
+        'notice': 'Aviso',
     },
     'ar': {
         'close': 'إغلاق',
@@ -49,5 +61,9 @@ TRANSLATIONS = {
         'hide': 'إخفاء المهام',
         'dismiss': 'إغلاق القائمة',
         'tip': 'فتح التلميح',
+        'help': 'مساعدة',
+        'search': 'بحث',
+        'none': 'لا توجد نتائج',
+        'notice': 'تنبيه',
     },
 }

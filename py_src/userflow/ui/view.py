@@ -18,7 +18,8 @@ returns where it was when the UI goes away; Escape dismisses; everything is a re
 from userflow.browser import env
 from userflow.pure.position import beacon_spot, off_screen, place, spotlight
 from userflow.ui.uicss import CSS
-from userflow.pure.links import text_links
+from userflow.ui.draw import button, el, guarded, markup
+from userflow.ui.surfaces import Surfaces
 from userflow.pure.locales import ENGLISH, pick, right_to_left
 from userflow.pure.locales import words as ui_words
 from userflow.pure.values import map_get
@@ -29,69 +30,12 @@ BEACON_SIZE = 24
 ARROW_HALF = 6
 
 
-def _el(tag, parent, cls, text):
-    node = env.host.document.createElement(tag)
-    if cls:
-        node.className = cls
-    if text:
-        node.textContent = text
-    if parent is not None:
-        parent.appendChild(node)
-    return node
-
-
-def _button(parent, cls, text, key, label):
-    node = _el('button', parent, cls, text)
-    node.setAttribute('type', 'button')
-    node.setAttribute('data-key', key)
-    if label:
-        node.setAttribute('aria-label', label)
-    return node
-
-
-def _rich(parent, text, decorate):
-    """Plain text, with http(s) URLs as links that open apart from the page; `decorate` (the
-    app's setLinkUrlDecorator, or None) may rewrite a link's address into another http(s) URL."""
-    for piece in text_links(text):
-        if piece[0]:
-            link = _el('a', parent, None, piece[1])
-            link.href = _decorated(piece[1], decorate)
-            link.target = '_blank'
-            link.rel = 'noopener noreferrer'
-            link.referrerPolicy = 'no-referrer'
-        else:
-            parent.appendChild(env.host.document.createTextNode(piece[1]))
-
-
-def _decorated(url, decorate):
-    if decorate is None:
-        return url
-    try:
-        out = decorate(url)
-        pieces = text_links(out) if __pragma__('js', '{}', 'typeof out') == 'string' else []
-        if len(pieces) == 1 and pieces[0][0] and pieces[0][1] == out:
-            return out
-    except:  # noqa: E722
-        pass
-    env.warn('the link URL decorator must return an http(s) URL; the link is left as it was')
-    return url
-
-
-def _guarded(fn):
-    def run(event):
-        try:
-            fn(event)
-        except:  # noqa: E722 -- a UI handler never throws into the page
-            env.error('internal error in the UI')
-
-    return run
-
-
-class Ui:
-    def __init__(self, on_action, on_task, on_close, refresh):
+class Ui(Surfaces):
+    def __init__(self, on_action, on_task, on_close, on_surface, refresh):
         self._on_action = on_action  # a button's action; {'end': True} for close and Escape
         self._on_task = on_task  # (checklist id, task id) clicked
         self._on_close = on_close  # checklist id dismissed
+        self._on_surface = on_surface  # (surface, action): a launcher's, banner's or the center's control
         self._refresh = refresh  # render again from the runtime's state
         self._z = BASE_Z
         self.container = None
@@ -115,6 +59,17 @@ class Ui:
         self._rtl = False
         self.scroll_into_view = None  # setCustomScrollIntoView
         self.padding = {'top': 0, 'right': 0, 'bottom': 0, 'left': 0}  # setScrollPadding
+        self._launchers = []  # [icon, target] per launcher shown
+        self._open_launcher = None  # the launcher whose tooltip is open
+        self._tip = None  # its tooltip card
+        self._tip_arrow = None
+        self._tip_target = None
+        self._tip_placement = 'auto'
+        self._inline = {'top': None, 'bottom': None}  # hosts of inline banners
+        self._inline_used = []
+        self._panel = None  # the resource center's panel, when open
+        self._query = ''  # its search, typed here and never sent
+        self.launcher_hidden = False  # setResourceCenterLauncherHidden
         self._restore = None  # the host element that had focus before the UI took it
         self._restore_key = None  # or the UI control (a checklist task) that had it
         self._frame_id = None
@@ -122,8 +77,8 @@ class Ui:
         self._crossings = None
         # One bound function each, so that listeners can be removed again.
         self.reposition = self._schedule
-        self._keys = _guarded(self._key)
-        self._guard = _guarded(self._focus_in)
+        self._keys = guarded(self._key)
+        self._guard = guarded(self._focus_in)
 
     # -- mounting ----------------------------------------------------------------------
     def mount(self):
@@ -135,7 +90,7 @@ class Ui:
         self.container.setAttribute('data-userflow', '')
         self.set_z(self._z)
         self._root = self.container.attachShadow({'mode': 'open'})
-        self._style()
+        self._adopt(self._root)
         self._root.addEventListener('keydown', self._keys)
         (doc.body or doc.documentElement).appendChild(self.container)
         self.view = None
@@ -147,14 +102,14 @@ class Ui:
         doc.addEventListener('focusin', self._guard, True)
         self._resizes.observe(doc.documentElement)
 
-    def _style(self):
+    def _adopt(self, root):
         try:
             if self._sheet is None:
                 self._sheet = __new__(env.host.CSSStyleSheet())
                 self._sheet.replaceSync(CSS)
-            self._root.adoptedStyleSheets = [self._sheet]
+            root.adoptedStyleSheets = [self._sheet]
         except:  # noqa: E722 -- no constructable stylesheets: a style element (needs the CSP to allow it)
-            _el('style', self._root, None, CSS)
+            el('style', root, None, CSS)
 
     def set_z(self, z):
         self._z = z
@@ -177,14 +132,20 @@ class Ui:
         self._card = None
         self._beacon = None
         self._target = None
+        self._launchers = []
+        self._tip = None
         self.view = None
+        self._inline_used = []
+        self._inline_unused()
         if had_focus:
             self._restore_focus()
 
     # -- rendering ---------------------------------------------------------------------
-    def render(self, here, target, checklists, done):
-        """Show step `here` ({'flow', 'step'} or None) at `target` (an element or None) and the
-        open `checklists` (`done(checklist id, task id)` says which tasks are done)."""
+    def render(self, here, target, checklists, done, surfaces):
+        """Show step `here` ({'flow', 'step'} or None) at `target` (an element or None), the
+        open `checklists` (`done(checklist id, task id)` says which tasks are done) and the
+        `surfaces`: {'launchers': [[launcher, its target element], ...], 'banners', 'center'
+        (content or None), 'center_open', 'center_items', 'center_state'}."""
         step = here['step'] if here is not None else None
         key = here['flow']['id'] + '\n' + step['id'] if step is not None else None
         if key != self._step_key:
@@ -193,21 +154,51 @@ class Ui:
         shown = (
             step is not None and step['type'] != 'hidden' and (step['type'] == 'modal' or target is not None)
         )
-        if not shown and len(checklists) == 0:
+        launchers = [x for x in surfaces['launchers'] if x[1] is not None]
+        surfaces['launchers'] = launchers
+        if len([x for x in launchers if x[0]['id'] == self._open_launcher]) == 0:
+            self._open_launcher = None
+        if (
+            not shown
+            and len(checklists) == 0
+            and len(launchers) == 0
+            and len(surfaces['banners']) == 0
+            and surfaces['center'] is None
+        ):
             self.unmount()
             return
         lists = [
             [c['id'], self._collapsed(c['id']), [done(c['id'], t['id']) for t in c['tasks']]]
             for c in checklists
         ]
-        signature = JSON.stringify([key if shown else '', self._beacon_open, lists])
+        for entry in surfaces['center_items']:
+            if entry['kind'] == 'checklist':
+                c = entry['checklist']
+                lists.append(
+                    [c['id'], self._collapsed(c['id']), [done(c['id'], t['id']) for t in c['tasks']]]
+                )
+        signature = JSON.stringify(
+            [
+                key if shown else '',
+                self._beacon_open,
+                lists,
+                [x[0]['id'] for x in launchers],
+                self._open_launcher,
+                [x['id'] for x in surfaces['banners']],
+                surfaces['center'] is not None,
+                surfaces['center_open'],
+                self.launcher_hidden,
+            ]
+        )
         self.mount()
         if signature != self.view:
-            self._build(here if shown else None, checklists, done, signature)
+            self._build(here if shown else None, checklists, done, signature, surfaces)
         self._follow(target if shown and step['type'] != 'modal' else None)
+        for entry in launchers:
+            self._watch_target(entry[1])
         self.position()
 
-    def _build(self, here, checklists, done, signature):
+    def _build(self, here, checklists, done, signature, surfaces):
         inside = self._has_focus()
         active = self._root.activeElement
         focused = active.getAttribute('data-key') if inside and active is not None else None
@@ -221,13 +212,15 @@ class Ui:
         self._spot = None
         self._blocks = []
         self._modal = False
-        layer = _el('div', self._root, 'layer', None)
+        layer = el('div', self._root, 'layer', None)
         if here is not None:
             self._step(layer, here['flow'], here['step'])
         if len(checklists) > 0:
-            dock = _el('div', layer, 'dock', None)
+            dock = el('div', layer, 'dock', None)
             for i in range(len(checklists)):
-                self._checklist(dock, checklists[i], done, i)
+                self._checklist(dock, checklists[i], done, i, False)
+        self._panel = None
+        self._surfaces(layer, surfaces, done)
         if self._card is not None:
             self._resizes.observe(self._card)  # its size decides where it goes
         else:
@@ -250,16 +243,16 @@ class Ui:
         words = self._words
         self._placement = map_get(step, 'placement') or 'auto'
         if step['type'] == 'beacon' and not self._beacon_open:
-            self._beacon = _button(layer, 'beacon', None, 'beacon', words['tip'] + ': ' + (title or ''))
+            self._beacon = button(layer, 'beacon', None, 'beacon', words['tip'] + ': ' + (title or ''))
             self._beacon.setAttribute('aria-expanded', 'false')
             self._beacon.setAttribute('data-step', step['id'])
-            self._beacon.addEventListener('click', _guarded(self._open_beacon))
+            self._beacon.addEventListener('click', guarded(self._open_beacon))
             return
         self._modal = step['type'] == 'modal'
         if self._modal:
-            _el('div', layer, 'backdrop', None).setAttribute('data-role', 'backdrop')
+            el('div', layer, 'backdrop', None).setAttribute('data-role', 'backdrop')
         self._spotlight(layer, map_get(step, 'spotlight'))
-        card = _el('div', layer, 'card modal' if self._modal else 'card', None)
+        card = el('div', layer, 'card modal' if self._modal else 'card', None)
         card.setAttribute('role', 'dialog')
         if self._modal:
             card.setAttribute('aria-modal', 'true')
@@ -268,24 +261,24 @@ class Ui:
         card.setAttribute('data-step', step['id'])
         card.setAttribute('data-type', step['type'])
         if not self._modal:
-            self._arrow = _el('div', card, 'arrow', None)
+            self._arrow = el('div', card, 'arrow', None)
             self._arrow.setAttribute('aria-hidden', 'true')
         if title:
-            _el('h2', card, None, title).id = 'uf-title'
+            el('h2', card, None, title).id = 'uf-title'
             card.setAttribute('aria-labelledby', 'uf-title')
         else:
             card.setAttribute('aria-label', self._t(map_get(flow, 'name')) or words['tour'])
         body = self._t(map_get(step, 'body'))
         if body:
-            _rich(_el('p', card, None, None), body, self.decorate)
+            markup(el('div', card, 'body', None), body, self.decorate)
             card.lastChild.id = 'uf-body'
             card.setAttribute('aria-describedby', 'uf-body')
         _progress(card, flow, step, words)
         buttons = map_get(step, 'buttons') or []
         if len(buttons) > 0:
-            row = _el('div', card, 'actions', None)
+            row = el('div', card, 'actions', None)
             for i in range(len(buttons)):
-                node = _button(
+                node = button(
                     row,
                     'primary' if i == len(buttons) - 1 else None,
                     self._t(buttons[i]['label']),
@@ -293,7 +286,7 @@ class Ui:
                     None,
                 )
                 node.addEventListener('click', self._act(buttons[i]['action']))
-        close = _button(card, 'close', '\u00d7', 'close', words['close'])
+        close = button(card, 'close', '\u00d7', 'close', words['close'])
         close.addEventListener('click', self._act({'end': True}))
         self._card = card
 
@@ -302,28 +295,28 @@ class Ui:
         blockClicks, four transparent blocks stop clicks outside the cut-out."""
         if spot is None:
             return
-        self._spot = _el('div', layer, 'spot', None)
+        self._spot = el('div', layer, 'spot', None)
         self._spot.setAttribute('data-role', 'spotlight')
         self._spot_padding = 6
         if spot is not True:
             self._spot_padding = map_get(spot, 'padding') if map_get(spot, 'padding') is not None else 6
             if map_get(spot, 'blockClicks') is True:
-                self._blocks = [_el('div', layer, 'block', None) for side in range(4)]
+                self._blocks = [el('div', layer, 'block', None) for side in range(4)]
 
-    def _checklist(self, dock, checklist, done, index):
+    def _checklist(self, dock, checklist, done, index, in_center):
         cid = checklist['id']
         tasks = checklist['tasks']
         finished = len([t for t in tasks if done(cid, t['id'])])
         collapsed = self._collapsed(cid)
-        box = _el('section', dock, 'checklist', None)
+        box = el('section', dock, 'checklist', None)
         box.setAttribute('data-checklist', cid)
         box.setAttribute('dir', 'rtl' if self._rtl else 'auto')
         box.setAttribute('aria-labelledby', 'uf-cl' + str(index))
-        head = _el('div', box, 'head', None)
+        head = el('div', box, 'head', None)
         words = self._words
         title = self._t(map_get(checklist, 'title')) or words['checklist']
-        _el('h2', head, None, title).id = 'uf-cl' + str(index)
-        toggle = _button(
+        el('h2', head, None, title).id = 'uf-cl' + str(index)
+        toggle = button(
             head,
             'icon',
             '\u25b4' if collapsed else '\u25be',
@@ -331,11 +324,12 @@ class Ui:
             words['show'] if collapsed else words['hide'],
         )
         toggle.setAttribute('aria-expanded', 'false' if collapsed else 'true')
-        toggle.addEventListener('click', _guarded(lambda event: self._toggle(cid)))
-        close = _button(head, 'icon', '\u00d7', 'close:' + cid, words['dismiss'])
-        close.addEventListener('click', _guarded(lambda event: self._on_close(cid)))
+        toggle.addEventListener('click', guarded(lambda event: self._toggle(cid)))
+        if not in_center:  # in the resource center it stays listed
+            close = button(head, 'icon', '\u00d7', 'close:' + cid, words['dismiss'])
+            close.addEventListener('click', guarded(lambda event: self._on_close(cid)))
         progress = str(finished) + ' ' + words['of'] + ' ' + str(len(tasks)) + ' ' + words['done']
-        bar = _el('div', box, 'bar', None)
+        bar = el('div', box, 'bar', None)
         bar.setAttribute('role', 'progressbar')
         bar.setAttribute('aria-valuemin', '0')
         bar.setAttribute('aria-valuemax', str(len(tasks)))
@@ -343,24 +337,24 @@ class Ui:
         bar.setAttribute('aria-valuetext', progress)
         bar.setAttribute('aria-labelledby', 'uf-cl' + str(index))
         share = str(round(100 * finished / max(1, len(tasks)))) + '%'
-        _el('span', bar, None, None).style.setProperty('width', share)
-        _el('p', box, 'summary', progress)
+        el('span', bar, None, None).style.setProperty('width', share)
+        el('p', box, 'summary', progress)
         if collapsed:
             return
-        items = _el('ul', box, None, None)
+        items = el('ul', box, None, None)
         for task in tasks:
             finished_task = done(cid, task['id'])
-            item = _el('li', items, 'done' if finished_task else None, None)
+            item = el('li', items, 'done' if finished_task else None, None)
             item.setAttribute('data-task', task['id'])
-            mark = _el('span', item, None, '\u2713' if finished_task else '\u25cb')
+            mark = el('span', item, None, '\u2713' if finished_task else '\u25cb')
             mark.setAttribute('aria-hidden', 'true')
             if map_get(task, 'action') and not finished_task:
-                node = _button(item, None, self._t(task['title']), 'task:' + task['id'], None)
+                node = button(item, None, self._t(task['title']), 'task:' + task['id'], None)
                 node.addEventListener('click', self._task(cid, task['id']))
             else:
-                _el('span', item, None, self._t(task['title']))
+                el('span', item, None, self._t(task['title']))
             if finished_task:
-                _el('span', item, 'sr', ' (' + words['done'] + ')')
+                el('span', item, 'sr', ' (' + words['done'] + ')')
 
     # -- focus and keys ----------------------------------------------------------------
     def _has_focus(self):
@@ -411,7 +405,12 @@ class Ui:
 
     def _key(self, event):
         if event.key == 'Escape':
-            if self._beacon_open:
+            if self._tip is not None and self._tip.contains(event.target):
+                self._toggle_launcher(self._open_launcher)
+            elif self._panel is not None and self._panel.contains(event.target):
+                self._on_surface('center', {'toggle': True})
+                self._focus_key('center')
+            elif self._beacon_open:
                 self._beacon_open = False
                 self._refresh()
             elif self._card is not None and self._card.contains(event.target):
@@ -452,6 +451,11 @@ class Ui:
             self._revealed = target
             self._reveal(target)
 
+    def _watch_target(self, target):
+        """Keep a launcher's target observed (size, visibility) so its icon follows it."""
+        self._resizes.observe(target)
+        self._crossings.observe(target)
+
     def _reveal(self, target):
         """Scroll `target` into the viewport inset by the scroll padding, with the app's own
         function when it set one."""
@@ -476,7 +480,7 @@ class Ui:
         target.scrollIntoView({'block': 'center', 'inline': 'nearest', 'behavior': behavior})
 
     def _schedule(self, event=None):
-        if self._frame_id is None and self._target is not None:
+        if self._frame_id is None and (self._target is not None or len(self._launchers) > 0):
             self._frame_id = env.host.requestAnimationFrame(self._frame)
 
     def _frame(self, stamp):
@@ -487,17 +491,18 @@ class Ui:
             env.error('internal error while positioning the UI')
 
     def position(self):
+        view = _viewport()
+        for entry in self._launchers:
+            if entry[1].isConnected:
+                _pin(entry[0], _rect(entry[1]), view)
+        if self._tip is not None and self._tip_target.isConnected:
+            self._place(self._tip, self._tip_arrow, _rect(self._tip_target), view, self._tip_placement)
         target = self._target
         if target is None or not target.isConnected:
             return
-        box = target.getBoundingClientRect()
-        rect = {'top': box.top, 'left': box.left, 'width': box.width, 'height': box.height}
-        view = _viewport()
+        rect = _rect(target)
         if self._beacon is not None:
-            spot = beacon_spot(rect, BEACON_SIZE, view)
-            _move(self._beacon, spot['x'], spot['y'])
-            self._beacon.classList.toggle('away', off_screen(rect, view))
-            return
+            return _pin(self._beacon, rect, view)
         if self._card is None:
             return
         if self._spot is not None:
@@ -506,16 +511,17 @@ class Ui:
             self._spot.classList.toggle('away', off_screen(rect, view))
             for i in range(len(self._blocks)):
                 _box(self._blocks[i], cut['blocks'][i])
-        at = place(
-            rect, {'width': self._card.offsetWidth, 'height': self._card.offsetHeight}, view, self._placement
-        )
-        _move(self._card, at['x'], at['y'])
-        self._card.setAttribute('data-side', at['side'])
-        self._card.classList.toggle('away', at['hidden'])
+        self._place(self._card, self._arrow, rect, view, self._placement)
+
+    def _place(self, card, arrow, rect, view, placement):
+        at = place(rect, {'width': card.offsetWidth, 'height': card.offsetHeight}, view, placement)
+        _move(card, at['x'], at['y'])
+        card.setAttribute('data-side', at['side'])
+        card.classList.toggle('away', at['hidden'])
         vertical = at['side'] == 'top' or at['side'] == 'bottom'
         offset = str(round(at['arrow'] - ARROW_HALF)) + 'px'
-        self._arrow.style.setProperty('left' if vertical else 'top', offset)
-        self._arrow.style.removeProperty('top' if vertical else 'left')
+        arrow.style.setProperty('left' if vertical else 'top', offset)
+        arrow.style.removeProperty('top' if vertical else 'left')
 
     # -- user actions ------------------------------------------------------------------
     def _collapsed(self, checklist_id):
@@ -533,10 +539,10 @@ class Ui:
         self._refresh()
 
     def _act(self, action):
-        return _guarded(lambda event: self._on_action(action))
+        return guarded(lambda event: self._on_action(action))
 
     def _task(self, checklist_id, task_id):
-        return _guarded(lambda event: self._on_task(checklist_id, task_id))
+        return guarded(lambda event: self._on_task(checklist_id, task_id))
 
 
 def _progress(card, flow, step, words):
@@ -548,19 +554,31 @@ def _progress(card, flow, step, words):
     here = shown.indexOf(step['id']) + 1
     count = str(here) + ' ' + words['of'] + ' ' + str(len(shown))
     if style == 'count':
-        _el('p', card, 'progress', count)
+        el('p', card, 'progress', count)
         return
-    dots = _el('div', card, 'dots', None)
+    dots = el('div', card, 'dots', None)
     dots.setAttribute('role', 'img')
     dots.setAttribute('aria-label', words['step'] + ' ' + count)
     for i in range(len(shown)):
-        _el('span', dots, 'on' if i + 1 == here else None, None)
+        el('span', dots, 'on' if i + 1 == here else None, None)
 
 
 def _box(node, rect):
     _move(node, rect['left'], rect['top'])
     node.style.width = str(rect['width']) + 'px'
     node.style.height = str(rect['height']) + 'px'
+
+
+def _pin(icon, rect, view):
+    """A beacon or launcher icon at the corner of its target; faded while the target is away."""
+    spot = beacon_spot(rect, BEACON_SIZE, view)
+    _move(icon, spot['x'], spot['y'])
+    icon.classList.toggle('away', off_screen(rect, view))
+
+
+def _rect(node):
+    box = node.getBoundingClientRect()
+    return {'top': box.top, 'left': box.left, 'width': box.width, 'height': box.height}
 
 
 def _viewport():
