@@ -128,11 +128,60 @@ def contents(draw):
             unique_by=lambda c: c['id'],
         )
     )
+    surface_actions = st.one_of(
+        st.sampled_from(flow_ids).map(lambda f: {'startFlow': f}),
+        st.just({'navigate': '/x'}),
+        st.just({'dismiss': True}),
+    )
+    buttons = st.lists(
+        st.fixed_dictionaries({'label': localized(words.filter(len)), 'action': surface_actions}), max_size=2
+    )
+    bodies = localized(st.sampled_from(['**a** _b_ `c`', '- x\n- y', '[d](/e)', '![i](/i.png)']) | words)
+    launchers = st.lists(
+        st.fixed_dictionaries(
+            {'id': ids, 'target': st.fixed_dictionaries({'selector': selectors})},
+            optional={
+                'when': conditions,
+                'icon': st.sampled_from(['beacon', 'help', 'info']),
+                'placement': st.sampled_from(['auto', 'top']),
+                'title': localized(words),
+                'body': bodies,
+                'buttons': buttons,
+            },
+        ),
+        max_size=2,
+        unique_by=lambda x: x['id'],
+    )
+    banners = st.lists(
+        st.fixed_dictionaries(
+            {'id': ids, 'body': bodies},
+            optional={
+                'when': conditions,
+                'position': st.sampled_from(['top', 'bottom']),
+                'layout': st.sampled_from(['overlay', 'inline']),
+                'dismissible': st.booleans(),
+                'buttons': buttons,
+            },
+        ),
+        max_size=2,
+        unique_by=lambda x: x['id'],
+    )
+    items = [st.sampled_from(flow_ids).map(lambda f: {'flow': f})]
+    items.append(st.builds(lambda t: {'link': '/docs', 'title': t}, localized(words.filter(len))))
+    if checklists:
+        items.append(st.sampled_from([c['id'] for c in checklists]).map(lambda c: {'checklist': c}))
+    center = st.fixed_dictionaries(
+        {'items': st.lists(st.one_of(items), min_size=1, max_size=4)},
+        optional={'title': localized(words), 'search': st.booleans(), 'when': conditions},
+    )
     return {
         '$schema': '../../sdk/content-schema.json',
         'version': 1,
         'flows': flows,
         'checklists': checklists,
+        'launchers': draw(launchers),
+        'banners': draw(banners),
+        'resourceCenter': draw(st.none() | center),
     }
 
 
@@ -176,7 +225,7 @@ def test_mutated_content_is_refused_by_both(content, data):
         enums = [
             (p, n, k)
             for p, n in places
-            for k in ('type', 'op', 'state', 'placement', 'progress')
+            for k in ('type', 'op', 'state', 'placement', 'progress', 'icon', 'position', 'layout')
             if isinstance(n.get(k), str)
         ]
         path, node, key = data.draw(st.sampled_from(enums))
