@@ -44,7 +44,7 @@ def test_the_audit_fixture_passes_with_differential_and_automation_runs(uf_audit
     events = main[('POST', uf_audit_sink.url + '/v1/events')]
     assert events['verdict'] == 'events' and {'netlog', 'playwright', 'sink'} <= set(events['seen_by'])
     verdicts = {r['verdict'] for r in report.runs['main']}
-    assert verdicts <= {'sdk-file', 'content', 'events', 'page', 'browser'}
+    assert verdicts <= {'sdk-file', 'content', 'events', 'page', 'browser', 'content-image'}
     assert {'sdk-file', 'content', 'events'} <= verdicts
     # Every source had a canary: the fields the scenario found, the page, the URL and storage.
     assert {
@@ -100,6 +100,9 @@ def test_other_fixture_pages_pass_the_default_scenario(uf_audit, uf_audit_sink, 
     report = uf_audit(fixture_url(uf_audit_sink, page, extra))
     report.assert_clean()
     assert any(r['verdict'] == 'events' for r in report.runs['main'])
+    if page == 'tour.html':  # its launcher's image, loaded once when the content arrived
+        images = [r for r in report.runs['main'] if r['verdict'] == 'content-image']
+        assert [r['url'].split('/')[-1] for r in images] == ['chart.svg']
 
 
 RULES = {

@@ -194,3 +194,20 @@ def test_axe_finds_no_violations_in_surfaces(page, collector, what):
         .violations.filter(v => v.nodes.some(n => JSON.stringify(n.target).includes('userflow')))
         .map(v => v.id + ': ' + v.nodes.map(n => JSON.stringify(n.target)).join(' '))""")
     assert found == []
+
+
+def test_content_without_surfaces_never_loads_their_chunk(page, collector):
+    page.goto(collector.url + '/fixtures/stage.html')
+    page.evaluate(
+        """() => { userflow.loadContent({version: 1, flows: [{id: 'f', steps: [
+            {id: 's', type: 'modal', title: 'Plain', body: 'Some **rich** text'}]}]});
+            return userflow.start('f'); }"""
+    )
+    ui(page, '.card strong').wait_for()
+    frames(page, 3)
+    loaded = [r['url'].rsplit('/', 1)[-1] for r in page.record.requests if '/userflow-' in r['url']]
+    assert any(name.startswith('userflow-ui.') for name in loaded)
+    assert not any(name.startswith('userflow-surfaces.') for name in loaded), loaded
+    page.evaluate("userflow.loadContent({version: 1, banners: [{id: 'b', body: 'Now one'}]})")
+    wait_for(lambda: ui(page, '[data-banner=b]').count() == 1)
+    assert any('/userflow-surfaces.' in r['url'] for r in page.record.requests)

@@ -33,6 +33,7 @@ def test_the_chunks_are_the_folders_beside_pure_and_browser():
         'flows': 'userflow.flows.main',
         'locales': 'userflow.locales.main',
         'sha256': 'userflow.sha256.main',
+        'surfaces': 'userflow.surfaces.main',
         'ui': 'userflow.ui.main',
     }
     assert entry_source(PY_SRC).splitlines() == [
@@ -41,6 +42,7 @@ def test_the_chunks_are_the_folders_beside_pure_and_browser():
         'import userflow.flows.main',
         'import userflow.locales.main',
         'import userflow.sha256.main',
+        'import userflow.surfaces.main',
         'import userflow.ui.main',
     ]
 

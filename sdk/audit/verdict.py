@@ -10,6 +10,9 @@ A request is explained as one of:
   once per page load;
 - `events`: POST {endpoint}/v1/events whose body validates against the wire schema and whose
   every event is bound to what caused it (sdk.audit.binding);
+- `content-image`: GET of an image a body of the content the SDK received names by its path
+  (`![alt](/path)`, pure/richtext.py), on the page's origin, at most once per page load (the
+  SDK loads every image when the content arrives, so a second request could tell a step);
 - `page`: the page's own traffic, seen in the baseline run with the SDK blocked (same method,
   origin and URL; its URL and headers may hold only the canaries the baseline's did);
 - `browser`: started by Chromium itself (no initiator, unseen by the page), attributed;
@@ -34,7 +37,7 @@ from sdk.audit.encodings import Index
 
 SDK_FILE = re.compile(r'userflow\.js|userflow-[a-z0-9]+\.[0-9a-f]{12}\.js')
 CONTENT = re.compile(r'/v1/content/[A-Za-z0-9_-]{1,128}')
-SDK_VERDICTS = ('sdk-file', 'content', 'events')
+SDK_VERDICTS = ('sdk-file', 'content', 'events', 'content-image')
 
 
 @dataclass
@@ -220,12 +223,45 @@ def classify(r: Row, ctx: Context) -> str:
         return 'page'
     if (
         r.method == 'GET'
+        and _origin(r.url) == _origin(ctx.page_url)
+        and not parts.query
+        and ctx.binder is not None
+        and parts.path in content_images(ctx.binder.contents)
+    ):
+        return 'content-image'
+    if (
+        r.method == 'GET'
         and parts.path == '/favicon.ico'
         and not parts.query
         and _origin(r.url) == _origin(ctx.page_url)
     ):
         return 'page'  # the browser asks the page's origin (only) for its icon, SDK or not
     return 'unexplained'
+
+
+def content_images(contents) -> set:
+    """The paths of the images the bodies of `contents` (JSON texts) show: every string of the
+    content is parsed as rich text, the way the SDK does (it loads them all on arrival)."""
+    from userflow.pure.richtext import images
+
+    found = set()
+
+    def walk(node):
+        if isinstance(node, str):
+            found.update(src for src in images(node) if src.startswith('/'))
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for body in contents:
+        try:
+            walk(json.loads(body))
+        except ValueError:
+            continue
+    return found
 
 
 def judge(capture, ctx: Context) -> tuple[list[Row], list[Finding]]:
@@ -355,7 +391,7 @@ def _counts(rows: list[Row], capture, ctx: Context) -> list[Finding]:
     for r in rows:
         label = f'{r.method} {r.url}'
         times = max(r.count.values(), default=1)
-        if r.verdict in ('sdk-file', 'content') and times > loads:
+        if r.verdict in ('sdk-file', 'content', 'content-image') and times > loads:
             found.append(
                 Finding(
                     r.verdict,
@@ -444,9 +480,9 @@ def _below_http(rows: list[Row], capture, ctx: Context) -> list[Finding]:
 
 
 def _self_hosted_file(r: Row, ctx: Context) -> bool:
-    """An SDK file loaded from the page's own origin, which a script element cannot load without
-    that origin's cookies."""
-    return r.verdict == 'sdk-file' and _origin(r.url) == _origin(ctx.page_url)
+    """An SDK file (or a content image) loaded from the page's own origin, which a script (or
+    image) element cannot load without that origin's cookies."""
+    return r.verdict in ('sdk-file', 'content-image') and _origin(r.url) == _origin(ctx.page_url)
 
 
 def _origin(url: str) -> str:

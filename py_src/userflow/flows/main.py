@@ -25,7 +25,7 @@ from userflow.pure.flows import FlowRuntime, blank_state
 from userflow.pure.locales import chain, translated, valid_tag
 from userflow.flows.observe import Observer
 from userflow.pure.urls import split_url
-from userflow.pure.richtext import images
+from userflow.pure.richtext import images, parse
 from userflow.pure.values import from_json, kind, map_get, map_keys, to_json
 
 STATE_KEY = 'flows'
@@ -41,7 +41,7 @@ class FlowHost:
         self.runtime = FlowRuntime(_stored_state())
         self.page = LivePage(self.runtime)
         self.ui = __new__(
-            ui_class(self._button, self._task, self._close_checklist, self._surface, self._render)
+            ui_class(self._button, self._task, self._close_checklist, self._surface, self._render, parse)
         )
         self.observer = Observer(self.reevaluate, self.page.record_click)
         self.page.watch = self.observer.watch
@@ -77,6 +77,8 @@ class FlowHost:
         both = combine(ordered)
         self.runtime.load(both['flows'], both['checklists'], both)
         self._preload(both)
+        if len(both['launchers']) + len(both['banners']) > 0 or both['resourceCenter'] is not None:
+            self._load_surfaces()
         self.ui.view = None  # same IDs may carry new text: draw again
         self._loaded = True
         self.observer.start()
@@ -253,6 +255,17 @@ class FlowHost:
             effects.extend(self.runtime.open_center(False))
         self._apply(effects, True)
 
+    def _load_surfaces(self):
+        """The surfaces chunk, loaded only for content that has launchers, banners or a
+        resource center."""
+
+        def loaded(surfaces_class):
+            if self.ui.surfaces is None:
+                self.ui.surfaces = __new__(surfaces_class(self.ui))
+                self._render()
+
+        env.load_chunk('surfaces').then(loaded, lambda reason: self.warn(str(reason)))
+
     def _preload(self, content):
         """Load every image of the content now, whatever will show: a request for an image
         must never tell which step, launcher or banner a user reached."""
@@ -268,7 +281,9 @@ class FlowHost:
                 for src in images(one):
                     if self._images.indexOf(src) < 0:
                         self._images.append(src)
-                        __new__(env.host.Image()).src = src
+                        image = __new__(env.host.Image())
+                        image.referrerPolicy = 'no-referrer'
+                        image.src = src
 
     def _selector(self, method, selector):
         """Whether `selector` is a CSS selector this browser parses; if not, refused."""

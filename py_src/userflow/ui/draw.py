@@ -4,7 +4,6 @@ paths the parser allowed, opened apart from the page."""
 
 from userflow.browser import env
 from userflow.pure.links import text_links
-from userflow.pure.richtext import parse
 
 
 def el(tag, parent, cls, text):
@@ -37,13 +36,15 @@ def guarded(fn):
     return run
 
 
-def markup(parent, text, decorate):
-    """Draw `text` (richtext.py) into `parent`: paragraphs, lists, images, bold, italic, code,
-    links. `decorate` (setLinkUrlDecorator, or None) may rewrite an http(s) link."""
+def markup(parent, text, decorate, parse):
+    """Draw `text` (richtext.py, whose `parse` the flows chunk hands over) into `parent`:
+    paragraphs, lists, images, bold, italic, code, links. `decorate` (setLinkUrlDecorator, or
+    None) may rewrite an http(s) link."""
     for block in parse(text):
         if block['kind'] == 'img':
             image = el('img', parent, None, None)
             image.alt = block['alt']
+            image.referrerPolicy = 'no-referrer'
             image.src = block['src']  # loaded already, when the content arrived (flows/main.py)
         elif block['kind'] == 'p':
             _runs(el('p', parent, None, None), block['runs'], decorate)

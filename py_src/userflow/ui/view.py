@@ -19,7 +19,6 @@ from userflow.browser import env
 from userflow.pure.position import beacon_spot, off_screen, place, spotlight
 from userflow.ui.uicss import CSS
 from userflow.ui.draw import button, el, guarded, markup
-from userflow.ui.surfaces import Surfaces
 from userflow.pure.locales import ENGLISH, pick, right_to_left
 from userflow.pure.locales import words as ui_words
 from userflow.pure.values import map_get
@@ -30,17 +29,24 @@ BEACON_SIZE = 24
 ARROW_HALF = 6
 
 
-class Ui(Surfaces):
-    def __init__(self, on_action, on_task, on_close, on_surface, refresh):
+class Ui:
+    def __init__(self, on_action, on_task, on_close, on_surface, refresh, parse):
         self._on_action = on_action  # a button's action; {'end': True} for close and Escape
         self._on_task = on_task  # (checklist id, task id) clicked
         self._on_close = on_close  # checklist id dismissed
-        self._on_surface = on_surface  # (surface, action): a launcher's, banner's or the center's control
-        self._refresh = refresh  # render again from the runtime's state
+        self.on_surface = on_surface  # (surface, action): a launcher's, banner's or the center's control
+        self.refresh = refresh  # render again from the runtime's state
+        self._parse = parse  # richtext.parse, from the flows chunk (which validates with it)
+        # For the surfaces chunk, a separate bundle: the public members it uses.
+        self.surfaces = None  # its drawer, once the content needs it
+        self.el = el
+        self.button = button
+        self.guarded = guarded
         self._z = BASE_Z
         self.container = None
         self._root = None
-        self._sheet = None
+        self._sheets = None
+        self._css = [CSS]  # the UI's stylesheet, and the surfaces chunk's once loaded
         self.view = None  # signature of what is built
         self._step_key = None  # the active flow/step, shown or waiting for its target
         self._focused_key = None  # the card that already took focus
@@ -55,20 +61,10 @@ class Ui(Surfaces):
         self._revealed = None  # the target last scrolled into view
         self.decorate = None  # setLinkUrlDecorator
         self.tags = []  # the locales to show texts in, best first (locales.chain)
-        self._words = ENGLISH  # the UI's own words in that language
-        self._rtl = False
+        self.words = ENGLISH  # the UI's own words in that language
+        self.rtl = False
         self.scroll_into_view = None  # setCustomScrollIntoView
         self.padding = {'top': 0, 'right': 0, 'bottom': 0, 'left': 0}  # setScrollPadding
-        self._launchers = []  # [icon, target] per launcher shown
-        self._open_launcher = None  # the launcher whose tooltip is open
-        self._tip = None  # its tooltip card
-        self._tip_arrow = None
-        self._tip_target = None
-        self._tip_placement = 'auto'
-        self._inline = {'top': None, 'bottom': None}  # hosts of inline banners
-        self._inline_used = []
-        self._panel = None  # the resource center's panel, when open
-        self._query = ''  # its search, typed here and never sent
         self.launcher_hidden = False  # setResourceCenterLauncherHidden
         self._restore = None  # the host element that had focus before the UI took it
         self._restore_key = None  # or the UI control (a checklist task) that had it
@@ -90,7 +86,7 @@ class Ui(Surfaces):
         self.container.setAttribute('data-userflow', '')
         self.set_z(self._z)
         self._root = self.container.attachShadow({'mode': 'open'})
-        self._adopt(self._root)
+        self.adopt(self._root)
         self._root.addEventListener('keydown', self._keys)
         (doc.body or doc.documentElement).appendChild(self.container)
         self.view = None
@@ -102,14 +98,24 @@ class Ui(Surfaces):
         doc.addEventListener('focusin', self._guard, True)
         self._resizes.observe(doc.documentElement)
 
-    def _adopt(self, root):
+    def adopt(self, root):
         try:
-            if self._sheet is None:
-                self._sheet = __new__(env.host.CSSStyleSheet())
-                self._sheet.replaceSync(CSS)
-            root.adoptedStyleSheets = [self._sheet]
+            if self._sheets is None:
+                self._sheets = []
+                for text in self._css:
+                    sheet = __new__(env.host.CSSStyleSheet())
+                    sheet.replaceSync(text)
+                    self._sheets.append(sheet)
+            root.adoptedStyleSheets = self._sheets
         except:  # noqa: E722 -- no constructable stylesheets: a style element (needs the CSP to allow it)
-            el('style', root, None, CSS)
+            el('style', root, None, ''.join(self._css))
+
+    def add_css(self, text):
+        """Another stylesheet for every root (the surfaces chunk's); drawn again with it."""
+        self._css.append(text)
+        self._sheets = None
+        if self._root is not None:
+            self.adopt(self._root)
 
     def set_z(self, z):
         self._z = z
@@ -132,11 +138,9 @@ class Ui(Surfaces):
         self._card = None
         self._beacon = None
         self._target = None
-        self._launchers = []
-        self._tip = None
         self.view = None
-        self._inline_used = []
-        self._inline_unused()
+        if self.surfaces is not None:
+            self.surfaces.draw_nothing()
         if had_focus:
             self._restore_focus()
 
@@ -156,8 +160,15 @@ class Ui(Surfaces):
         )
         launchers = [x for x in surfaces['launchers'] if x[1] is not None]
         surfaces['launchers'] = launchers
-        if len([x for x in launchers if x[0]['id'] == self._open_launcher]) == 0:
-            self._open_launcher = None
+        if self.surfaces is None:  # not loaded yet: drawn when it is
+            launchers = []
+            surfaces = {
+                'launchers': [],
+                'banners': [],
+                'center': None,
+                'center_items': [],
+                'center_open': False,
+            }
         if (
             not shown
             and len(checklists) == 0
@@ -183,7 +194,7 @@ class Ui(Surfaces):
                 self._beacon_open,
                 lists,
                 [x[0]['id'] for x in launchers],
-                self._open_launcher,
+                self.surfaces.signature() if self.surfaces is not None else None,
                 [x['id'] for x in surfaces['banners']],
                 surfaces['center'] is not None,
                 surfaces['center_open'],
@@ -194,8 +205,8 @@ class Ui(Surfaces):
         if signature != self.view:
             self._build(here if shown else None, checklists, done, signature, surfaces)
         self._follow(target if shown and step['type'] != 'modal' else None)
-        for entry in launchers:
-            self._watch_target(entry[1])
+        if self.surfaces is not None:
+            self.surfaces.watch()
         self.position()
 
     def _build(self, here, checklists, done, signature, surfaces):
@@ -218,9 +229,9 @@ class Ui(Surfaces):
         if len(checklists) > 0:
             dock = el('div', layer, 'dock', None)
             for i in range(len(checklists)):
-                self._checklist(dock, checklists[i], done, i, False)
-        self._panel = None
-        self._surfaces(layer, surfaces, done)
+                self.checklist(dock, checklists[i], done, i, False)
+        if self.surfaces is not None:
+            self.surfaces.draw(layer, surfaces, done)
         if self._card is not None:
             self._resizes.observe(self._card)  # its size decides where it goes
         else:
@@ -231,16 +242,16 @@ class Ui(Surfaces):
         """Show texts in the first of `tags` each text has (see locales.py), and the UI's own
         words from `translations` (the locales chunk's, or {}), drawing again."""
         self.tags = tags
-        self._words = ui_words(tags, translations)
-        self._rtl = right_to_left(tags)
+        self.words = ui_words(tags, translations)
+        self.rtl = right_to_left(tags)
         self.view = None
 
-    def _t(self, text):
+    def t(self, text):
         return pick(text, self.tags) if text is not None else None
 
     def _step(self, layer, flow, step):
-        title = self._t(map_get(step, 'title'))
-        words = self._words
+        title = self.t(map_get(step, 'title'))
+        words = self.words
         self._placement = map_get(step, 'placement') or 'auto'
         if step['type'] == 'beacon' and not self._beacon_open:
             self._beacon = button(layer, 'beacon', None, 'beacon', words['tip'] + ': ' + (title or ''))
@@ -257,7 +268,7 @@ class Ui(Surfaces):
         if self._modal:
             card.setAttribute('aria-modal', 'true')
         card.setAttribute('tabindex', '-1')
-        card.setAttribute('dir', 'rtl' if self._rtl else 'auto')
+        card.setAttribute('dir', 'rtl' if self.rtl else 'auto')
         card.setAttribute('data-step', step['id'])
         card.setAttribute('data-type', step['type'])
         if not self._modal:
@@ -267,10 +278,10 @@ class Ui(Surfaces):
             el('h2', card, None, title).id = 'uf-title'
             card.setAttribute('aria-labelledby', 'uf-title')
         else:
-            card.setAttribute('aria-label', self._t(map_get(flow, 'name')) or words['tour'])
-        body = self._t(map_get(step, 'body'))
+            card.setAttribute('aria-label', self.t(map_get(flow, 'name')) or words['tour'])
+        body = self.t(map_get(step, 'body'))
         if body:
-            markup(el('div', card, 'body', None), body, self.decorate)
+            self.markup(el('div', card, 'body', None), body)
             card.lastChild.id = 'uf-body'
             card.setAttribute('aria-describedby', 'uf-body')
         _progress(card, flow, step, words)
@@ -281,7 +292,7 @@ class Ui(Surfaces):
                 node = button(
                     row,
                     'primary' if i == len(buttons) - 1 else None,
-                    self._t(buttons[i]['label']),
+                    self.t(buttons[i]['label']),
                     'button:' + str(i),
                     None,
                 )
@@ -303,18 +314,18 @@ class Ui(Surfaces):
             if map_get(spot, 'blockClicks') is True:
                 self._blocks = [el('div', layer, 'block', None) for side in range(4)]
 
-    def _checklist(self, dock, checklist, done, index, in_center):
+    def checklist(self, dock, checklist, done, index, in_center):
         cid = checklist['id']
         tasks = checklist['tasks']
         finished = len([t for t in tasks if done(cid, t['id'])])
         collapsed = self._collapsed(cid)
         box = el('section', dock, 'checklist', None)
         box.setAttribute('data-checklist', cid)
-        box.setAttribute('dir', 'rtl' if self._rtl else 'auto')
+        box.setAttribute('dir', 'rtl' if self.rtl else 'auto')
         box.setAttribute('aria-labelledby', 'uf-cl' + str(index))
         head = el('div', box, 'head', None)
-        words = self._words
-        title = self._t(map_get(checklist, 'title')) or words['checklist']
+        words = self.words
+        title = self.t(map_get(checklist, 'title')) or words['checklist']
         el('h2', head, None, title).id = 'uf-cl' + str(index)
         toggle = button(
             head,
@@ -349,10 +360,10 @@ class Ui(Surfaces):
             mark = el('span', item, None, '\u2713' if finished_task else '\u25cb')
             mark.setAttribute('aria-hidden', 'true')
             if map_get(task, 'action') and not finished_task:
-                node = button(item, None, self._t(task['title']), 'task:' + task['id'], None)
+                node = button(item, None, self.t(task['title']), 'task:' + task['id'], None)
                 node.addEventListener('click', self._task(cid, task['id']))
             else:
-                el('span', item, None, self._t(task['title']))
+                el('span', item, None, self.t(task['title']))
             if finished_task:
                 el('span', item, 'sr', ' (' + words['done'] + ')')
 
@@ -378,10 +389,10 @@ class Ui(Surfaces):
                 return
         if not inside:
             return
-        if self._card is None and self._focus_key(self._restore_key):
+        if self._card is None and self.focus_key(self._restore_key):
             self._restore_key = None
             return
-        if self._focus_key(focused.replace('.card ', '') if focused else None):
+        if self.focus_key(focused.replace('.card ', '') if focused else None):
             return
         if self._card is not None:
             self._card.focus({'preventScroll': True})
@@ -390,7 +401,7 @@ class Ui(Surfaces):
         else:
             self._restore_focus()
 
-    def _focus_key(self, key):
+    def focus_key(self, key):
         for node in Array.prototype.slice.call(self._root.querySelectorAll('[data-key]')):
             if key and node.getAttribute('data-key') == key:
                 node.focus({'preventScroll': True})
@@ -405,14 +416,11 @@ class Ui(Surfaces):
 
     def _key(self, event):
         if event.key == 'Escape':
-            if self._tip is not None and self._tip.contains(event.target):
-                self._toggle_launcher(self._open_launcher)
-            elif self._panel is not None and self._panel.contains(event.target):
-                self._on_surface('center', {'toggle': True})
-                self._focus_key('center')
+            if self.surfaces is not None and self.surfaces.escape(event.target):
+                pass
             elif self._beacon_open:
                 self._beacon_open = False
-                self._refresh()
+                self.refresh()
             elif self._card is not None and self._card.contains(event.target):
                 self._on_action({'end': True})
             else:
@@ -451,7 +459,7 @@ class Ui(Surfaces):
             self._revealed = target
             self._reveal(target)
 
-    def _watch_target(self, target):
+    def watch(self, target):
         """Keep a launcher's target observed (size, visibility) so its icon follows it."""
         self._resizes.observe(target)
         self._crossings.observe(target)
@@ -480,7 +488,8 @@ class Ui(Surfaces):
         target.scrollIntoView({'block': 'center', 'inline': 'nearest', 'behavior': behavior})
 
     def _schedule(self, event=None):
-        if self._frame_id is None and (self._target is not None or len(self._launchers) > 0):
+        moving = self.surfaces is not None and self.surfaces.moving()
+        if self._frame_id is None and (self._target is not None or moving):
             self._frame_id = env.host.requestAnimationFrame(self._frame)
 
     def _frame(self, stamp):
@@ -492,17 +501,17 @@ class Ui(Surfaces):
 
     def position(self):
         view = _viewport()
-        for entry in self._launchers:
-            if entry[1].isConnected:
-                _pin(entry[0], _rect(entry[1]), view)
-        if self._tip is not None and self._tip_target.isConnected:
-            self._place(self._tip, self._tip_arrow, _rect(self._tip_target), view, self._tip_placement)
+        if self.surfaces is not None:
+            self.surfaces.position(view)
         target = self._target
         if target is None or not target.isConnected:
             return
         rect = _rect(target)
         if self._beacon is not None:
-            return _pin(self._beacon, rect, view)
+            spot = beacon_spot(rect, BEACON_SIZE, view)
+            _move(self._beacon, spot['x'], spot['y'])
+            self._beacon.classList.toggle('away', off_screen(rect, view))
+            return
         if self._card is None:
             return
         if self._spot is not None:
@@ -511,9 +520,15 @@ class Ui(Surfaces):
             self._spot.classList.toggle('away', off_screen(rect, view))
             for i in range(len(self._blocks)):
                 _box(self._blocks[i], cut['blocks'][i])
-        self._place(self._card, self._arrow, rect, view, self._placement)
+        self.place(self._card, self._arrow, rect, view, self._placement)
 
-    def _place(self, card, arrow, rect, view, placement):
+    def move(self, node, x, y):
+        _move(node, x, y)
+
+    def markup(self, parent, text):
+        markup(parent, text, self.decorate, self._parse)
+
+    def place(self, card, arrow, rect, view, placement):
         at = place(rect, {'width': card.offsetWidth, 'height': card.offsetHeight}, view, placement)
         _move(card, at['x'], at['y'])
         card.setAttribute('data-side', at['side'])
@@ -532,11 +547,11 @@ class Ui(Surfaces):
             self._folded = [c for c in self._folded if c != checklist_id]
         else:
             self._folded.append(checklist_id)
-        self._refresh()
+        self.refresh()
 
     def _open_beacon(self, event):
         self._beacon_open = True
-        self._refresh()
+        self.refresh()
 
     def _act(self, action):
         return guarded(lambda event: self._on_action(action))
@@ -567,13 +582,6 @@ def _box(node, rect):
     _move(node, rect['left'], rect['top'])
     node.style.width = str(rect['width']) + 'px'
     node.style.height = str(rect['height']) + 'px'
-
-
-def _pin(icon, rect, view):
-    """A beacon or launcher icon at the corner of its target; faded while the target is away."""
-    spot = beacon_spot(rect, BEACON_SIZE, view)
-    _move(icon, spot['x'], spot['y'])
-    icon.classList.toggle('away', off_screen(rect, view))
 
 
 def _rect(node):

@@ -1,5 +1,7 @@
-"""Binding: launchers, banners and the resource center (content.py, issue 16), drawn into the
-Ui's shadow root; a mixin of `Ui` (view.py), whose state and helpers it shares.
+"""Binding, an on-demand chunk: launchers, banners and the resource center (content.py, issue
+16), drawn into the Ui's shadow root. The flows chunk loads it only when the content has one of
+them, and hands it the Ui (ui/view.py), whose public members it uses (the two are separate
+bundles: private names are renamed per bundle).
 
 What shows comes from the flow runtime (`showing`, decided in the browser); a control reports
 back through `on_surface(surface, action)`, where surface is 'launcher:<id>', 'banner:<id>' or
@@ -10,21 +12,41 @@ page instead of covering it.
 """
 
 from userflow.browser import env
-from userflow.pure.richtext import plain
+from userflow.pure.position import beacon_spot, off_screen
 from userflow.pure.values import map_get
-from userflow.ui.draw import button, el, guarded, markup
+from userflow.surfaces.css import CSS
 
 INLINE = 'userflow-banner'
+BEACON_SIZE = 24
 
 
 class Surfaces:
-    def _surfaces(self, layer, surfaces, done):
+    def __init__(self, ui):
+        self.ui = ui
+        ui.add_css(CSS)
+        self._launchers = []  # [icon, target] per launcher shown
+        self._open_launcher = None  # the launcher whose tooltip is open
+        self._tip = None  # its tooltip card
+        self._tip_arrow = None
+        self._tip_target = None
+        self._tip_placement = 'auto'
+        self._inline = {'top': None, 'bottom': None}  # hosts of inline banners
+        self._inline_used = []
+        self._panel = None  # the resource center's panel, when open
+        self._query = ''  # its search, typed here and never sent
+
+    def draw(self, layer, surfaces, done):
+        """Draw `surfaces` (see Ui.render) into `layer`; inline banners into their own hosts."""
         self._launchers = []
         self._tip = None
+        self._panel = None
+        launchers = surfaces['launchers']
+        if len([x for x in launchers if x[0]['id'] == self._open_launcher]) == 0:
+            self._open_launcher = None
         for item in surfaces['banners']:
             self._banner(layer, item)
-        self._inline_unused()
-        for entry in surfaces['launchers']:
+        self.clear()
+        for entry in launchers:
             self._launcher(layer, entry[0], entry[1])
         if surfaces['center'] is not None:
             self._center(layer, surfaces, done)
@@ -34,15 +56,17 @@ class Surfaces:
         position = map_get(item, 'position') or 'top'
         inline = map_get(item, 'layout') == 'inline'
         parent = self._inline_root(position) if inline else layer
-        bar = el('div', parent, 'banner ' + position + (' inline' if inline else ''), None)
+        bar = self.ui.el('div', parent, 'banner ' + position + (' inline' if inline else ''), None)
         bar.setAttribute('role', 'region')
-        bar.setAttribute('aria-label', self._words['notice'])
-        bar.setAttribute('dir', 'rtl' if self._rtl else 'auto')
+        bar.setAttribute('aria-label', self.ui.words['notice'])
+        bar.setAttribute('dir', 'rtl' if self.ui.rtl else 'auto')
         bar.setAttribute('data-banner', item['id'])
-        markup(el('div', bar, 'body', None), self._t(item['body']), self.decorate)
+        self.ui.markup(self.ui.el('div', bar, 'body', None), self.ui.t(item['body']))
         self._surface_buttons(bar, item, 'banner:' + item['id'])
         if map_get(item, 'dismissible') is not False:
-            close = button(bar, 'icon', '\u00d7', 'close:banner:' + item['id'], self._words['close'])
+            close = self.ui.button(
+                bar, 'icon', '\u00d7', 'close:banner:' + item['id'], self.ui.words['close']
+            )
             close.addEventListener('click', self._surface('banner:' + item['id'], {'dismiss': True}))
 
     def _inline_root(self, position):
@@ -53,7 +77,7 @@ class Surfaces:
             host = doc.createElement(INLINE)
             host.setAttribute('data-userflow-banner', position)
             host.attachShadow({'mode': 'open'})
-            self._adopt(host.shadowRoot)
+            self.ui.adopt(host.shadowRoot)
             body = doc.body or doc.documentElement
             body.insertBefore(host, body.firstChild if position == 'top' else None)
             self._inline[position] = host
@@ -62,7 +86,19 @@ class Surfaces:
             self._inline_used.append(position)
         return host.shadowRoot
 
-    def _inline_unused(self):
+    def draw_nothing(self):
+        """The UI went away: so do the inline banners."""
+        self._launchers = []
+        self._tip = None
+        self._panel = None
+        self._inline_used = []
+        self.clear()
+
+    def signature(self):
+        return [self._open_launcher]
+
+    def clear(self):
+        """Remove the inline banner hosts this build did not use (all of them on unmount)."""
         for position in ['top', 'bottom']:
             host = map_get(self._inline, position)
             if host is not None and self._inline_used.indexOf(position) < 0:
@@ -74,12 +110,14 @@ class Surfaces:
     def _launcher(self, layer, item, target):
         key = 'launcher:' + item['id']
         icon = map_get(item, 'icon') or 'beacon'
-        title = self._t(map_get(item, 'title'))
+        title = self.ui.t(map_get(item, 'title'))
         text = '?' if icon == 'help' else ('i' if icon == 'info' else None)
-        node = button(layer, 'launcher ' + icon, text, key, self._words['tip'] + ': ' + (title or ''))
+        node = self.ui.button(
+            layer, 'launcher ' + icon, text, key, self.ui.words['tip'] + ': ' + (title or '')
+        )
         node.setAttribute('aria-expanded', 'true' if self._open_launcher == item['id'] else 'false')
         node.setAttribute('data-launcher', item['id'])
-        node.addEventListener('click', guarded(lambda event: self._toggle_launcher(item['id'])))
+        node.addEventListener('click', self.ui.guarded(lambda event: self._toggle_launcher(item['id'])))
         self._launchers.append([node, target])
         if self._open_launcher == item['id']:
             self._tip = self._tip_card(layer, item, title, key)
@@ -87,90 +125,90 @@ class Surfaces:
             self._tip_placement = map_get(item, 'placement') or 'auto'
 
     def _tip_card(self, layer, item, title, key):
-        card = el('div', layer, 'card tip', None)
+        card = self.ui.el('div', layer, 'card tip', None)
         card.setAttribute('role', 'dialog')
         card.setAttribute('tabindex', '-1')
-        card.setAttribute('dir', 'rtl' if self._rtl else 'auto')
+        card.setAttribute('dir', 'rtl' if self.ui.rtl else 'auto')
         card.setAttribute('data-tip', item['id'])
-        arrow = el('div', card, 'arrow', None)
+        arrow = self.ui.el('div', card, 'arrow', None)
         arrow.setAttribute('aria-hidden', 'true')
         if title:
-            el('h2', card, None, title).id = 'uf-tip-title'
+            self.ui.el('h2', card, None, title).id = 'uf-tip-title'
             card.setAttribute('aria-labelledby', 'uf-tip-title')
         else:
-            card.setAttribute('aria-label', self._words['tip'])
-        body = self._t(map_get(item, 'body'))
+            card.setAttribute('aria-label', self.ui.words['tip'])
+        body = self.ui.t(map_get(item, 'body'))
         if body:
-            markup(el('div', card, 'body', None), body, self.decorate)
+            self.ui.markup(self.ui.el('div', card, 'body', None), body)
         self._surface_buttons(card, item, key)
-        close = button(card, 'close', '\u00d7', 'close:' + key, self._words['close'])
-        close.addEventListener('click', guarded(lambda event: self._toggle_launcher(item['id'])))
+        close = self.ui.button(card, 'close', '\u00d7', 'close:' + key, self.ui.words['close'])
+        close.addEventListener('click', self.ui.guarded(lambda event: self._toggle_launcher(item['id'])))
         self._tip_arrow = arrow
         return card
 
     def _toggle_launcher(self, launcher_id):
         opening = self._open_launcher != launcher_id
         self._open_launcher = launcher_id if opening else None
-        self._refresh()
+        self.ui.refresh()
         if opening and self._tip is not None:
             self._tip.focus({'preventScroll': True})
         elif not opening:
-            self._focus_key('launcher:' + launcher_id)
+            self.ui.focus_key('launcher:' + launcher_id)
 
     # -- the resource center ---------------------------------------------------------
     def _center(self, layer, surfaces, done):
         state = surfaces['center_state']
-        words = self._words
-        toggle = button(layer, 'rc-button', '?', 'center', words['help'])
+        words = self.ui.words
+        toggle = self.ui.button(layer, 'rc-button', '?', 'center', words['help'])
         toggle.setAttribute('aria-expanded', 'true' if surfaces['center_open'] else 'false')
         toggle.addEventListener('click', self._surface('center', {'toggle': True}))
-        toggle.classList.toggle('away', self.launcher_hidden and not surfaces['center_open'])
+        toggle.classList.toggle('away', self.ui.launcher_hidden and not surfaces['center_open'])
         if state['uncompletedChecklistTaskCount'] > 0:
-            badge = el('span', toggle, 'count', str(state['uncompletedChecklistTaskCount']))
+            badge = self.ui.el('span', toggle, 'count', str(state['uncompletedChecklistTaskCount']))
             badge.setAttribute('aria-hidden', 'true')
         layer.classList.add('with-center')
         if not surfaces['center_open']:
             return
         layer.classList.add('center-open')
         center = surfaces['center']
-        panel = el('section', layer, 'rc', None)
+        panel = self.ui.el('section', layer, 'rc', None)
         panel.setAttribute('role', 'dialog')
         panel.setAttribute('tabindex', '-1')
         panel.setAttribute('aria-labelledby', 'uf-rc-title')
-        panel.setAttribute('dir', 'rtl' if self._rtl else 'auto')
-        head = el('div', panel, 'head', None)
-        el('h2', head, None, self._t(map_get(center, 'title')) or words['help']).id = 'uf-rc-title'
-        close = button(head, 'icon', '\u00d7', 'close:center', words['close'])
+        panel.setAttribute('dir', 'rtl' if self.ui.rtl else 'auto')
+        head = self.ui.el('div', panel, 'head', None)
+        self.ui.el('h2', head, None, self.ui.t(map_get(center, 'title')) or words['help']).id = 'uf-rc-title'
+        close = self.ui.button(head, 'icon', '\u00d7', 'close:center', words['close'])
         close.addEventListener('click', self._surface('center', {'toggle': True}))
         if map_get(center, 'search') is True:
-            search = el('input', panel, 'search', None)
+            search = self.ui.el('input', panel, 'search', None)
             search.type = 'search'
             search.setAttribute('data-key', 'search')
             search.setAttribute('aria-label', words['search'])
             search.placeholder = words['search']
             search.value = self._query
-            search.addEventListener('input', guarded(self._search))
-        items = el('ul', panel, 'rc-items', None)
+            search.addEventListener('input', self.ui.guarded(self._search))
+        items = self.ui.el('ul', panel, 'rc-items', None)
         for i in range(len(surfaces['center_items'])):
             self._center_item(items, surfaces['center_items'][i], done, i)
-        empty = el('p', panel, 'summary empty', words['none'])
+        empty = self.ui.el('p', panel, 'summary empty', words['none'])
         empty.hidden = True
         self._panel = panel
         self._filter()
 
     def _center_item(self, items, entry, done, index):
-        row = el('li', items, None, None)
+        row = self.ui.el('li', items, None, None)
         if entry['kind'] == 'checklist':
-            self._checklist(row, entry['checklist'], done, 100 + index, True)
-            row.setAttribute('data-text', self._t(map_get(entry['checklist'], 'title')) or '')
+            self.ui.checklist(row, entry['checklist'], done, 100 + index, True)
+            row.setAttribute('data-text', self.ui.t(map_get(entry['checklist'], 'title')) or '')
             return
-        title = self._t(entry['title'])
+        title = self.ui.t(entry['title'])
         row.setAttribute('data-text', title)
         if entry['kind'] == 'flow':
-            node = button(row, None, title, 'flow:' + entry['id'], None)
+            node = self.ui.button(row, None, title, 'flow:' + entry['id'], None)
             node.addEventListener('click', self._surface('center', {'startFlow': entry['id']}))
         else:
-            link = el('a', row, None, title)
+            link = self.ui.el('a', row, None, title)
             link.href = entry['url']
             link.target = '_blank'
             link.rel = 'noopener noreferrer'
@@ -185,7 +223,7 @@ class Surfaces:
         query = self._query.lower()
         shown = 0
         for row in Array.prototype.slice.call(self._panel.querySelectorAll('.rc-items>li')):
-            hit = plain(row.getAttribute('data-text')).lower().find(query) >= 0
+            hit = row.getAttribute('data-text').lower().find(query) >= 0
             row.hidden = not hit
             shown += 1 if hit else 0
         self._panel.querySelector('.empty').hidden = shown > 0
@@ -195,16 +233,54 @@ class Surfaces:
         buttons = map_get(item, 'buttons') or []
         if len(buttons) == 0:
             return
-        row = el('div', parent, 'actions', None)
+        row = self.ui.el('div', parent, 'actions', None)
         for i in range(len(buttons)):
             cls = 'primary' if i == len(buttons) - 1 else None
-            node = button(row, cls, self._t(buttons[i]['label']), key + ':' + str(i), None)
+            node = self.ui.button(row, cls, self.ui.t(buttons[i]['label']), key + ':' + str(i), None)
             node.addEventListener('click', self._surface(key, buttons[i]['action']))
 
     def _surface(self, key, action):
         def run(event):
             if key.startswith('launcher:'):
                 self._open_launcher = None  # its tooltip closes whatever the button does
-            self._on_surface(key, action)
+            self.ui.on_surface(key, action)
 
-        return guarded(run)
+        return self.ui.guarded(run)
+
+    # -- following targets, keys ---------------------------------------------------------
+    def watch(self):
+        for entry in self._launchers:
+            self.ui.watch(entry[1])
+
+    def moving(self):
+        return len(self._launchers) > 0
+
+    def position(self, view):
+        """Launcher icons at their targets' corners, an open launcher's tooltip beside it."""
+        for entry in self._launchers:
+            if entry[1].isConnected:
+                rect = _rect(entry[1])
+                spot = beacon_spot(rect, BEACON_SIZE, view)
+                self.ui.move(entry[0], spot['x'], spot['y'])
+                entry[0].classList.toggle('away', off_screen(rect, view))
+        if self._tip is not None and self._tip_target.isConnected:
+            self.ui.place(self._tip, self._tip_arrow, _rect(self._tip_target), view, self._tip_placement)
+
+    def escape(self, target):
+        """Escape pressed on `target`: close the launcher tooltip or the panel it is in."""
+        if self._tip is not None and self._tip.contains(target):
+            self._toggle_launcher(self._open_launcher)
+            return True
+        if self._panel is not None and self._panel.contains(target):
+            self.ui.on_surface('center', {'toggle': True})
+            self.ui.focus_key('center')
+            return True
+        return False
+
+
+def _rect(node):
+    box = node.getBoundingClientRect()
+    return {'top': box.top, 'left': box.left, 'width': box.width, 'height': box.height}
+
+
+window['userflow-surfaces'] = Surfaces  # how the flows chunk, which loaded this one, finds it
