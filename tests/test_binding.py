@@ -48,6 +48,8 @@ def capture(*calls, visits=('https://app.example/users/8812/edit?tab=2',)):
             {
                 'flows': [{'id': 'welcome', 'steps': [{'id': 'one'}]}],
                 'checklists': [{'id': 'start', 'tasks': [{'id': 'a'}]}],
+                'launchers': [{'id': 'help-save'}],
+                'banners': [{'id': 'maintenance'}],
             }
         ).encode()
     }
@@ -148,10 +150,13 @@ def test_storage_schemas():
         'completed': [],
         'tasks': ['start\na'],
         'closed': ['start'],
+        'dismissed': ['launcher:help-save', 'banner:maintenance'],
     }
     assert storage_problems('uf:flows', json.dumps(state), b, contents, events) == []
     assert storage_problems('uf:flows', json.dumps({**state, 'seen': ['1f2e']}), b, contents, events)
     assert storage_problems('uf:flows', json.dumps({**state, 'x': 1}), b, contents, events)
+    strange = {**state, 'dismissed': ['banner:secret']}
+    assert storage_problems('uf:flows', json.dumps(strange), b, contents, events)
     queue = {'ready': [event('identify')]}
     assert storage_problems('uf:q:0123456789abcdef', json.dumps(queue), b, contents, events) == []
     queue = {'ready': [event('track', name='never')]}
