@@ -11,6 +11,8 @@ from sdk import PY_SRC, ROOT
 from sdk.builder import build
 from sdk.builder import bundle as bundler
 from sdk.builder.manifest import LOADER_BUDGET, sri
+from sdk.builder import split
+from sdk.builder import transpile as tp
 from sdk.builder.transpile import check_subset
 from sdk.errors import BundleError, TranspileError
 
@@ -177,6 +179,29 @@ def test_a_rebuild_reuses_every_stage_whose_inputs_did_not_change(tmp_path):
     changed = build(tmp_path / 'd3', work, quiet, src)
     assert not any(reused for _, _, reused in changed.stages)
     assert changed.core_name != first.core_name
+    # Only retry.py was compiled again (transpile_some); the result is what a full build gives.
+    build(tmp_path / 'd4', tmp_path / 'work-full', quiet, src)
+    files = sorted(p.relative_to(tmp_path / 'd3') for p in (tmp_path / 'd3').rglob('*') if p.is_file())
+    assert files == sorted(
+        p.relative_to(tmp_path / 'd4') for p in (tmp_path / 'd4').rglob('*') if p.is_file()
+    )
+    for name in files:
+        assert (tmp_path / 'd3' / name).read_bytes() == (tmp_path / 'd4' / name).read_bytes(), name
+
+
+def test_each_module_compiled_alone_beside_stubs_is_byte_identical_to_the_full_build(tmp_path):
+    """What makes the per-module cache sound: Transcrypt's output for a module does not depend
+    on what the modules it imports hold, only on the names they define (transpile.stub)."""
+    entry = split.entry_source(PY_SRC)
+    tp.stage(tmp_path / 'stage', 'core_entry', entry)
+    tp.transpile(tmp_path / 'stage', 'core_entry', tmp_path / 'full')
+    modules = [p for p in tp.sources() if p.name != '__init__.py']
+    alone = {}
+    for group in (modules[i::6] for i in range(6)):  # six runs, each module beside stubs of the others
+        alone.update(tp.transpile_some(tmp_path / 'some', group, tmp_path / 'x'))
+    assert len(alone) == len(modules) > 30
+    for name, text in alone.items():
+        assert text == (tmp_path / 'full' / f'{name}.js').read_text(), name
 
 
 def test_transcrypt_rejection_names_the_python_file_and_line(tmp_path):

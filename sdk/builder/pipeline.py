@@ -2,9 +2,10 @@
 
 Each expensive stage is keyed by a digest of its inputs and kept in build/cache/, so a rebuild
 after a change reuses every stage whose inputs did not change (a template edit reuses the
-transpiled and bundled core; a Python edit reuses nothing downstream of it, since Transcrypt
-compiles the whole program). dist/ is rewritten from scratch every time, from sorted inputs,
-with no time stamps or absolute paths: two builds of one tree are byte-identical.
+transpiled and bundled core; a Python edit compiles only that module again, beside stubs of the
+others (transpile.transpile_some), then bundles again). dist/ is rewritten from scratch every
+time, from sorted inputs, with no time stamps or absolute paths: two builds of one tree are
+byte-identical.
 """
 
 import hashlib
@@ -77,20 +78,68 @@ def _source_digest(entry_source: str, src: Path) -> str:
     )
 
 
-def transpiled(work: Path, entry: str, entry_source: str, stages: _Stages, src: Path = PY_SRC) -> Path:
-    """The ES modules for `entry`, from the cache when the sources are unchanged."""
+def transpiled(
+    work: Path, entry: str, entry_source: str, stages: _Stages, src: Path = PY_SRC, per_module: bool = True
+) -> Path:
+    """The ES modules for `entry`, from the cache when the sources are unchanged; after a change
+    to a few modules, only those are compiled (transpile.transpile_some) when the last full
+    build of this entry left its modules in the cache (`per_module`)."""
     out = work / 'cache' / f'js-{entry}-{_source_digest(entry_source, src)}'
     if out.exists():
         return stages.run('transpile', lambda: out, reused=True)
+    modules = work / 'cache' / 'modules'
+    keys = {p: _module_key(p, src) for p in tp.sources(src)}
+    base = (
+        work
+        / 'cache'
+        / f'base-{entry}-{_digest(tp.FLAGS, versions()["transcrypt"], _code_digest(tp), entry_source)}'
+    )
+    changed = [p for p, key in keys.items() if not (modules / key).exists()]
+    if per_module and base.exists() and 0 < len(changed) <= 3:
 
-    def fresh():
+        def some():
+            tmp = out.with_name(out.name + '.tmp')
+            if tmp.exists():
+                shutil.rmtree(tmp)
+            shutil.copytree(base, tmp)
+            fresh = tp.transpile_some(work / 'stage-some', changed, tmp, src)
+            for path, key in keys.items():
+                name = tp.module_name(path, src)
+                text = fresh.get(name, '') if path in changed else (modules / key).read_text()
+                if text:  # '' for a module that compiles to no file of its own (a package's __init__)
+                    (tmp / f'{name}.js').write_text(text)
+                (modules / key).write_text(text)
+            tmp.rename(out)
+            return out
+
+        return stages.run('transpile', some)
+
+    def full():
         tmp = out.with_name(out.name + '.tmp')
         tp.stage(work / 'stage', entry, entry_source, src)
         tp.transpile(work / 'stage', entry, tmp, src)
+        # What a later per-module build needs: each module's output by its source's key, and
+        # the rest (the runtime, the entry) as they are.
+        modules.mkdir(parents=True, exist_ok=True)
+        names = {tp.module_name(p, src): key for p, key in keys.items()}
+        if base.exists():
+            shutil.rmtree(base)
+        base.mkdir(parents=True)
+        for js in tmp.glob('*.js'):
+            shutil.copyfile(js, modules / names[js.stem] if js.stem in names else base / js.name)
+        for name, key in names.items():
+            if not (tmp / f'{name}.js').exists():
+                (modules / key).write_text('')
         tmp.rename(out)
         return out
 
-    return stages.run('transpile', fresh)
+    return stages.run('transpile', full)
+
+
+def _module_key(path: Path, src: Path) -> str:
+    """A module's compiled text depends on its own source, its name, the flags and the tools."""
+    name = tp.module_name(path, src)
+    return f'{name}-' + _digest(tp.FLAGS, versions()['transcrypt'], _code_digest(tp), name, path.read_bytes())
 
 
 def bundled(

@@ -1,5 +1,6 @@
 """Locating and running the external tools, with the versions recorded in the manifest."""
 
+import functools
 import os
 import platform
 import shutil
@@ -51,8 +52,14 @@ def run(cmd: list[str], cwd: Path, stdin: str | None = None) -> subprocess.Compl
 
 
 def versions() -> dict:
+    """The tools' versions (cache keys, the manifest); asked once per esbuild binary."""
+    return dict(_versions(str(esbuild_binary())))
+
+
+@functools.lru_cache(maxsize=4)
+def _versions(esbuild_path: str) -> tuple:
     import jinja2
     from importlib.metadata import version
 
-    esbuild = run([str(esbuild_binary()), '--version'], ROOT).stdout.strip()
-    return {'transcrypt': version('Transcrypt'), 'esbuild': esbuild, 'jinja2': jinja2.__version__}
+    esbuild = run([esbuild_path, '--version'], ROOT).stdout.strip()
+    return (('transcrypt', version('Transcrypt')), ('esbuild', esbuild), ('jinja2', jinja2.__version__))

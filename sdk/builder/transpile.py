@@ -1,8 +1,15 @@
 """Stage 1: Python sources -> ES modules, with Transcrypt 3.9.5.
 
 Sources are staged into build/ (the tree stays clean), checked for constructs Transcrypt
-accepts but miscompiles (TRANSCRYPT.md §0), then transpiled with `-b -n -sf -xr`. The timestamp
+accepts but miscompiles (TRANSCRYPT.md §0), then transpiled with `-b -n -xr`. The timestamp
 comment Transcrypt stamps into every file is removed, so identical sources give identical bytes.
+
+Per module: Transcrypt compiles a module to the same ES module whatever the modules it imports
+hold, as long as they define the names it imports (an import becomes `import {a} from
+'./x.js'`; nothing is inlined across modules). So a rebuild after a change compiles only the
+changed modules (`transpile_some`), beside stubs of the others that only define their top-level
+names, and takes every other module from the last build. tests/test_build.py proves the result
+byte-identical to a full build, module by module.
 """
 
 import ast
@@ -88,11 +95,7 @@ def transpile(stage_dir: Path, entry_name: str, out_dir: Path, src: Path = PY_SR
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
     for js in sorted(target.glob('*.js')):
-        text = _STAMP.sub('', js.read_text(), count=1)
-        text = _CLASS_CALL.sub('= /* @__PURE__ */ __class__ (', text)
-        if js.name.startswith('userflow.'):
-            text = _DICT_LITERAL.sub('({', text)
-        (out_dir / js.name).write_text(text)
+        (out_dir / js.name).write_text(clean(js.read_text(), js.name))
 
 
 def _transcrypt_error(stage_dir: Path, output: str, src: Path) -> TranspileError:
@@ -109,3 +112,59 @@ def _transcrypt_error(stage_dir: Path, output: str, src: Path) -> TranspileError
     source = src / path
     shown = _display(source, src) if source.exists() else str(path)
     return TranspileError(detail, shown, int(line))
+
+
+def stub(text: str) -> str:
+    """A module that defines the top-level names of `text` and nothing else."""
+    names = []
+    for node in ast.parse(text).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, ast.Assign):
+            names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.append(node.target.id)
+        elif isinstance(node, ast.ImportFrom):
+            names += [a.asname or a.name for a in node.names]
+    return ''.join(f'{name} = None\n' for name in dict.fromkeys(names))
+
+
+def module_name(path: Path, src: Path = PY_SRC) -> str:
+    """userflow/pure/flows.py -> userflow.pure.flows (the name of its .js file)."""
+    parts = path.relative_to(src).with_suffix('').parts
+    return '.'.join(parts[:-1] if parts[-1] == '__init__' else parts)
+
+
+def transpile_some(stage_dir: Path, changed: list[Path], out_dir: Path, src: Path = PY_SRC) -> dict:
+    """Compile only `changed` (source paths), every other module of the package a stub:
+    {module name: cleaned ES module text} of the changed ones."""
+    if stage_dir.exists():
+        shutil.rmtree(stage_dir)
+    wanted = {module_name(p, src) for p in changed}
+    for path in sources(src):
+        text = path.read_text()
+        if path in changed:
+            check_subset(path, text, src)
+        dest = stage_dir / path.relative_to(src)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text if path in changed or path.name == '__init__.py' else stub(text))
+    entry = 'partial_entry'
+    (stage_dir / f'{entry}.py').write_text(''.join(f'import {m}\n' for m in sorted(wanted)))
+    result = run(transcrypt_command() + FLAGS + [f'{entry}.py'], stage_dir)
+    if result.returncode != 0:
+        raise _transcrypt_error(stage_dir, result.stdout + result.stderr, src)
+    target = stage_dir / '__target__'
+    return {
+        m: clean((target / f'{m}.js').read_text(), m + '.js')
+        for m in sorted(wanted)
+        if (target / f'{m}.js').exists()
+    }
+
+
+def clean(text: str, name: str) -> str:
+    """A module as Transcrypt wrote it, without its time stamp, as the bundler wants it."""
+    text = _STAMP.sub('', text, count=1)
+    text = _CLASS_CALL.sub('= /* @__PURE__ */ __class__ (', text)
+    if name.startswith('userflow.'):
+        text = _DICT_LITERAL.sub('({', text)
+    return text
