@@ -7,12 +7,16 @@ Per run: script start -> tooltip on screen (ms), main-thread task time until the
 TaskDuration, ms), JS heap after init (after a forced GC, bytes: the page's and the SDK frame's
 isolate share one heap), long tasks (count, total ms).
 
-    .venv/bin/python bench/page_cost.py [RUNS]
+Each variant runs twice: as served, and with a 100 ms round trip emulated on every request
+(CDP Network.emulateNetworkConditions), where sequential loads cost most.
+
+    .venv/bin/python bench/page_cost.py [RUNS] [DIST]   (DIST: another build of ours, e.g. an older one)
 """
 
 import json
 import statistics
 import sys
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -20,13 +24,20 @@ from sdk.browser import executable
 from sdk.collector import Collector
 
 VARIANTS = ['none', 'ours', 'driver']
+LATENCY_MS = 100
 
 
-def one(browser, url: str, variant: str) -> dict:
+def one(browser, url: str, variant: str, latency: int = 0) -> dict:
     context = browser.new_context()
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send('Performance.enable')
+    if latency:
+        cdp.send('Network.enable')
+        cdp.send(
+            'Network.emulateNetworkConditions',
+            {'offline': False, 'latency': latency, 'downloadThroughput': -1, 'uploadThroughput': -1},
+        )
     page.goto(f'{url}/fixtures/cost.html?variant={variant}')
     page.wait_for_function('window.__cost && window.__cost.ready > 0', timeout=15000)
     page.wait_for_timeout(300)  # late long tasks
@@ -44,23 +55,27 @@ def one(browser, url: str, variant: str) -> dict:
     }
 
 
-def main(runs: int) -> dict:
+def main(runs: int, dist: Path | None = None) -> dict:
     samples = {v: [] for v in VARIANTS}
+    slow = {v: [] for v in VARIANTS}
     path = executable()
-    with Collector() as server, sync_playwright() as p:
+    with Collector(dist=dist) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(path) if path else None, args=['--no-sandbox'])
         for variant in VARIANTS:  # warm-up: caches, first-launch costs
             one(browser, server.url, variant)
         for _ in range(runs):
             for variant in VARIANTS:
                 samples[variant].append(one(browser, server.url, variant))
+                slow[variant].append(one(browser, server.url, variant, LATENCY_MS)['ready_ms'])
         version = browser.version
         browser.close()
-    result = {'runs': runs, 'browser': version}
+    result = {'runs': runs, 'browser': version, 'latency_ms': LATENCY_MS}
     for variant, rows in samples.items():
         result[variant] = {key: round(statistics.median(r[key] for r in rows), 2) for key in rows[0]}
+        result[variant]['ready_latency_ms'] = round(statistics.median(slow[variant]), 2)
     return result
 
 
 if __name__ == '__main__':
-    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 15), indent=2))
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    print(json.dumps(main(runs, Path(sys.argv[2]) if len(sys.argv) > 2 else None), indent=2))

@@ -282,6 +282,8 @@ def make_app(
             kind = 'text/html'
         elif file.suffix == '.js':
             kind = 'text/javascript'
+        if file.is_relative_to(dist_dir):
+            headers['Cache-Control'] = cache_control(file.name)
         charset = 'utf-8' if kind.startswith('text/') else None
         return web.Response(body=data, content_type=kind, charset=charset, headers=headers)
 
@@ -293,6 +295,17 @@ def make_app(
     app.router.add_get('/ws', websocket)
     app.router.add_get('/{tail:.*}', static)
     return app
+
+
+HASHED = re.compile(r'userflow-[a-z0-9]+\.[0-9a-f]{12}\.js(\.map)?')
+
+
+def cache_control(name: str) -> str:
+    """How long a browser may keep a file of dist/: the core and chunks are named by their
+    content (and pinned by SRI), so never change; the loader and the rest are revalidated."""
+    if HASHED.fullmatch(name):
+        return 'public, max-age=31536000, immutable'
+    return 'public, max-age=300' if name == 'userflow.js' else 'no-cache'
 
 
 def _retry_after(seconds: int) -> dict:

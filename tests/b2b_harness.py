@@ -27,6 +27,7 @@ from userflow.pure.links import text_links
 from userflow.pure.session import Session
 from userflow.pure.locales import chain, pick, right_to_left, valid_tag
 from userflow.pure.richtext import parse as parse_markup, plain, problems as markup_problems
+from userflow.pure.affects import stale, traits
 
 
 def _events_body(token, sdk, user, hashed, specs):
@@ -59,6 +60,9 @@ class SnapshotPage:
 
     def fact(self, element, name):
         return element[name]
+
+    def remember(self, leaf, compute):
+        return compute()
 
     def input_value(self, selector):
         return map_get(self.snapshot['inputs'], selector)
@@ -203,6 +207,11 @@ CASES = {
     'run_session': _run_session,
     'locale_pick': _locale_pick,
     'markup': lambda text: [parse_markup(text), plain(text), markup_problems(text)],
+    'stale': lambda leaf, change, custom: (
+        [stale(leaf, change, custom), traits(map_get(leaf, 'input') or leaf['element'])]
+        if map_get(leaf, 'input') is not None or map_get(leaf, 'element') is not None
+        else [stale(leaf, change, custom)]
+    ),
 }
 
 

@@ -120,6 +120,10 @@ class Sdk:
         elif kind == 'fetch':
             self._loading += 1  # flow operations wait for the server's content too
             self._egress.fetch_content().then(_guarded(self._content_arrived))
+            # The engine and its UI load while the content is on its way (one round trip, not
+            # two); content that turns out empty costs their bytes, never a request about the user.
+            for name in ['flows', 'ui']:
+                env.load_chunk(name).then(None, _ignore)
         elif kind == 'watch':
             self._watch_page()
         return None
@@ -272,6 +276,10 @@ class Sdk:
                 leaving()
 
         env.listen(host.document, 'visibilitychange', visibility)
+
+
+def _ignore(reason):
+    return None  # reported when the engine is needed (_load_content)
 
 
 def _at():

@@ -2,10 +2,18 @@
 
 Everything here is read in the browser and handed to the evaluator in this realm; nothing is
 stored beyond the page view. Invalid selectors match nothing and are reported once.
+
+Incremental (issue 17): each `querySelectorAll` runs once per selector per evaluation, and the
+results of element and input conditions are remembered between evaluations: `begin(raw)`
+measures what changed (mutation records, input events) against the selectors remembered ones
+use, and pure/affects.py says which of them may no longer hold; only those run again.
 """
 
 from userflow.browser import env
-from userflow.pure.values import has_key
+from userflow.pure.affects import remembered, stale, traits
+from userflow.pure.values import has_key, map_get, map_keys
+
+MAX_RECORDS = 200  # more changes than this in one frame: everything is evaluated again
 
 MAX_ELEMENTS = 100  # matches examined per selector
 MAX_TEXT = 10000
@@ -21,11 +29,118 @@ class LivePage:
         # Custom input components (setCustomInputSelector, registerCustomInput): [selector,
         # value function or None (the text), registered] in the order they were given.
         self.custom_inputs = []
+        self._memo = __new__(Map())  # leaf condition -> its remembered result
+        self._found = Object.create(None)  # selector -> the elements it matched when last asked
+        self._asked = None  # in an evaluation: selector -> True once asked in it
 
     def url(self):
         return env.host.location.href
 
+    def forget(self):
+        """Remember nothing (new content, custom inputs, shadow root search switched)."""
+        self._memo = __new__(Map())
+
+    def begin(self, raw):
+        """Start an evaluation after the changes in `raw` ({'records', 'targets', 'overflow'}
+        from the Observer, or None when the page did not change): drop what they may affect."""
+        self._asked = Object.create(None)
+        if raw is None or self._memo.size == 0:
+            return
+        if raw['overflow'] or self.shadow:
+            return self.forget()  # shadow roots: records from roots not watched yet are missed
+        change = self._measure(raw)
+        for leaf in Array.js_from(self._memo.js_keys()):
+            if stale(leaf, change, len(self.custom_inputs) > 0):
+                self._memo.delete(leaf)
+
+    def end(self):
+        """The evaluation is over: elements are looked up afresh until the next one."""
+        self._asked = None
+
+    def remember(self, leaf, compute):
+        """The result of `leaf` (an element or input condition): remembered, or `compute()`."""
+        if not remembered(leaf):
+            return compute()
+        if self._memo.has(leaf):
+            return self._memo.js_get(leaf)
+        value = compute()
+        self._memo.set(leaf, value)
+        return value
+
+    def _measure(self, raw):
+        """The change as pure/affects.py reads it, measured against each remembered selector."""
+        selectors = Object.create(None)
+        for leaf in Array.js_from(self._memo.js_keys()):
+            selectors[map_get(leaf, 'input') or leaf['element']] = True
+        change = {'mutations': len(raw['records']) > 0, 'structure': False, 'inputs': []}
+        change['selectors'] = Object.create(None)
+        added = []
+        texts = []
+        changed = []  # [element, attribute name]
+        for record in raw['records']:
+            kind = record['type']
+            if kind == 'childList':
+                if record.addedNodes.length > 0 or record.removedNodes.length > 0:
+                    change['structure'] = True
+                for node in Array.js_from(record.addedNodes):
+                    if node.nodeType == 1:
+                        added.append(node)
+                texts.append(record.target)
+            elif kind == 'characterData':
+                texts.append(record.target)
+            else:
+                changed.append([record.target, record.attributeName])
+        if len(added) + len(changed) > MAX_RECORDS:
+            change['structure'] = True
+        for selector in map_keys(selectors):
+            change['selectors'][selector] = self._seen(selector, added, texts, changed, change['structure'])
+        for target in raw['targets']:
+            for selector in map_keys(selectors):
+                if target.nodeType == 1 and _matches(target, selector):
+                    change['inputs'].append(selector)
+        return change
+
+    def _seen(self, selector, added, texts, changed, structure):
+        before = self._found[selector] if has_key(self._found, selector) else []
+        seen = {'added': False, 'removed': False, 'inside': False, 'attributes': []}
+        if len(added) + len(changed) > MAX_RECORDS:
+            seen['added'] = True
+            return seen
+        for node in added:
+            if _matches(node, selector) or _holds(node, selector):
+                seen['added'] = True
+        if structure:
+            for node in before:
+                if not node.isConnected:
+                    seen['removed'] = True
+        for target in texts:
+            for node in before:
+                if node.contains(target):
+                    seen['inside'] = True
+        names = traits(selector)['attributes']
+        names.extend(['disabled', 'aria-disabled', 'value'])
+        for pair in changed:
+            element = pair[0]
+            if seen['attributes'].indexOf(pair[1]) >= 0 or names.indexOf(pair[1]) < 0:
+                continue
+            touched = _matches(element, selector) or _holds(element, selector)
+            for node in before:
+                if element.contains(node):
+                    touched = True
+            if touched:
+                seen['attributes'].append(pair[1])
+        return seen
+
     def elements(self, selector):
+        if self._asked is not None and has_key(self._asked, selector):
+            return self._found[selector]
+        found = self._query(selector)
+        if self._asked is not None:
+            self._asked[selector] = True
+        self._found[selector] = found
+        return found
+
+    def _query(self, selector):
         found = []
         try:
             roots = [env.host.document]
@@ -107,6 +222,20 @@ class LivePage:
 
     def forget_clicks(self):
         self.clicked = __new__(WeakSet())
+
+
+def _matches(node, selector):
+    try:
+        return node.matches(selector)
+    except:  # noqa: E722 -- an invalid selector matches nothing
+        return False
+
+
+def _holds(node, selector):
+    try:
+        return node.querySelector(selector) is not None
+    except:  # noqa: E722
+        return False
 
 
 def _shadow_roots(root):

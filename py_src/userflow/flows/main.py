@@ -76,6 +76,7 @@ class FlowHost:
         ordered = [self._sources[name] for name in ['server', 'app'] if name in self._sources]
         both = combine(ordered)
         self.runtime.load(both['flows'], both['checklists'], both)
+        self.page.forget()
         self._preload(both)
         if len(both['launchers']) + len(both['banners']) > 0 or both['resourceCenter'] is not None:
             self._load_surfaces()
@@ -101,6 +102,8 @@ class FlowHost:
         self._apply(self.runtime.end_all())
 
     def configure(self, shadow, click_only, locale):
+        if shadow != self.page.shadow:
+            self.page.forget()
         self.page.shadow = shadow
         self._navigate_on_click_only = click_only
         if locale is not None and not valid_tag(locale):
@@ -162,9 +165,16 @@ class FlowHost:
         self.page.forget_clicks()
         self.ui.unmount()
 
-    def reevaluate(self):
+    def reevaluate(self, raw=None):
+        """Evaluate conditions again; `raw`: what changed on the page since the last time
+        (Observer.taken), or None when nothing there did (only what it may affect runs again)."""
         if self._loaded:
-            self._apply(self.runtime.evaluate(lambda condition: evaluate(condition, self.page)))
+            self.page.begin(raw)
+            try:
+                effects = self.runtime.evaluate(lambda condition: evaluate(condition, self.page))
+            finally:
+                self.page.end()
+            self._apply(effects)
         if self._debugger_panel is not None:
             self._debugger_panel.render(self.runtime, self.page)
 
@@ -196,6 +206,7 @@ class FlowHost:
             self.page.custom_inputs = [x for x in self.page.custom_inputs if x[2]]
             if selector is not None:
                 self.page.custom_inputs.append([selector, None, False])
+            self.page.forget()
             self.observer.schedule()
 
     def registerCustomInput(self, selector, get_value, c):
@@ -204,6 +215,7 @@ class FlowHost:
             return self._refuse('registerCustomInput', 'getValue must be a function')
         if self._selector('registerCustomInput', selector):
             self.page.custom_inputs.append([selector, get_value, True])
+            self.page.forget()
             self.observer.schedule()
 
     def setLinkUrlDecorator(self, decorate, b, c):

@@ -2,12 +2,14 @@
 document and capturing input/change/click listeners; navigation comes from the core's one
 listener (FlowHost.navigated). Changes are batched to one evaluation per animation frame;
 a hidden page (where frames do not run) falls back to one 100 ms timer. With nothing changing,
-nothing runs.
+nothing runs. What changed since the last evaluation (the page's mutation records, the targets
+of input events) goes with it, so that only what it can affect is evaluated again (dom.py).
 """
 
 from userflow.browser import env
 
 HIDDEN_DELAY_MS = 100
+MAX_KEPT = 500  # records kept for one evaluation; past that, everything is evaluated again
 
 
 class Observer:
@@ -21,6 +23,9 @@ class Observer:
         self.ignored = None  # the SDK's own UI container: its mutations are not the page's
         self.started = False
         self.roots = __new__(WeakSet())  # open shadow roots watched too (searchShadowRoots)
+        self._records = []
+        self._targets = []
+        self._overflow = False
 
     def start(self):
         if self.started:
@@ -30,7 +35,7 @@ class Observer:
         self.mutations = __new__(window.MutationObserver(self._mutated))
         self.watch(host.document)
         for name in ['input', 'change']:
-            host.document.addEventListener(name, self.schedule, {'capture': True, 'passive': True})
+            host.document.addEventListener(name, self._typed, {'capture': True, 'passive': True})
         host.document.addEventListener('click', self._clicked, {'capture': True, 'passive': True})
 
     def watch(self, root):
@@ -42,10 +47,35 @@ class Observer:
             )
 
     def _mutated(self, records):
+        mine = 0
         for record in records:
             if self.ignored is None or not self.ignored.contains(record.target):
-                self.schedule()
-                return
+                self._keep(record)
+            else:
+                mine += 1
+        if mine < len(records):
+            self.schedule()
+
+    def _keep(self, record):
+        if len(self._records) < MAX_KEPT:
+            self._records.append(record)
+        else:
+            self._overflow = True
+
+    def _typed(self, event):
+        if len(self._targets) < MAX_KEPT:
+            self._targets.append(event.composedPath()[0] if event.composedPath else event.target)
+        else:
+            self._overflow = True
+        self.schedule()
+
+    def taken(self):
+        """What changed since the last call: {'records', 'targets', 'overflow'}."""
+        raw = {'records': self._records, 'targets': self._targets, 'overflow': self._overflow}
+        self._records = []
+        self._targets = []
+        self._overflow = False
+        return raw
 
     def _clicked(self, event):
         try:
@@ -73,6 +103,6 @@ class Observer:
         env.cancel(self.timer)
         self.timer = None
         try:
-            self.on_change()
+            self.on_change(self.taken())
         except:  # noqa: E722
             env.error('internal error while evaluating conditions')

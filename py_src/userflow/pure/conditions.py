@@ -4,7 +4,9 @@
 `elements(selector)` (matching elements, [] for an invalid selector), `fact(element, name)`
 for 'text', 'visible', 'disabled' and 'clicked' (asked only when a condition needs it),
 `input_value(selector)` (text, or None without such an input), `url()`, `attribute(name)`
-({'known': bool, 'value': ...}), `tracked(name)` and `flow_state(id, state)`.
+({'known': bool, 'value': ...}), `tracked(name)`, `flow_state(id, state)`, and
+`remember(leaf, compute)`: an element or input condition's result, which the page may keep
+between evaluations (the browser does, pure/affects.py says until when) or compute now.
 The browser answers from the live DOM (dom.py); tests answer from a snapshot. Content is
 validated before it gets here (content.py), so the shape of a condition is trusted.
 """
@@ -28,14 +30,9 @@ def evaluate(condition, page):
     if map_get(condition, 'not') is not None:
         return not evaluate(condition['not'], page)
     if map_get(condition, 'element') is not None:
-        return _element(condition, page)
+        return page.remember(condition, lambda: _element(condition, page))
     if map_get(condition, 'input') is not None:
-        return test_text(
-            condition['op'],
-            page.input_value(condition['input']),
-            map_get(condition, 'value'),
-            map_get(condition, 'caseSensitive') is True,
-        )
+        return page.remember(condition, lambda: _input(condition, page))
     if map_get(condition, 'page') is not None:
         test = condition['page']
         return test_url(test['op'], page.url(), test['value'])
@@ -86,6 +83,15 @@ def _element(condition, page):
         if page.fact(element, state) is True:  # 'visible', 'clicked' or 'disabled'
             return True
     return False
+
+
+def _input(condition, page):
+    return test_text(
+        condition['op'],
+        page.input_value(condition['input']),
+        map_get(condition, 'value'),
+        map_get(condition, 'caseSensitive') is True,
+    )
 
 
 def _same(a, b):

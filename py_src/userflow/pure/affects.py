@@ -1,0 +1,115 @@
+"""Which conditions a change can affect (issue 17): the pure half of incremental evaluation.
+
+The binding (flows/dom.py) remembers the result of each element and input condition and, when
+the page changes, asks `stale(leaf, change)` whether that result may no longer hold; only those
+are evaluated again. The browser measures the change against each selector (`summary` below),
+this module decides. Anything it cannot reason about is stale: a wrong "clean" would hide a
+change from a flow, a wrong "stale" only costs one evaluation.
+
+A leaf's result is never remembered when it reads what no mutation announces: `visible`
+(layout), `clicked` (clicks are events), custom inputs (the app's function may read anything).
+
+`change` = {
+  'mutations': bool,     some page mutation happened
+  'structure': bool,     some element was added or removed
+  'inputs': [selector],  selectors that an input or change event's target matched
+  'selectors': {selector: {
+      'added': bool,     an added element matches it or holds a match
+      'removed': bool,   an element that matched it last time is gone from the page
+      'inside': bool,    text changed in (or under) an element that matched it last time
+      'attributes': [name],  attributes changed on an element that matches it, holds a match,
+                             or is or holds an element that matched it last time
+  }},
+}
+"""
+
+from userflow.pure.values import map_get
+
+# Pseudo-classes whose match changes with no attribute mutation (state, focus, position among
+# siblings, content): a selector using one is stale on any change.
+_VOLATILE = [':checked', ':focus', ':hover', ':active', ':target', ':valid', ':invalid', ':placeholder']
+_STRUCTURAL = [':nth-', ':first', ':last', ':only', ':empty', ':has(', '+', '~']
+
+
+def remembered(leaf):
+    """Whether a leaf's result may be kept between evaluations."""
+    if map_get(leaf, 'input') is not None:
+        return True
+    if map_get(leaf, 'element') is None:
+        return False
+    state = map_get(leaf, 'state') or 'present'
+    return state == 'present' or state == 'absent' or state == 'disabled'
+
+
+def traits(selector):
+    """{'attributes': names the selector's match depends on, 'volatile': any change may alter
+    its match, 'structural': any element added or removed may}."""
+    names = []
+    if selector.find('.') >= 0:
+        names.append('class')
+    if selector.find('#') >= 0:
+        names.append('id')
+    start = selector.find('[')
+    while start >= 0:
+        end = start + 1
+        while end < len(selector) and _NAME_CHARS.find(selector[end].lower()) >= 0:
+            end += 1
+        names.append(selector[start + 1 : end].lower())
+        start = selector.find('[', end)
+    volatile = False
+    for word in _VOLATILE:
+        if selector.find(word) >= 0:
+            volatile = True
+    if selector.find(':not(') >= 0 or selector.find(':is(') >= 0 or selector.find(':where(') >= 0:
+        volatile = True  # their arguments may read anything above
+    structural = False
+    for word in _STRUCTURAL:
+        if selector.find(word) >= 0:
+            structural = True
+    return {'attributes': names, 'volatile': volatile, 'structural': structural}
+
+
+_NAME_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789-_:'
+
+
+def stale(leaf, change, custom_inputs):
+    """Whether the remembered result of `leaf` may have changed with `change`."""
+    if not remembered(leaf):
+        return True
+    selector = map_get(leaf, 'input')
+    is_input = selector is not None
+    if not is_input:
+        selector = leaf['element']
+    seen = map_get(change['selectors'], selector)
+    shape = traits(selector)
+    if shape['volatile'] and (change['mutations'] or len(change['inputs']) > 0):
+        return True
+    if shape['structural'] and change['structure']:
+        return True
+    if is_input:
+        if custom_inputs and (change['mutations'] or len(change['inputs']) > 0):
+            return True
+        if _has(change['inputs'], selector):
+            return True
+    if seen is None:
+        return True  # not measured: assume the worst
+    if seen['added'] or seen['removed']:
+        return True
+    if (is_input or map_get(leaf, 'text') is not None) and seen['inside']:
+        return True  # an input's value may be its text (contenteditable)
+    watched = list(shape['attributes'])
+    if not is_input and map_get(leaf, 'state') == 'disabled':
+        watched.extend(['disabled', 'aria-disabled'])
+    if is_input:
+        watched.append('value')
+    for name in seen['attributes']:
+        if _has(watched, name):
+            return True
+    return False
+
+
+def _has(items, item):
+    for x in items:
+        if x == item:
+            return True
+    return False

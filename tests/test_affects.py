@@ -1,0 +1,115 @@
+"""Which conditions a change can affect (pure/affects.py, issue 17): the rules, one by one, and
+the transpiled module agreeing on generated changes (the browser half, flows/dom.py, is
+measured against real pages in e2e/test_flows_e2e.py and bench/reaction.py)."""
+
+import json
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+from test_back_to_back import js, same  # noqa: F401 -- the V8 realm fixture
+
+from userflow.pure.affects import remembered, stale, traits
+
+QUIET = {'mutations': False, 'structure': False, 'inputs': [], 'selectors': {}}
+
+
+def change(selector=None, **seen):
+    out = {'mutations': True, 'structure': False, 'inputs': [], 'selectors': {}}
+    if selector is not None:
+        out['selectors'][selector] = {
+            'added': False,
+            'removed': False,
+            'inside': False,
+            'attributes': [],
+            **seen,
+        }
+    return out
+
+
+def test_what_is_remembered():
+    assert remembered({'element': '#a'}) and remembered({'element': '#a', 'state': 'absent'})
+    assert remembered({'element': '#a', 'state': 'disabled'}) and remembered({'input': '#q', 'op': 'isEmpty'})
+    for leaf in [{'element': '#a', 'state': 'visible'}, {'element': '#a', 'state': 'clicked'}, {'page': {}}]:
+        assert not remembered(leaf) and stale(leaf, QUIET, False)
+
+
+def test_selector_traits():
+    assert traits('.row.r7 .never3') == {'attributes': ['class'], 'volatile': False, 'structural': False}
+    assert traits('#save[data-state="on"] [aria-x]')['attributes'] == ['id', 'data-state', 'aria-x']
+    assert traits('li:nth-child(2)')['structural'] and traits('a + b')['structural']
+    assert traits('input:checked')['volatile'] and traits(':not(.x) > b')['volatile']
+
+
+def test_an_unrelated_change_keeps_a_result():
+    leaf = {'element': '.cell.c3', 'text': {'op': 'equals', 'value': 'x'}}
+    assert not stale(leaf, change('.cell.c3'), False)  # a mutation that did not touch it
+    assert stale(leaf, change(), False)  # a selector the browser did not measure: assume the worst
+
+
+def test_additions_removals_text_and_attributes():
+    leaf = {'element': '#go'}
+    assert stale(leaf, change('#go', added=True), False)
+    assert stale(leaf, change('#go', removed=True), False)
+    assert not stale(leaf, change('#go', inside=True), False)  # presence does not read text
+    assert stale({**leaf, 'text': {'op': 'contains', 'value': 'a'}}, change('#go', inside=True), False)
+    assert stale(leaf, change('#go', attributes=['id']), False)
+    assert not stale(leaf, change('#go', attributes=['title']), False)
+    assert stale({**leaf, 'state': 'disabled'}, change('#go', attributes=['aria-disabled']), False)
+
+
+def test_structural_and_volatile_selectors_follow_every_change():
+    assert stale({'element': 'li:first-child'}, {**change('li:first-child'), 'structure': True}, False)
+    assert not stale({'element': 'li:first-child'}, change('li:first-child'), False)
+    assert stale({'element': 'input:checked'}, change('input:checked'), False)
+
+
+def test_inputs_follow_their_events_and_custom_inputs_everything():
+    leaf = {'input': '#q', 'op': 'isEmpty'}
+    assert not stale(leaf, change('#q'), False)
+    assert stale(leaf, {**change('#q'), 'inputs': ['#q']}, False)
+    assert stale(leaf, change('#q', attributes=['value']), False)
+    assert stale(leaf, change('#q', inside=True), False)  # contenteditable
+    assert stale(leaf, change('#q'), True)
+
+
+leaves = st.one_of(
+    st.builds(
+        lambda s, state, text: {
+            'element': s,
+            **({'state': state} if state else {}),
+            **({'text': {}} if text else {}),
+        },
+        st.sampled_from(['#a', '.b', 'li:nth-child(2)', 'x:checked', '[data-y]']),
+        st.sampled_from([None, 'present', 'absent', 'disabled', 'visible', 'clicked']),
+        st.booleans(),
+    ),
+    st.builds(lambda s: {'input': s, 'op': 'isEmpty'}, st.sampled_from(['#a', '#q'])),
+    st.just({'event': 'e'}),
+)
+seen = st.fixed_dictionaries(
+    {
+        'added': st.booleans(),
+        'removed': st.booleans(),
+        'inside': st.booleans(),
+        'attributes': st.lists(st.sampled_from(['class', 'id', 'value', 'disabled', 'data-y', 'title'])),
+    }
+)
+changes = st.fixed_dictionaries(
+    {
+        'mutations': st.booleans(),
+        'structure': st.booleans(),
+        'inputs': st.lists(st.sampled_from(['#a', '#q'])),
+        'selectors': st.dictionaries(
+            st.sampled_from(['#a', '.b', 'li:nth-child(2)', 'x:checked', '[data-y]', '#q']), seen
+        ),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(leaf=leaves, what=changes, custom=st.booleans())
+def test_the_transpiled_module_decides_alike(js, leaf, what, custom):  # noqa: F811
+    same(js, 'stale', leaf, what, custom)
+
+
+def test_a_change_is_json():
+    assert json.loads(json.dumps(QUIET)) == QUIET
