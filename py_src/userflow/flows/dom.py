@@ -31,6 +31,7 @@ class LivePage:
         self.custom_inputs = []
         self._memo = __new__(Map())  # leaf condition -> its remembered result
         self._found = Object.create(None)  # selector -> the elements it matched when last asked
+        self._traits = Object.create(None)  # selector -> affects.traits(selector)
         self._asked = None  # in an evaluation: selector -> True once asked in it
 
     def url(self):
@@ -70,8 +71,11 @@ class LivePage:
     def _measure(self, raw):
         """The change as pure/affects.py reads it, measured against each remembered selector."""
         selectors = Object.create(None)
+        fields = []  # the selectors of input conditions: the ones an input event concerns
         for leaf in Array.js_from(self._memo.js_keys()):
             selectors[map_get(leaf, 'input') or leaf['element']] = True
+            if map_get(leaf, 'input') is not None:
+                fields.append(leaf['input'])
         change = {'mutations': len(raw['records']) > 0, 'structure': False, 'inputs': []}
         change['selectors'] = Object.create(None)
         added = []
@@ -95,14 +99,17 @@ class LivePage:
         for selector in map_keys(selectors):
             change['selectors'][selector] = self._seen(selector, added, texts, changed, change['structure'])
         for target in raw['targets']:
-            for selector in map_keys(selectors):
+            change['inputs'].append('')  # an input event, whatever it concerns (volatile selectors)
+            for selector in fields:
                 if target.nodeType == 1 and _matches(target, selector):
                     change['inputs'].append(selector)
         return change
 
     def _seen(self, selector, added, texts, changed, structure):
         before = self._found[selector] if has_key(self._found, selector) else []
-        seen = {'added': False, 'removed': False, 'inside': False, 'attributes': []}
+        shape = self._traits[selector] if has_key(self._traits, selector) else traits(selector)
+        self._traits[selector] = shape
+        seen = {'traits': shape, 'added': False, 'removed': False, 'inside': False, 'attributes': []}
         if len(added) + len(changed) > MAX_RECORDS:
             seen['added'] = True
             return seen
@@ -117,8 +124,7 @@ class LivePage:
             for node in before:
                 if node.contains(target):
                     seen['inside'] = True
-        names = traits(selector)['attributes']
-        names.extend(['disabled', 'aria-disabled', 'value'])
+        names = shape['attributes'].concat(['disabled', 'aria-disabled', 'value'])
         for pair in changed:
             element = pair[0]
             if seen['attributes'].indexOf(pair[1]) >= 0 or names.indexOf(pair[1]) < 0:

@@ -12,8 +12,10 @@ A leaf's result is never remembered when it reads what no mutation announces: `v
 `change` = {
   'mutations': bool,     some page mutation happened
   'structure': bool,     some element was added or removed
-  'inputs': [selector],  selectors that an input or change event's target matched
+  'inputs': [selector],  per input or change event, '' and the selectors of input conditions
+                         its target matched
   'selectors': {selector: {
+      'traits': traits(selector), measured once per selector by the caller
       'added': bool,     an added element matches it or holds a match
       'removed': bool,   an element that matched it last time is gone from the page
       'inside': bool,    text changed in (or under) an element that matched it last time
@@ -81,7 +83,9 @@ def stale(leaf, change, custom_inputs):
     if not is_input:
         selector = leaf['element']
     seen = map_get(change['selectors'], selector)
-    shape = traits(selector)
+    shape = map_get(seen, 'traits') if seen is not None else None
+    if shape is None:
+        shape = traits(selector)
     if shape['volatile'] and (change['mutations'] or len(change['inputs']) > 0):
         return True
     if shape['structural'] and change['structure']:
