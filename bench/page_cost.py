@@ -23,7 +23,7 @@ from playwright.sync_api import sync_playwright
 from sdk.browser import executable
 from sdk.collector import Collector
 
-VARIANTS = ['none', 'ours', 'driver']
+VARIANTS = ['none', 'ours', 'served', 'driver']  # served: ours, content from the server
 LATENCY_MS = 100
 
 

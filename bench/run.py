@@ -56,19 +56,26 @@ def table(results: dict) -> str:
     lines += [
         '',
         f'**Page cost** (the same page showing the same tooltip; medians of {cost["runs"]} interleaved '
-        'runs; "added" is over the page with no script):',
+        f'runs, each also with a {cost.get("latency_ms", 100)} ms round trip emulated on every request; '
+        '"added" is over the page with no script; the floor of an empty same-origin iframe is in the '
+        'text below):',
         '',
-        '| | script start → tooltip shown | main-thread time added | JS heap added | long tasks |',
-        '|---|---|---|---|---|',
+        '| | script start → tooltip shown | … with 100 ms round trips | main-thread time added | '
+        'JS heap added | long tasks |',
+        '|---|---|---|---|---|---|',
     ]
-    for label, row in [('Userflow.js (this)', ours), ('driver.js', driver), ('no script', none)]:
+    rows = [('Userflow.js (this), content from loadContent', ours)]
+    if 'served' in cost:
+        rows.append(('Userflow.js (this), content from the server', cost['served']))
+    for label, row in [*rows, ('driver.js', driver), ('no script', none)]:
+        slow = f'{row["ready_latency_ms"]:.1f} ms' if 'ready_latency_ms' in row else '—'
         lines.append(
-            f'| {label} | {row["ready_ms"]:.1f} ms | {row["task_ms"] - none["task_ms"]:.1f} ms | '
+            f'| {label} | {row["ready_ms"]:.1f} ms | {slow} | {row["task_ms"] - none["task_ms"]:.1f} ms | '
             f'{(row["heap_bytes"] - none["heap_bytes"]) / 1024:,.0f} KB | {row["long_tasks"]:.0f} '
             f'({row["long_task_ms"]:.0f} ms) |'
         )
     s = results['sizes']
-    ours_gzip = s['Userflow.js (this): all three']['gzip']
+    ours_gzip = s[sizes.TOTAL]['gzip']
     driver_gzip = s['driver.js']['gzip'] + s['driver.js']['css_gzip']
     lines += [
         '',
@@ -88,18 +95,22 @@ def table(results: dict) -> str:
             f'**Condition reaction** ({r["nodes"]:,} nodes, {r["conditions"]} conditions, {r["rounds"]} '
             'changes), ours vs 200 ms polling of the same conditions:',
             '',
-            '| | reaction p50 | reaction p95 | idle main thread |',
-            '|---|---|---|---|',
+            '| | reaction p50 | reaction p95 | main thread per change | per keystroke | idle main thread |',
+            '|---|---|---|---|---|---|',
         ]
         for label, key in [
-            ('Userflow.js (mutations, one evaluation a frame)', 'sdk'),
+            ('Userflow.js (mutations, incremental, one evaluation a frame)', 'sdk'),
             ('200 ms polling', 'poll'),
             ('no script', 'none'),
         ]:
             row = r[key]
             p50 = f'{row["latency_p50_ms"]:.1f} ms' if 'latency_p50_ms' in row else '—'
             p95 = f'{row["latency_p95_ms"]:.1f} ms' if 'latency_p95_ms' in row else '—'
-            lines.append(f'| {label} | {p50} | {p95} | {row["idle_task_ms_per_s"]:.2f} ms/s |')
+            change = f'{row["task_ms_per_change"]:.2f} ms' if 'task_ms_per_change' in row else '—'
+            key_ms = f'{row["task_ms_per_keystroke"]:.2f} ms' if 'task_ms_per_keystroke' in row else '—'
+            lines.append(
+                f'| {label} | {p50} | {p95} | {change} | {key_ms} | {row["idle_task_ms_per_s"]:.2f} ms/s |'
+            )
         if 'latency_p50_ms' in r['sdk'] and 'latency_p50_ms' in r['poll']:
             lines += [
                 '',
@@ -107,6 +118,16 @@ def table(results: dict) -> str:
                 f'{ratio(r["sdk"]["latency_p50_ms"], r["poll"]["latency_p50_ms"])}, '
                 f'idle cost {ratio(r["sdk"]["idle_task_ms_per_s"], r["poll"]["idle_task_ms_per_s"])}.',
             ]
+    previous = results.get('previous')
+    if previous:
+        lines += [
+            '',
+            f'**Before and after** (the previous `make bench`, {previous["date"]}, beside this one):',
+            '',
+        ]
+        lines += ['| | previous | now |', '|---|---|---|']
+        for label, old, new in compare(previous, results):
+            lines.append(f'| {label} | {old} | {new} |')
     b = results['build']
     stages = b['stages_ms']
     share = lambda name: stages.get(name, 0) / b['full_ms'] * 100  # noqa: E731
@@ -120,6 +141,75 @@ def table(results: dict) -> str:
     return '\n'.join(lines) + '\n'
 
 
+def compare(old: dict, new: dict) -> list:
+    """[label, previous, now] of the figures the performance issue set targets for."""
+
+    def size(results):
+        rows = results['sizes']
+        total = rows.get(sizes.TOTAL) or rows.get('Userflow.js (this): all three')
+        return f'{total["gzip"]:,} B'
+
+    def added(results, key, what):
+        r = results.get('reaction', {})
+        if key not in r.get('sdk', {}):
+            return '—'
+        if key not in r.get('none', {}):  # an older run measured no page without the SDK
+            return f'{r["sdk"][key]:.1f} ms, the {what} itself included'
+        return f'{r["sdk"][key] - r["none"][key]:.1f} ms'
+
+    def get(results, *path, unit=' ms', digits=1):
+        node = results
+        for key in path:
+            if not isinstance(node, dict) or key not in node:
+                return '—'
+            node = node[key]
+        return f'{node:,.{digits}f}{unit}'
+
+    return [
+        ('gzip, a page with one flow', size(old), size(new)),
+        (
+            'core gzip',
+            get(old, 'sizes', 'Userflow.js (this) core', 'gzip', unit=' B', digits=0),
+            get(new, 'sizes', 'Userflow.js (this) core', 'gzip', unit=' B', digits=0),
+        ),
+        (
+            'time to tooltip',
+            get(old, 'page_cost', 'ours', 'ready_ms'),
+            get(new, 'page_cost', 'ours', 'ready_ms'),
+        ),
+        (
+            '… content from the server, 100 ms round trips',
+            get(old, 'page_cost', 'served', 'ready_latency_ms'),
+            get(new, 'page_cost', 'served', 'ready_latency_ms'),
+        ),
+        (
+            'reaction p50',
+            get(old, 'reaction', 'sdk', 'latency_p50_ms'),
+            get(new, 'reaction', 'sdk', 'latency_p50_ms'),
+        ),
+        (
+            'reaction p95',
+            get(old, 'reaction', 'sdk', 'latency_p95_ms'),
+            get(new, 'reaction', 'sdk', 'latency_p95_ms'),
+        ),
+        (
+            'main thread added per change',
+            added(old, 'task_ms_per_change', 'change'),
+            added(new, 'task_ms_per_change', 'change'),
+        ),
+        (
+            'main thread added per keystroke',
+            added(old, 'task_ms_per_keystroke', 'key'),
+            added(new, 'task_ms_per_keystroke', 'key'),
+        ),
+        (
+            'one Python file changed, rebuild',
+            get(old, 'build', 'one_file_ms', digits=0),
+            get(new, 'build', 'one_file_ms', digits=0),
+        ),
+    ]
+
+
 def chart(results: dict, out: Path) -> None:
     import matplotlib
 
@@ -128,7 +218,7 @@ def chart(results: dict, out: Path) -> None:
 
     s = results['sizes']
     names = [
-        'Userflow.js (this): all three',
+        sizes.TOTAL,
         'driver.js',
         'shepherd.js',
         'intro.js',
@@ -216,6 +306,10 @@ def main() -> None:
     results['page_cost'] = page_cost.main(runs)
     results['reaction'] = reaction.main(10 if args.quick else 40)
     results['build'] = build_times.main(2 if args.quick else 5)
+    if (HERE / 'results.json').exists():  # the last run, shown beside this one
+        last = json.loads((HERE / 'results.json').read_text())
+        last.pop('previous', None)
+        results['previous'] = last
     (HERE / 'results.json').write_text(json.dumps(results, indent=2) + '\n')
     text = table(results)
     (HERE / 'results.md').write_text(text)
