@@ -130,7 +130,6 @@ RULES = {
     'sdk-file-count',
     'content-token',
     'content-count',
-    'content-image-count',
     'storage-schema',
     'below-http',
     'unexplained',
