@@ -23,7 +23,7 @@ def test_init_configures_watches_sends_the_filtered_page_and_fetches_content_onc
     session = Session()
     effects = session.init(HERE, TOKEN, dict(ENDPOINT))
     # 'standard' privacy: flow events may not leave, so any stored ones are purged first.
-    assert kinds(effects) == ['forget', 'purge', 'flows', 'configure', 'watch', 'event', 'fetch']
+    assert kinds(effects) == ['forget', 'purge', 'flows', 'configure', 'watch', 'event', 'content']
     assert effects[1]['type'] == 'flow'
     page = effects[5]
     # The default filter drops the query, the fragment and ID-like path segments.
@@ -154,7 +154,7 @@ def test_endpoints_are_checked_and_content_is_fetched_once():
     [refused] = session.setServerEndpoint(HERE, 'http://evil.example.com')
     assert refused['level'] == 'error'
     assert kinds(session.setServerEndpoint(HERE, 'https://c.example.com')) == ['configure']  # no init yet
-    assert kinds(session.init(HERE, TOKEN, None))[-1] == 'fetch'  # the endpoint set before init stays
+    assert kinds(session.init(HERE, TOKEN, None))[-1] == 'content'  # the endpoint set before init stays
     assert kinds(session.setServerEndpoint(HERE, 'https://d.example.com')) == ['configure']
 
 

@@ -117,7 +117,7 @@ class Sdk:
             self._flow_op({'op': 'changed', 'args': [], 'wait': False})
         elif kind == 'reset':
             return self._queue(self._reset)
-        elif kind == 'fetch':
+        elif kind == 'content':
             self._loading += 1  # flow operations wait for the server's content too
             self._egress.fetch_content().then(_guarded(self._content_arrived))
             # The engine and its UI load while the content is on its way (one round trip, not

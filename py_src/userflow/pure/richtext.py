@@ -1,6 +1,6 @@
 """Rich text for bodies (issue 16): a small, safe subset of Markdown, parsed here and drawn by the
-UI with DOM APIs (never `innerHTML`), so no markup in content can become an element the UI did
-not choose.
+UI with DOM APIs (elements it creates and text nodes, never an HTML string), so no markup in
+content can become an element the UI did not choose.
 
     **bold**  *italic* or _italic_  `code`  [a link](https://example.com/x) or [a link](/path)
     - a bullet            1. a numbered item       ![an image](/img/x.png) on a line of its own

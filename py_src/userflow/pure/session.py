@@ -20,7 +20,7 @@ called with `at` first ({'href': the page's address, 'now': ms}) and then the ap
                                            `wait`: replayed once the engine loads, else
                                            dropped (it reads the session's state when it loads)
     tracked     {name}                     an event name event conditions may test
-    fetch       {}                         request the content (once per page load)
+    content     {}                         ask Egress for the content (once per page load)
     watch       {}                         listen to navigation and the page hiding (once)
 
 `call` is what was checked when the call was made: {attributes, signature, stamp}. Calls that
@@ -103,7 +103,7 @@ class Session:
         effects.append({'kind': 'configure', 'token': config['token'], 'endpoint': self.endpoint})
         effects.extend(self.watch())
         effects.extend(self.page_view(at))
-        effects.extend(self._fetch())
+        effects.extend(self._content())
         return effects
 
     def flow_settings(self):
@@ -136,7 +136,7 @@ class Session:
         self.endpoint = checked['url']
         token = self.config['token'] if self.config is not None else None
         effects = [{'kind': 'configure', 'token': token, 'endpoint': self.endpoint}]
-        effects.extend(self._fetch())
+        effects.extend(self._content())
         return effects
 
     def setPageTrackingDisabled(self, at, disabled):
@@ -303,11 +303,11 @@ class Session:
         return [_event('page', {'url': url}, at['now'], False)]
 
     # -- internals ----------------------------------------------------------------------
-    def _fetch(self):
+    def _content(self):
         if self._content_requested or self.endpoint is None or self.config is None:
             return []
         self._content_requested = True
-        return [{'kind': 'fetch'}]
+        return [{'kind': 'content'}]
 
     def _learn(self, attributes):
         for key in map_keys(attributes):
