@@ -130,6 +130,7 @@ RULES = {
     'sdk-file-count',
     'content-token',
     'content-count',
+    'content-image-count',
     'storage-schema',
     'below-http',
     'unexplained',

@@ -348,6 +348,15 @@ SDK_LEAKS = [
         core=True,
     ),
     Leak(
+        'content-image-count',
+        'a bit as a content image requested again at page hide (as if a step had shown it)',
+        "host.addEventListener('pagehide', () => realFetch(host.location.origin + '/fixtures/chart.svg', "
+        "{keepalive: true, cache: 'no-store'}));",
+        'content-image',
+        'content-image-count',
+        core=True,
+    ),
+    Leak(
         'storage-value',
         'the XOR-ed data kept as a tracked event name',
         "host.localStorage.setItem('uf:events', JSON.stringify([xorhex(secret()).slice(0, 60)]));",
