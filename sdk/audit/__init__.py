@@ -31,6 +31,11 @@ from sdk.audit.runner import load_scenario, run
 from sdk.audit.verdict import Context, Finding, compare, egress, judge, normalize, reconcile, sdk_base_of
 from sdk.errors import AuditError
 
+# The SDK sends a batch at most 2 s after its last event (BATCH_DELAY_MS); strict runs wait longer
+# than that after the scenario, so a batch cannot leave live in one run and in the observation
+# window in the other because one machine was slower.
+STRICT_SETTLE_S = 2.6
+
 CHANNELS = [
     'URL (path, query)',
     'request headers',
@@ -305,6 +310,9 @@ def audit(
                     executable=executable,
                     pin=True,
                     leak=leak,
+                    # Each run's events must leave in the same phase: settle past the SDK's
+                    # batch timer (2 s), which would otherwise race the observation window.
+                    settle=STRICT_SETTLE_S,
                     **extra,
                 )
 
