@@ -33,10 +33,14 @@ def bundle(
     minify: bool = True,
     global_name: str | None = None,
     defines: dict | None = None,
+    checked: bool = False,
 ) -> dict:
     """Bundle `entry` into `outfile` (+ `.map` and `.meta.json`); returns esbuild's metafile.
-    `defines` maps global names to JSON values that replace them (esbuild --define)."""
+    `defines` maps global names to JSON values that replace them (esbuild --define); `checked`:
+    the caller ran `check_private` on these modules already."""
     entry, outfile = entry.resolve(), outfile.resolve()
+    if minify and not checked:
+        check_private(entry.parent)
     _esbuild(entry, outfile, minify, global_name, defines or {})
     return json.loads(outfile.with_suffix('.meta.json').read_text())
 
@@ -59,12 +63,14 @@ def private_by_name(js_dir: Path) -> list[str]:
     return found
 
 
+def check_private(js_dir: Path) -> None:
+    found = private_by_name(js_dir)
+    if found:
+        raise BundleError('a private member is reached by name (renaming breaks it): ' + '; '.join(found))
+
+
 def _esbuild(entry: Path, outfile: Path, minify: bool, global_name: str | None, defines: dict) -> None:
     cwd = entry.parent.parent
-    if minify:
-        found = private_by_name(entry.parent)
-        if found:
-            raise BundleError('a private member is reached by name (renaming breaks it): ' + '; '.join(found))
     cmd = [
         str(esbuild_binary()),
         str(entry.relative_to(cwd)),

@@ -22,18 +22,23 @@ def sri(data: bytes) -> str:
 
 
 def sizes(data: bytes, name: str = '') -> dict:
-    """raw, gzip -9 and brotli -11 sizes. A source map (never served to users) and the tarball
-    (already compressed) get no brotli size: it was most of a rebuild's time."""
+    """raw, gzip -9 and brotli -11 sizes. Brotli only for what a browser may fetch as it is: a
+    source map (never served to users), the tarball (already compressed) and the npm package's
+    .mjs/.cjs modules (a bundler's input, never served as they are) get none: brotli was most
+    of a rebuild's time."""
     found = {'raw': len(data), 'gzip': len(gzip.compress(data, 9, mtime=0))}
-    if not name.endswith(('.map', '.tgz')):
+    if not name.endswith(('.map', '.tgz', '.mjs', '.cjs')):
         found['brotli'] = len(brotli.compress(data, quality=11))
     return found
 
 
-def write_manifest(dist: Path, extra: dict, memo: Path | None = None) -> dict:
-    """Write dist/manifest.json. Brotli at quality 11 is slow on the source map, so measured
-    sizes are remembered in `memo` by content hash."""
+def write_manifest(dist: Path, extra: dict, memo: Path | None = None, early: dict | None = None) -> dict:
+    """Write dist/manifest.json. Brotli at quality 11 is slow, so measured sizes are remembered
+    in `memo` by content hash; `early` holds sizes measured while the build went on
+    ({sri: Future of sizes()})."""
     known = json.loads(memo.read_text()) if memo and memo.exists() else {}
+    for digest, future in (early or {}).items():
+        known[digest] = future.result()
     paths = sorted(p for p in dist.rglob('*') if p.is_file() and p.name != 'manifest.json')
     digests = {}
     new = {}

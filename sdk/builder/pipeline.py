@@ -10,8 +10,10 @@ byte-identical.
 
 import hashlib
 import json
+import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -20,7 +22,7 @@ from sdk import PY_SRC, TEMPLATES, WORK, default_dist
 from sdk.builder import bundle as bundler
 from sdk.builder import declarations, prune, split
 from sdk.builder import transpile as tp
-from sdk.builder.manifest import budget_problems, sri, write_manifest
+from sdk.builder.manifest import budget_problems, sizes, sri, write_manifest
 from sdk.builder.package import write_tgz
 from sdk.builder.render import render, render_js
 from sdk.builder.tools import versions
@@ -103,12 +105,13 @@ def transpiled(
                 shutil.rmtree(tmp)
             shutil.copytree(base, tmp)
             fresh = tp.transpile_some(work / 'stage-some', changed, tmp, src)
+            for path in changed:
+                (modules / keys[path]).write_text(fresh.get(tp.module_name(path, src), ''))
             for path, key in keys.items():
-                name = tp.module_name(path, src)
-                text = fresh.get(name, '') if path in changed else (modules / key).read_text()
-                if text:  # '' for a module that compiles to no file of its own (a package's __init__)
-                    (tmp / f'{name}.js').write_text(text)
-                (modules / key).write_text(text)
+                # Hard links to the cache, whose files are never written again ('' for a module
+                # that compiles to no file of its own: a package's __init__).
+                if (modules / key).stat().st_size:
+                    _link(modules / key, tmp / f'{tp.module_name(path, src)}.js')
             tmp.rename(out)
             return out
 
@@ -134,6 +137,13 @@ def transpiled(
         return out
 
     return stages.run('transpile', full)
+
+
+def _link(source: Path, dest: Path) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, dest)
 
 
 def _module_key(path: Path, src: Path) -> str:
@@ -180,17 +190,25 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
 
     def fresh():
         split.prepare(js_dir, folder / 'core-src', {c: folder / f'{c}-src' for c in chunk_names})
+        # The chunks hold the core's modules (pruned the same way) and generated shims: one
+        # check of the core's sources covers every bundle.
+        bundler.check_private(folder / 'core-src')
         chunks, defines = {}, {}
+        with ThreadPoolExecutor() as pool:  # one esbuild process a chunk, side by side
+
+            def one(chunk):
+                bundler.bundle(folder / f'{chunk}-src' / f'{chunk}.js', folder / f'{chunk}.js', checked=True)
+
+            list(pool.map(one, chunk_names))
         for chunk in chunk_names:
             path = folder / f'{chunk}.js'
-            bundler.bundle(folder / f'{chunk}-src' / f'{chunk}.js', path)
             code = path.read_bytes()
             name = f'userflow-{chunk}.{hashlib.sha256(code).hexdigest()[:12]}.js'
             code += f'//# sourceMappingURL={name}.map\n'.encode()
             path.write_bytes(code)
             chunks[chunk] = (path, name)
             defines.setdefault('UF_CHUNKS', {})[chunk] = [name, sri(code)]
-        bundler.bundle(folder / 'core-src' / 'core.js', folder / 'core.js', defines=defines)
+        bundler.bundle(folder / 'core-src' / 'core.js', folder / 'core.js', defines=defines, checked=True)
         names_file.write_text(json.dumps({c: n for c, (_, n) in chunks.items()}))
         return {'core': folder / 'core.js', 'chunks': chunks}
 
@@ -242,6 +260,14 @@ def build(
         return name, data
 
     core_name, core_data = stages.run('core', write_core)
+    # The sizes slowest to measure (the core's brotli, its source map's gzip: ~0.1 s) are
+    # measured while the loader and the package are written.
+    measuring = ThreadPoolExecutor(max_workers=2)
+    early = {}
+    for name in (core_name, f'{core_name}.map'):
+        data = (out / name).read_bytes()
+        early[sri(data)] = measuring.submit(sizes, data, name)
+    measuring.shutdown(wait=False)
 
     api = _read_py(src / 'userflow' / 'pure' / 'api.py')
     chunk_names = {chunk: name for chunk, (_, name) in bundles['chunks'].items()}
@@ -307,6 +333,7 @@ def build(
             out,
             {'version': version, 'core': core_name, 'tools': tools, 'source_digest': digest},
             work / 'cache' / 'sizes.json',
+            early,
         )
 
     manifest = stages.run('manifest', write)

@@ -19,6 +19,7 @@ Transcrypt writes every top-level statement of its runtime from column 0, and no
 there, which is what `_statements` relies on.
 """
 
+import functools
 import re
 from pathlib import Path
 
@@ -36,9 +37,10 @@ _STRING = re.compile(r'\'(?:[^\'\\\n]|\\.)*\'|"(?:[^"\\\n]|\\.)*"')
 _CODE_WORD = re.compile(r'(?<![\w$.])[A-Za-z_$][\w$]*')
 
 
-def code_words(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def code_words(text: str) -> frozenset[str]:
     """The names `text` refers to as code: outside string literals, not as `.property`."""
-    return set(_CODE_WORD.findall(_STRING.sub("''", text)))
+    return frozenset(_CODE_WORD.findall(_STRING.sub("''", text)))
 
 
 # Exception's constructor collects keyword arguments in a `dict ()`, the last thing that keeps
@@ -68,10 +70,11 @@ def _is_extension(statement: str) -> bool:
     return bool(found and (found.group(1) or found.group(2)))
 
 
-def _words(text: str) -> list[tuple[str, bool]]:
+@functools.lru_cache(maxsize=1024)  # a rebuild meets the same module texts again
+def _words(text: str) -> tuple[tuple[str, bool], ...]:
     """Every word of `text`, each with whether it is referenced as code."""
     code = code_words(text)
-    return [(w, w in code) for w in set(_WORD.findall(text))]
+    return tuple((w, w in code) for w in set(_WORD.findall(text)))
 
 
 def prune(modules: Path) -> list[str]:
@@ -97,11 +100,20 @@ def prune(modules: Path) -> list[str]:
             live.add(word)
             pending.extend(w for text in definitions[word] for w in _words(text))
     dead = set(definitions) - live
-    runtime.write_text('\n'.join(s for s in statements if _name(s) not in dead))
+    _rewrite(runtime, '\n'.join(s for s in statements if _name(s) not in dead))
     for module in modules.glob('*.js'):
         if module != runtime:
-            module.write_text(_IMPORT.sub(lambda found: _kept_import(found, dead), module.read_text()))
+            text = module.read_text()
+            kept = _IMPORT.sub(lambda found: _kept_import(found, dead), text)
+            if kept != text:
+                _rewrite(module, kept)
     return sorted(dead)
+
+
+def _rewrite(path: Path, text: str) -> None:
+    """A new file at `path`: the old one may be a hard link to the build cache (split.py)."""
+    path.unlink()
+    path.write_text(text)
 
 
 def _kept_import(found: re.Match, dead: set) -> str:

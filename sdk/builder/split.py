@@ -12,6 +12,8 @@ in a chunk's sources those modules are replaced by shims that read that object.
     <chunk>.js  runs the chunk's root module, which publishes what it offers on window
 """
 
+import functools
+import os
 import re
 import shutil
 from pathlib import Path
@@ -77,8 +79,23 @@ def boundary_problems(js_dir: Path) -> list[str]:
     return problems
 
 
+def _read(path: Path) -> str:
+    """A module's text, read once per version of the file (the split asks for each many times)."""
+    stat = path.stat()
+    return _read_version(str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_version(path: str, mtime_ns: int, size: int, inode: int) -> str:
+    return Path(path).read_text()
+
+
 def _imports(js_dir: Path, module: str) -> dict[str, set]:
-    text = (js_dir / f'{module}.js').read_text()
+    return _imports_of(_read(js_dir / f'{module}.js'))
+
+
+@functools.lru_cache(maxsize=1024)
+def _imports_of(text: str) -> dict[str, set]:
     found: dict[str, set] = {}
     for names, dep in _NAMED.findall(text):
         found.setdefault(dep, set()).update(n.split(' as ')[0].strip() for n in names.split(',') if n.strip())
@@ -98,7 +115,7 @@ def _reachable(js_dir: Path, root: str) -> set[str]:
 
 
 def _exports(js_dir: Path, module: str) -> set[str]:
-    text = (js_dir / f'{module}.js').read_text()
+    text = _read(js_dir / f'{module}.js')
     names = set(_EXPORT.findall(text))
     for group in _EXPORT_LIST.findall(text):
         names.update(n.split(' as ')[-1].strip() for n in group.split(',') if n.strip())
@@ -114,7 +131,7 @@ def shared_names(js_dir: Path) -> dict[str, list[str]]:
     roots = transpiled_chunks(js_dir).values()
     outside = set().union(*[_reachable(js_dir, root) for root in roots]) - core
     for module in outside:
-        text = (js_dir / f'{module}.js').read_text()
+        text = _read(js_dir / f'{module}.js')
         body = _STAR.sub('', _NAMED.sub('', text))
         words = set(re.findall(r'[\w$]+', body))
         for dep, names in _imports(js_dir, module).items():
@@ -137,10 +154,10 @@ def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
     for target in [core_dir, *chunk_dirs.values()]:
         if target.exists():
             shutil.rmtree(target)
-    shutil.copytree(js_dir, core_dir)
+    _copy(js_dir, core_dir, os.link)  # prune replaces what it changes: the cache stays as it is
     prune(core_dir)  # with the chunks' modules among the roots: what they use stays
     for chunk_dir in chunk_dirs.values():
-        shutil.copytree(core_dir, chunk_dir)
+        _copy(core_dir, chunk_dir, os.link)  # the shims below replace links, never write through
     need = shared_names(core_dir)
     lines, table = [], []
     for i, (dep, names) in enumerate(need.items()):
@@ -154,5 +171,21 @@ def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
         for dep, names in need.items():
             exports = ', '.join(f"{n} = m['{n}']" for n in names)
             shared = f"var m = window.userflowShared['{dep}'];\nexport var {exports};\n"
-            (chunk_dir / f'{dep}.js').write_text(shared)
-        (chunk_dir / f'{name}.js').write_text(f"import './{roots[name]}.js';\n")
+            _replace(chunk_dir / f'{dep}.js', shared)
+        _replace(chunk_dir / f'{name}.js', f"import './{roots[name]}.js';\n")
+
+
+def _copy(source: Path, dest: Path, link) -> None:
+    """The .js files of `source` in a new folder `dest`, hard-linked (a copy where links fail)."""
+    dest.mkdir(parents=True)
+    for path in source.glob('*.js'):
+        try:
+            link(path, dest / path.name)
+        except OSError:
+            shutil.copyfile(path, dest / path.name)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write `path` as a new file: it may be a hard link to a file other folders share."""
+    path.unlink(missing_ok=True)
+    path.write_text(text)

@@ -1,11 +1,13 @@
 """Locating and running the external tools, with the versions recorded in the manifest."""
 
 import functools
+import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from sdk import ROOT
@@ -38,11 +40,45 @@ def esbuild_binary() -> Path:
     )
 
 
-def transcrypt_command() -> list[str]:
+def transcrypt_command(plain: bool = False) -> list[str]:
+    """Transcrypt through transcrypt_main.py (its output, faster), or `plain`: its own command."""
     exe = Path(sys.executable).with_name('transcrypt')
     if not exe.exists():
         raise ToolMissing('transcrypt is not installed in this environment: run `make build`')
-    return [str(exe)]
+    if plain:
+        return [str(exe)]
+    return [sys.executable, str(Path(__file__).with_name('transcrypt_main.py'))]
+
+
+class _Server:
+    """One Transcrypt server process (transcrypt_main.py --serve) for this build process."""
+
+    lock = threading.Lock()
+    process: subprocess.Popen | None = None
+
+
+def transcrypt(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """Transcrypt `args` in `cwd`, through this process's Transcrypt server (started on first
+    use, with the fixed hash seed); if the server cannot answer, through a process of its own."""
+    command = transcrypt_command()  # raises ToolMissing first
+    with _Server.lock:
+        try:
+            if _Server.process is None or _Server.process.poll() is not None:
+                _Server.process = subprocess.Popen(
+                    command + ['--serve'],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                    env={**os.environ, 'PYTHONHASHSEED': '0'},
+                )
+            server = _Server.process
+            server.stdin.write(json.dumps({'cwd': str(Path(cwd).resolve()), 'args': args}) + '\n')
+            server.stdin.flush()
+            answer = json.loads(server.stdout.readline())
+            return subprocess.CompletedProcess(args, answer['code'], answer['output'], '')
+        except (OSError, ValueError):
+            _Server.process = None
+    return run(command + args, cwd)
 
 
 def run(cmd: list[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:

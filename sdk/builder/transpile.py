@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 
 from sdk import PY_SRC
-from sdk.builder.tools import run, transcrypt_command
+from sdk.builder.tools import run, transcrypt, transcrypt_command
 from sdk.errors import TranspileError
 
 # No -sf: the SDK formats no numbers, and format-spec support costs 1.5 KB gzip of runtime.
@@ -85,9 +85,13 @@ def stage(stage_dir: Path, entry_name: str, entry_source: str, src: Path = PY_SR
     return files
 
 
-def transpile(stage_dir: Path, entry_name: str, out_dir: Path, src: Path = PY_SRC) -> None:
-    """Run Transcrypt on the staged entry and copy the cleaned ES modules into `out_dir`."""
-    result = run(transcrypt_command() + FLAGS + [f'{entry_name}.py'], stage_dir)
+def transpile(stage_dir: Path, entry_name: str, out_dir: Path, src: Path = PY_SRC, plain: bool = False) -> None:
+    """Run Transcrypt on the staged entry and copy the cleaned ES modules into `out_dir`
+    (`plain`: through Transcrypt's own command, not the faster transcrypt_main.py)."""
+    if plain:
+        result = run(transcrypt_command(plain=True) + FLAGS + [f'{entry_name}.py'], stage_dir)
+    else:
+        result = transcrypt(FLAGS + [f'{entry_name}.py'], stage_dir)
     if result.returncode != 0:
         raise _transcrypt_error(stage_dir, result.stdout + result.stderr, src)
     target = stage_dir / '__target__'
@@ -129,6 +133,24 @@ def stub(text: str) -> str:
     return ''.join(f'{name} = None\n' for name in dict.fromkeys(names))
 
 
+ALL_MODULES = '*'
+
+
+def _imported(text: str) -> set[str]:
+    """The modules `text` may import from: `from a.b import c` names a.b and a.b.c (c may be a
+    module); a relative import names them all (ALL_MODULES)."""
+    found = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level or node.module is None:
+                return {ALL_MODULES}
+            found.add(node.module)
+            found.update(f'{node.module}.{a.name}' for a in node.names)
+    return found
+
+
 def module_name(path: Path, src: Path = PY_SRC) -> str:
     """userflow/pure/flows.py -> userflow.pure.flows (the name of its .js file)."""
     parts = path.relative_to(src).with_suffix('').parts
@@ -141,16 +163,28 @@ def transpile_some(stage_dir: Path, changed: list[Path], out_dir: Path, src: Pat
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
     wanted = {module_name(p, src) for p in changed}
+    texts = {p: p.read_text() for p in changed}
+    for path, text in texts.items():
+        check_subset(path, text, src)
+    # Beside the changed modules: stubs of the modules they import (Transcrypt reads only the
+    # names an import brings in) and the packages' __init__ files; nothing else is needed.
+    needed = set().union(*[_imported(text) for text in texts.values()])
     for path in sources(src):
-        text = path.read_text()
-        if path in changed:
-            check_subset(path, text, src)
+        name = module_name(path, src)
+        if path in texts:
+            text = texts[path]
+        elif path.name == '__init__.py':
+            text = path.read_text()
+        elif ALL_MODULES in needed or name in needed:
+            text = stub(path.read_text())
+        else:
+            continue
         dest = stage_dir / path.relative_to(src)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(text if path in changed or path.name == '__init__.py' else stub(text))
+        dest.write_text(text)
     entry = 'partial_entry'
     (stage_dir / f'{entry}.py').write_text(''.join(f'import {m}\n' for m in sorted(wanted)))
-    result = run(transcrypt_command() + FLAGS + [f'{entry}.py'], stage_dir)
+    result = transcrypt(FLAGS + [f'{entry}.py'], stage_dir)
     if result.returncode != 0:
         raise _transcrypt_error(stage_dir, result.stdout + result.stderr, src)
     target = stage_dir / '__target__'
