@@ -57,6 +57,21 @@ class Record:
         return [m for m in self.console if m.startswith('[userflow]') or '[userflow]' in m]
 
 
+class Requested(dict):
+    """A recorded request ({'url', 'method', 'body'}); its full headers (Cookie and Referer
+    included), `['headers']`, are asked for only when a test reads them."""
+
+    def __init__(self, request, **fields):
+        super().__init__(**fields)
+        self.request = request
+
+    def __missing__(self, key):
+        if key != 'headers':
+            raise KeyError(key)
+        self['headers'] = self.request.all_headers()
+        return self['headers']
+
+
 @pytest.fixture
 def page(browser, collector):
     collector.sink.clear()
@@ -64,13 +79,10 @@ def page(browser, collector):
     record = Record()
 
     def on_request(request):
+        # No call into the browser here: a sync API call (all_headers) inside an event handler
+        # can stall Playwright's dispatcher, and then no later request is recorded.
         record.requests.append(
-            {
-                'url': request.url,
-                'method': request.method,
-                'headers': request.all_headers(),
-                'body': request.post_data or '',
-            }
+            Requested(request, url=request.url, method=request.method, body=request.post_data or '')
         )
 
     context.on('request', on_request)

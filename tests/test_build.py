@@ -8,7 +8,7 @@ import tarfile
 import pytest
 
 from sdk import PY_SRC, ROOT
-from sdk.builder import build
+from sdk.builder import build, pipeline
 from sdk.builder import bundle as bundler
 from sdk.builder.manifest import LOADER_BUDGET, sri
 from sdk.builder import split
@@ -187,6 +187,21 @@ def test_a_rebuild_reuses_every_stage_whose_inputs_did_not_change(tmp_path):
     )
     for name in files:
         assert (tmp_path / 'd3' / name).read_bytes() == (tmp_path / 'd4' / name).read_bytes(), name
+
+
+def test_an_entry_of_a_few_modules_does_not_spoil_the_per_module_cache(tmp_path):
+    """The tests' back-to-back bundles compile entries that import a few modules; such a build
+    once cached every module it did not compile as empty, and the next one-file rebuild of the
+    SDK lost those modules."""
+    src, work = copy_src(tmp_path), tmp_path / 'work'
+    build(tmp_path / 'd1', work, quiet, src)
+    pipeline.transpiled(work, 'few', 'import userflow.pure.retry\n', pipeline._Stages(quiet), src)
+    retry = src / 'userflow' / 'pure' / 'retry.py'
+    retry.write_text(retry.read_text().replace('CAP_MS = 60000', 'CAP_MS = 30000'))
+    changed = build(tmp_path / 'd2', work, quiet, src)
+    assert [name for name, _, reused in changed.stages if reused] == []
+    build(tmp_path / 'd3', tmp_path / 'work-full', quiet, src)
+    assert tree(tmp_path / 'd2') == tree(tmp_path / 'd3')
 
 
 def test_each_module_compiled_alone_beside_stubs_is_byte_identical_to_the_full_build(tmp_path):

@@ -123,16 +123,23 @@ def transpiled(
         tp.transpile(work / 'stage', entry, tmp, src)
         # What a later per-module build needs: each module's output by its source's key, and
         # the rest (the runtime, the entry) as they are.
+        # A module's file in the cache is written once and never again (js-* folders hold hard
+        # links to it). An entry that does not import a module says nothing about it: only a
+        # package's __init__, which compiles to no file of its own, is remembered as ''.
         modules.mkdir(parents=True, exist_ok=True)
         names = {tp.module_name(p, src): key for p, key in keys.items()}
+        packages = {tp.module_name(p, src) for p in keys if p.name == '__init__.py'}
         if base.exists():
             shutil.rmtree(base)
         base.mkdir(parents=True)
         for js in tmp.glob('*.js'):
-            shutil.copyfile(js, modules / names[js.stem] if js.stem in names else base / js.name)
-        for name, key in names.items():
-            if not (tmp / f'{name}.js').exists():
-                (modules / key).write_text('')
+            if js.stem not in names:
+                shutil.copyfile(js, base / js.name)
+            elif not (modules / names[js.stem]).exists():
+                shutil.copyfile(js, modules / names[js.stem])
+        for name in packages:
+            if not (tmp / f'{name}.js').exists() and not (modules / names[name]).exists():
+                (modules / names[name]).write_text('')
         tmp.rename(out)
         return out
 

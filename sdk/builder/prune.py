@@ -23,6 +23,8 @@ import functools
 import re
 from pathlib import Path
 
+from sdk.errors import BundleError
+
 RUNTIME = 'org.transcrypt.__runtime__.js'
 _BUILTIN = r'(?:String|Array|Number|Uint8Array|Function)'
 _NAME = r'([A-Za-z_$][\w$]*)'
@@ -48,6 +50,17 @@ def code_words(text: str) -> frozenset[str]:
 # a plain object holds them as well (nothing reads them as a dict).
 _KWARGS_DICT = 'var kwargs = dict ();'
 _IMPORT = re.compile(r"^import \{([^}]*)\} from '\./" + re.escape(RUNTIME) + "';$", re.M)
+# Every method call on an SDK object goes through `__get__`, which binds the method with
+# `[].slice.apply(arguments)` and `[self].concat(args)`: two arrays and an `arguments` object a
+# call, a third of the flow engine's time per page change (bench/reaction.py). Rest and spread
+# pass the same arguments (concat spreads only its own argument, the array of arguments).
+_SLOW_BIND = """            return function () {
+                var args = [] .slice.apply (arguments);
+                return func.apply (null, [aThis.__proxy__ ? aThis.__proxy__ : aThis] .concat (args));
+            };"""
+_FAST_BIND = """            return function (...args) {
+                return func.call (null, aThis.__proxy__ ? aThis.__proxy__ : aThis, ...args);
+            };"""
 
 
 def _statements(text: str) -> list[str]:
@@ -80,7 +93,11 @@ def _words(text: str) -> tuple[tuple[str, bool], ...]:
 def prune(modules: Path) -> list[str]:
     """Prune the runtime in the folder of ES modules `modules`; returns the removed names."""
     runtime = modules / RUNTIME
-    statements = _statements(runtime.read_text().replace(_KWARGS_DICT, 'var kwargs = {};'))
+    text = runtime.read_text()
+    if _SLOW_BIND not in text:
+        raise BundleError("Transcrypt's __get__ is not the one prune.py rewrites (_SLOW_BIND)")
+    text = text.replace(_SLOW_BIND, _FAST_BIND, 1).replace(_KWARGS_DICT, 'var kwargs = {};')
+    statements = _statements(text)
     definitions: dict[str, list[str]] = {}
     extensions: set[str] = set()
     roots = [_IMPORT.sub('', m.read_text()) for m in sorted(modules.glob('*.js')) if m != runtime]

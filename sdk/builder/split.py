@@ -154,7 +154,7 @@ def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
     for target in [core_dir, *chunk_dirs.values()]:
         if target.exists():
             shutil.rmtree(target)
-    _copy(js_dir, core_dir, os.link)  # prune replaces what it changes: the cache stays as it is
+    _copy(js_dir, core_dir, shutil.copyfile)  # a real copy: prune rewrites it, js_dir is the cache
     prune(core_dir)  # with the chunks' modules among the roots: what they use stays
     for chunk_dir in chunk_dirs.values():
         _copy(core_dir, chunk_dir, os.link)  # the shims below replace links, never write through

@@ -89,13 +89,15 @@ class LivePage:
                 for node in Array.js_from(record.addedNodes):
                     if node.nodeType == 1:
                         added.append(node)
-                texts.append(record.target)
+                texts.append(_chain(record.target))
             elif kind == 'characterData':
-                texts.append(record.target)
+                texts.append(_chain(record.target))
             else:
                 changed.append([record.target, record.attributeName])
         if len(added) + len(changed) > MAX_RECORDS:
             change['structure'] = True
+        elif len(added) > 0 and not _any_match(added, map_keys(selectors)):
+            added = []  # no added element is or holds a match of any selector: one query, not one each
         for selector in map_keys(selectors):
             change['selectors'][selector] = self._seen(selector, added, texts, changed, change['structure'])
         for target in raw['targets']:
@@ -120,11 +122,11 @@ class LivePage:
             for node in before:
                 if not node.isConnected:
                     seen['removed'] = True
-        for target in texts:
-            for node in before:
-                if node.contains(target):
+        for chain in texts:  # a remembered element holds a changed text: one of its ancestors
+            for node in chain:
+                if before.indexOf(node) >= 0:
                     seen['inside'] = True
-        names = shape['attributes'].concat(['disabled', 'aria-disabled', 'value'])
+        names = shape['attributes'].concat(['disabled', 'aria-disabled', 'value']) if len(changed) > 0 else []
         for pair in changed:
             element = pair[0]
             if seen['attributes'].indexOf(pair[1]) >= 0 or names.indexOf(pair[1]) < 0:
@@ -228,6 +230,30 @@ class LivePage:
 
     def forget_clicks(self):
         self.clicked = __new__(WeakSet())
+
+
+def _any_match(nodes, selectors):
+    """Whether one of `nodes` is or holds a match of one of `selectors` (True if unsure: one of
+    them is invalid, which makes the list invalid)."""
+    if len(selectors) == 0:
+        return False
+    joined = ', '.join(selectors)
+    try:
+        for node in nodes:
+            if node.matches(joined) or node.querySelector(joined) is not None:
+                return True
+        return False
+    except:  # noqa: E722
+        return True
+
+
+def _chain(node):
+    """`node` and its ancestors up to its document or shadow root: what `contains` it."""
+    found = []
+    while node is not None and node.nodeType != 9 and node.nodeType != 11:  # not a document or root
+        found.append(node)
+        node = node.parentNode
+    return found
 
 
 def _matches(node, selector):

@@ -101,6 +101,8 @@ def stale(leaf, change, custom_inputs):
         return True
     if (is_input or map_get(leaf, 'text') is not None) and seen['inside']:
         return True  # an input's value may be its text (contenteditable)
+    if len(seen['attributes']) == 0:
+        return False
     watched = list(shape['attributes'])
     if not is_input and map_get(leaf, 'state') == 'disabled':
         watched.extend(['disabled', 'aria-disabled'])

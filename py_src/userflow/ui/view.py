@@ -500,11 +500,15 @@ class Ui:
             env.error('internal error while positioning the UI')
 
     def position(self):
-        view = _viewport()
-        if self.surfaces is not None:
-            self.surfaces.position(view)
         target = self._target
-        if target is None or not target.isConnected:
+        followed = target is not None and target.isConnected
+        moving = self.surfaces is not None and self.surfaces.moving()
+        if not moving and not (followed and (self._beacon is not None or self._card is not None)):
+            return  # nothing to place: no layout read (it would force one after every page change)
+        view = _viewport()
+        if moving:
+            self.surfaces.position(view)
+        if not followed:
             return
         rect = _rect(target)
         if self._beacon is not None:
