@@ -25,8 +25,8 @@ def _install() -> None:
     def rule(source):
         """The two substitutions of Generator.filterId for one alias, compiled once."""
         return (
-            re.compile(fr'(^|(?P<preDunder>__)|(?<=[./])){source}((?P<postDunder>__)|(?=[./])|$)'),
-            re.compile(fr'(^|(?<=[./=])){source}((?=[./=])|$)'),
+            re.compile(rf'(^|(?P<preDunder>__)|(?<=[./])){source}((?P<postDunder>__)|(?=[./])|$)'),
+            re.compile(rf'(^|(?<=[./=])){source}((?=[./=])|$)'),
         )
 
     rules: dict = {}
@@ -50,9 +50,11 @@ def _install() -> None:
                     rules[source] = rule(source)
                 first, second = rules[source]
                 result = first.sub(
-                    lambda m, target=target: ('=' if m.group('preDunder') else '')
-                    + target
-                    + ('=' if m.group('postDunder') else ''),
+                    lambda m, target=target: (
+                        ('=' if m.group('preDunder') else '')
+                        + target
+                        + ('=' if m.group('postDunder') else '')
+                    ),
                     result,
                 )
                 result = second.sub(target, result)

@@ -85,7 +85,9 @@ def stage(stage_dir: Path, entry_name: str, entry_source: str, src: Path = PY_SR
     return files
 
 
-def transpile(stage_dir: Path, entry_name: str, out_dir: Path, src: Path = PY_SRC, plain: bool = False) -> None:
+def transpile(
+    stage_dir: Path, entry_name: str, out_dir: Path, src: Path = PY_SRC, plain: bool = False
+) -> None:
     """Run Transcrypt on the staged entry and copy the cleaned ES modules into `out_dir`
     (`plain`: through Transcrypt's own command, not the faster transcrypt_main.py)."""
     if plain:
