@@ -23,7 +23,8 @@ from playwright.sync_api import sync_playwright
 from sdk.browser import executable
 from sdk.collector import Collector
 
-VARIANTS = ['none', 'ours', 'served', 'driver']  # served: ours, content from the server
+VARIANTS = ['none', 'iframe', 'ours', 'served', 'driver']  # served: ours, content from the server;
+# iframe: an empty same-origin iframe alone, the floor of the isolated realm
 LATENCY_MS = 100
 
 

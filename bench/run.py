@@ -57,8 +57,8 @@ def table(results: dict) -> str:
         '',
         f'**Page cost** (the same page showing the same tooltip; medians of {cost["runs"]} interleaved '
         f'runs, each also with a {cost.get("latency_ms", 100)} ms round trip emulated on every request; '
-        '"added" is over the page with no script; the floor of an empty same-origin iframe is in the '
-        'text below):',
+        '"added" is over the page with no script; the floor, an empty same-origin iframe alone, '
+        'measured in the same run):',
         '',
         '| | script start → tooltip shown | … with 100 ms round trips | main-thread time added | '
         'JS heap added | long tasks |',
@@ -67,7 +67,10 @@ def table(results: dict) -> str:
     rows = [('Userflow.js (this), content from loadContent', ours)]
     if 'served' in cost:
         rows.append(('Userflow.js (this), content from the server', cost['served']))
-    for label, row in [*rows, ('driver.js', driver), ('no script', none)]:
+    floor = (
+        [('an empty same-origin iframe (the isolation floor)', cost['iframe'])] if 'iframe' in cost else []
+    )
+    for label, row in [*rows, ('driver.js', driver), *floor, ('no script', none)]:
         slow = f'{row["ready_latency_ms"]:.1f} ms' if 'ready_latency_ms' in row else '—'
         lines.append(
             f'| {label} | {row["ready_ms"]:.1f} ms | {slow} | {row["task_ms"] - none["task_ms"]:.1f} ms | '
@@ -77,13 +80,28 @@ def table(results: dict) -> str:
     s = results['sizes']
     ours_gzip = s[sizes.TOTAL]['gzip']
     driver_gzip = s['driver.js']['gzip'] + s['driver.js']['css_gzip']
+    driver_heap = driver['heap_bytes'] - none['heap_bytes']
     lines += [
         '',
         f'Ratios, ours / driver.js: gzip size {ratio(ours_gzip, driver_gzip)} '
         f'(with its CSS), time to tooltip {ratio(ours["ready_ms"], driver["ready_ms"])}, main-thread time '
         f'added {ratio(ours["task_ms"] - none["task_ms"], driver["task_ms"] - none["task_ms"])}, heap added '
         f'{ratio(ours["heap_bytes"] - none["heap_bytes"], driver["heap_bytes"] - none["heap_bytes"])}. '
-        'Ours does more before its tooltip shows: a second realm (the iframe), identify with an HMAC, the '
+        + (
+            f"Heap added beyond the empty iframe's floor: "
+            f'{(ours["heap_bytes"] - cost["iframe"]["heap_bytes"]) / 1024:,.0f} KB, '
+            f'{ratio(ours["heap_bytes"] - cost["iframe"]["heap_bytes"], driver_heap)} '
+            'what driver.js adds. '
+            if 'iframe' in cost
+            else ''
+        )
+        + (
+            'With 100 ms round trips, content from the server: '
+            f'{cost["served"]["ready_latency_ms"] - driver["ready_latency_ms"]:+.0f} ms next to driver.js. '
+            if 'served' in cost and 'ready_latency_ms' in driver
+            else ''
+        )
+        + 'Ours does more before its tooltip shows: a second realm (the iframe), identify with an HMAC, the '
         'content validated, conditions evaluated; driver.js only positions a popover. The `userflow.js` npm '
         'package is only a loader: the real Userflow.js fetches its SDK from its CDN at run time (no '
         'network here), so its full size is not in this table.',
@@ -118,6 +136,15 @@ def table(results: dict) -> str:
                 f'{ratio(r["sdk"]["latency_p50_ms"], r["poll"]["latency_p50_ms"])}, '
                 f'idle cost {ratio(r["sdk"]["idle_task_ms_per_s"], r["poll"]["idle_task_ms_per_s"])}.',
             ]
+        if 'task_ms_per_change' in r['sdk'] and 'task_ms_per_change' in r.get('none', {}):
+            poll = r['poll']['idle_task_ms_per_s'] / 5  # five polls a second, nothing else running
+            change = r['sdk']['task_ms_per_change'] - r['none']['task_ms_per_change']
+            keystroke = r['sdk']['task_ms_per_keystroke'] - r['none']['task_ms_per_keystroke']
+            lines[-1] += (
+                f' One poll of the 200 conditions costs {poll:.2f} ms (its idle cost / 5); ours adds '
+                f'{change:.2f} ms per change ({ratio(change, poll)} one poll) and {keystroke:.2f} ms per '
+                'keystroke over the page with no script.'
+            )
     previous = results.get('previous')
     if previous:
         lines += [
