@@ -240,7 +240,7 @@ def _any_match(nodes, selectors):
     joined = ', '.join(selectors)
     try:
         for node in nodes:
-            if node.matches(joined) or node.querySelector(joined) is not None:
+            if node.matches(joined) or node.firstElementChild and node.querySelector(joined) is not None:
                 return True
         return False
     except:  # noqa: E722
