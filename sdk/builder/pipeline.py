@@ -10,7 +10,6 @@ byte-identical.
 
 import hashlib
 import json
-import os
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -111,7 +110,7 @@ def transpiled(
                 # Hard links to the cache, whose files are never written again ('' for a module
                 # that compiles to no file of its own: a package's __init__).
                 if (modules / key).stat().st_size:
-                    _link(modules / key, tmp / f'{tp.module_name(path, src)}.js')
+                    split.link_or_copy(modules / key, tmp / f'{tp.module_name(path, src)}.js')
             tmp.rename(out)
             return out
 
@@ -122,10 +121,10 @@ def transpiled(
         tp.stage(work / 'stage', entry, entry_source, src)
         tp.transpile(work / 'stage', entry, tmp, src)
         # What a later per-module build needs: each module's output by its source's key, and
-        # the rest (the runtime, the entry) as they are.
-        # A module's file in the cache is written once and never again (js-* folders hold hard
-        # links to it). An entry that does not import a module says nothing about it: only a
-        # package's __init__, which compiles to no file of its own, is remembered as ''.
+        # the rest (the runtime, the entry) as they are. A module's file in the cache is
+        # written once and never again (js-* folders hold hard links to it). An entry that does
+        # not import a module says nothing about it: only a package's __init__, which compiles
+        # to no file of its own, is remembered as ''.
         modules.mkdir(parents=True, exist_ok=True)
         names = {tp.module_name(p, src): key for p, key in keys.items()}
         packages = {tp.module_name(p, src) for p in keys if p.name == '__init__.py'}
@@ -144,13 +143,6 @@ def transpiled(
         return out
 
     return stages.run('transpile', full)
-
-
-def _link(source: Path, dest: Path) -> None:
-    try:
-        os.link(source, dest)
-    except OSError:  # a file system without hard links
-        shutil.copyfile(source, dest)
 
 
 def _module_key(path: Path, src: Path) -> str:
@@ -270,10 +262,11 @@ def build(
     # The sizes slowest to measure (the core's brotli, its source map's gzip: ~0.1 s) are
     # measured while the loader and the package are written.
     measuring = ThreadPoolExecutor(max_workers=2)
-    early = {}
-    for name in (core_name, f'{core_name}.map'):
-        data = (out / name).read_bytes()
-        early[sri(data)] = measuring.submit(sizes, data, name)
+    core_map = (out / f'{core_name}.map').read_bytes()
+    early = {
+        sri(core_data): measuring.submit(sizes, core_data, core_name),
+        sri(core_map): measuring.submit(sizes, core_map, f'{core_name}.map'),
+    }
     measuring.shutdown(wait=False)
 
     api = _read_py(src / 'userflow' / 'pure' / 'api.py')

@@ -154,10 +154,10 @@ def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
     for target in [core_dir, *chunk_dirs.values()]:
         if target.exists():
             shutil.rmtree(target)
-    _copy(js_dir, core_dir, shutil.copyfile)  # a real copy: prune rewrites it, js_dir is the cache
+    _copy(js_dir, core_dir, link=False)  # a real copy: prune rewrites it, js_dir is the cache
     prune(core_dir)  # with the chunks' modules among the roots: what they use stays
     for chunk_dir in chunk_dirs.values():
-        _copy(core_dir, chunk_dir, os.link)  # the shims below replace links, never write through
+        _copy(core_dir, chunk_dir, link=True)  # the shims below replace links, never write through
     need = shared_names(core_dir)
     lines, table = [], []
     for i, (dep, names) in enumerate(need.items()):
@@ -175,14 +175,19 @@ def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
         _replace(chunk_dir / f'{name}.js', f"import './{roots[name]}.js';\n")
 
 
-def _copy(source: Path, dest: Path, link) -> None:
-    """The .js files of `source` in a new folder `dest`, hard-linked (a copy where links fail)."""
+def _copy(source: Path, dest: Path, link: bool) -> None:
+    """The .js files of `source` in a new folder `dest`, copied or hard-linked."""
     dest.mkdir(parents=True)
     for path in source.glob('*.js'):
-        try:
-            link(path, dest / path.name)
-        except OSError:
-            shutil.copyfile(path, dest / path.name)
+        (link_or_copy if link else shutil.copyfile)(path, dest / path.name)
+
+
+def link_or_copy(source: Path, dest: Path) -> None:
+    """A hard link (a copy on a file system without them): for files no one writes again."""
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)
 
 
 def _replace(path: Path, text: str) -> None:

@@ -94,11 +94,12 @@ class LivePage:
                 texts.append(_chain(record.target))
             else:
                 changed.append([record.target, record.attributeName])
+        remembered_selectors = map_keys(selectors)
         if len(added) + len(changed) > MAX_RECORDS:
             change['structure'] = True
-        elif len(added) > 0 and not _any_match(added, map_keys(selectors)):
+        elif len(added) > 0 and not _any_match(added, remembered_selectors):
             added = []  # no added element is or holds a match of any selector: one query, not one each
-        for selector in map_keys(selectors):
+        for selector in remembered_selectors:
             change['selectors'][selector] = self._seen(selector, added, texts, changed, change['structure'])
         for target in raw['targets']:
             change['inputs'].append('')  # an input event, whatever it concerns (volatile selectors)
