@@ -61,6 +61,51 @@ def test_host_globals_and_builtin_prototypes_are_untouched_except_userflow(page,
             assert after[name] == before[name], f'{name}.prototype changed'
 
 
+def test_init_with_an_endpoint_requests_the_content_and_chunks_while_the_core_is_on_its_way(page, collector):
+    """One round trip after the loader: the loader starts the content request and preloads the
+    engine and UI chunks on init; the core, once it runs, takes those responses (each file and the
+    content requested once, each request in the egress log once)."""
+    held = []
+    page.route('**/userflow-core.*.js', lambda route: held.append(route))  # on its way until released
+    page.goto(collector.url + '/fixtures/flows.html', wait_until='domcontentloaded')
+
+    def sdk_requests():
+        return [
+            r['url'].rsplit('/', 1)[1]
+            for r in page.record.requests
+            if '/userflow-' in r['url'] or '/v1/' in r['url']
+        ]
+
+    early = wait_for(lambda: len(sdk_requests()) >= 4 and sdk_requests())
+    assert held and sorted(n.split('.')[0] for n in early) == [
+        'tok_flows',
+        'userflow-core',
+        'userflow-flows',
+        'userflow-ui',
+    ]
+    assert page.evaluate('document.querySelector("iframe").contentWindow.userflowBoot.content[0]') == (
+        collector.url + '/v1/content/tok_flows'
+    )
+    held[0].continue_()
+    wait_for(lambda: page.evaluate("!!document.querySelector('userflow-ui')"))
+    page.wait_for_timeout(300)
+    requested = [n for n in sdk_requests() if n != 'events']
+    assert sorted(requested) == sorted(early), 'the core requested nothing the loader had started'
+    log = page.evaluate('userflow.getEgressLog()')
+    assert sorted(r['url'].rsplit('/', 1)[1] for r in log if r['kind'] != 'events') == sorted(early)
+    assert not [m for m in page.record.console if 'preload' in m]
+
+
+def test_an_endpoint_the_core_would_rewrite_gets_no_early_request_and_one_from_the_core(page, collector):
+    # A trailing slash: the core strips it, so the loader leaves the request to the core.
+    page.goto(collector.url + '/fixtures/basic.html?endpoint=' + collector.url + '/')
+    wait_for(lambda: collector.sink.events())
+    assert page.evaluate('document.querySelector("iframe").contentWindow.userflowBoot.content') is None
+    content = [r for r in page.record.requests if '/v1/content/' in r['url']]
+    assert [r['url'] for r in content] == [collector.url + '/v1/content/tok_fixture']
+    assert [r['kind'] for r in page.evaluate('userflow.getEgressLog()')].count('content') == 1
+
+
 def test_a_strict_nonce_csp_with_trusted_types_runs_with_zero_violations(page, collector):
     page.goto(collector.url + '/fixtures/basic.html?csp=strict')
     events = wait_for(lambda: len(collector.sink.events()) >= 3 and collector.sink.events())
@@ -118,7 +163,11 @@ def test_every_promise_settles_and_error_listeners_hear_why_if_the_core_cannot_l
     assert outcome['heard'] == [{'method': 'load', 'message': outcome['heard'][0]['message']}]
     assert 'core failed to load' in outcome['heard'][0]['message']
     assert outcome['log'] == [] and page.record.errors == []
-    assert [r for r in page.record.requests if '/v1/' in r['url']] == []
+    # At most the content request the loader starts on init beside the core (the token alone),
+    # if init came before the failure was known; nothing about the user.
+    assert {(r['method'], r['url']) for r in page.record.requests if '/v1/' in r['url']} <= {
+        ('GET', collector.url + '/v1/content/tok_fail')
+    }
 
 
 def test_a_chunk_that_cannot_load_drops_its_call_with_an_error_event_and_resolves(page, collector):

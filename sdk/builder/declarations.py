@@ -92,13 +92,23 @@ def check(api: dict) -> None:
         )
 
 
+# The endpoints and tokens for which the loader starts the content request itself on init (one
+# round trip sooner): only those the core accepts unchanged (pure/urls.py check_endpoint returns
+# the same text; pure/config.py valid_token), so the request is the one the core would make.
+# Written for JavaScript and Python's re.ASCII alike; tests/test_early.py holds the two together.
+EARLY_ENDPOINT = r'^(https:\/\/[a-z\d.-]+|http:\/\/(localhost|127\.0\.0\.1))(:\d{1,5})?(\/[\w.~-]+)*$'
+EARLY_TOKEN = r'^[\w-]{1,128}$'
+
+
 def loader_values(api: dict) -> dict:
-    """The loader template's method lists."""
+    """The loader template's method lists and early-request patterns."""
     check(api)
     return {
         'promise_methods': api['PROMISE_METHODS'],
         'void_methods': api['VOID_METHODS'],
         'sync_methods': [(name, SYNC[name][1]) for name in api['SYNC_METHODS']],
+        'early_endpoint': EARLY_ENDPOINT,
+        'early_token': EARLY_TOKEN,
     }
 
 

@@ -21,7 +21,7 @@ from sdk import PY_SRC, TEMPLATES, WORK, default_dist
 from sdk.builder import bundle as bundler
 from sdk.builder import declarations, prune, split
 from sdk.builder import transpile as tp
-from sdk.builder.manifest import budget_problems, sizes, sri, write_manifest
+from sdk.builder.manifest import budget_problems, chunk_pin, sizes, sri, write_manifest
 from sdk.builder.package import write_tgz
 from sdk.builder.render import render, render_js
 from sdk.builder.tools import versions
@@ -206,7 +206,7 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
             code += f'//# sourceMappingURL={name}.map\n'.encode()
             path.write_bytes(code)
             chunks[chunk] = (path, name)
-            defines.setdefault('UF_CHUNKS', {})[chunk] = [name, sri(code)]
+            defines.setdefault('UF_CHUNKS', {})[chunk] = [name, chunk_pin(code)]
         bundler.bundle(folder / 'core-src' / 'core.js', folder / 'core.js', defines=defines, checked=True)
         names_file.write_text(json.dumps({c: n for c, (_, n) in chunks.items()}))
         return {'core': folder / 'core.js', 'chunks': chunks}
@@ -276,6 +276,8 @@ def build(
         'core_sri': sri(core_data),
         'version': version,
         'sources': ['core', *sorted(chunk_names)],
+        # What the core loads on init with an endpoint: the loader preloads them then.
+        'preload': [(chunk_names[c], chunk_pin(bundles['chunks'][c][0].read_bytes())) for c in ('flows', 'ui')],
         **declarations.loader_values(api),
     }
 

@@ -177,9 +177,8 @@ class Egress:
 
     def fetch_content(self):
         """A promise of the flow content text from `GET {endpoint}/v1/content/{token}`, or None.
-        No user data in the request, and nothing the server chose earlier: `cache: "no-store"`
-        neither reads nor writes the HTTP cache, so no `If-None-Match`/`If-Modified-Since`
-        carries an ETag back (an ETag can be a per-browser identifier that survives reset())."""
+        No user data in the request, and nothing the server chose earlier (env.CONTENT_OPTIONS).
+        The loader may have started it at init (one round trip): then its response is used."""
         if self.endpoint is None or self.token is None:
             return Promise.resolve(None)
         url = self.endpoint + '/v1/content/' + self.token
@@ -194,15 +193,11 @@ class Egress:
             env.warn('flow content could not be fetched from ' + url)
             return None
 
-        options = {
-            'method': 'GET',
-            'credentials': 'omit',
-            'mode': 'cors',
-            'cache': 'no-store',
-            'referrerPolicy': 'no-referrer',
-        }
-        env.log_request('content', 'GET', url, None, options)
-        return window.fetch(url, options).then(received).then(None, failed)
+        request = env.early_content(url)  # the loader's, already logged
+        if request is None:
+            env.log_request('content', 'GET', url, None, env.CONTENT_OPTIONS)
+            request = window.fetch(url, env.CONTENT_OPTIONS)
+        return request.then(received).then(None, failed)
 
     def _body(self, batch):
         return to_json(body(self.token, VERSION, batch))

@@ -21,6 +21,23 @@ MAX_EVENTS = 100
 LOG_LIMIT = 500
 # getEgressLog(): every request this page's SDK made, as handed to the browser, newest last.
 requests = []
+# The content request's settings, the loader's as the core's: no cookie, no Referer, and no HTTP
+# cache read or written (an ETag can be a per-browser identifier that survives reset()).
+CONTENT_OPTIONS = {
+    'method': 'GET',
+    'credentials': 'omit',
+    'mode': 'cors',
+    'cache': 'no-store',
+    'referrerPolicy': 'no-referrer',
+}
+_PRELOADED = []  # chunk URLs the loader preloaded: their <script> takes that response
+
+
+def early_content(url):
+    """The loader's content request (started at init, beside the core), once, if it is for `url`."""
+    early = boot.content
+    boot.content = None
+    return early[1] if early and early[0] == url else None
 
 
 def log_request(what, method, url, body, options):
@@ -35,7 +52,7 @@ def _log_script(what, script):
     log_request(
         what,
         'GET',
-        script.src,
+        script.src or script.href,  # a <script>, or a loader's <link rel=preload>
         None,
         {
             'integrity': script.integrity,
@@ -49,6 +66,13 @@ def _log_core_load():
     # The loader made this request for the core; it is the first line of the egress log.
     if _core_script is not None:
         _log_script('core', _core_script)
+    # ... and, on an init with an endpoint, the content request and the chunk preloads beside it
+    # (loader.js.j2): logged once here, as sent, whether or not the core takes them.
+    if boot.content:
+        log_request('content', 'GET', boot.content[0], None, CONTENT_OPTIONS)
+    for link in document.querySelectorAll('link[rel=preload]'):
+        _PRELOADED.append(link.href)
+        _log_script('chunk', link)
 
 
 def _no_referrer():
@@ -252,7 +276,8 @@ def load_chunk(name):
             script.onload = lambda: resolve(window[published])
             script.onerror = lambda: reject('the ' + name + ' chunk failed to load: ' + str(url))
             script.src = url
-            _log_script('chunk', script)
+            if _PRELOADED.indexOf(script.src) < 0:
+                _log_script('chunk', script)
             document.head.appendChild(script)
 
         if boot.chunk:
