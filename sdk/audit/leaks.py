@@ -49,7 +49,9 @@ _CORE_PRELUDE = """(() => {
     (b, i) => ((b ^ (0x5a + i * 7)) & 255).toString(16).padStart(2, '0')).join('');
   const isEvents = (url) => /\\/v1\\/events$/.test(String(url));
   const next = (b) => Math.max(...b.batch.map((e) => e.seq)) + 1;
-  let rewrite = null, hold = null, last = null, content = null;
+  let rewrite = null, hold = null, last = null;
+  // The content URL: the loader's early request (started on init), else the core's own.
+  let content = (window.userflowBoot && window.userflowBoot.content || [null])[0];
   window.fetch = function (url, options) {
     if (/\\/v1\\/content\\//.test(String(url))) content = String(url);
     if (isEvents(url) && options && typeof options.body === 'string') {
