@@ -150,6 +150,56 @@ def test_each_condition_form_is_decided_on_the_live_page(page, collector):
     assert done() == expected
 
 
+def test_remembered_results_follow_text_added_as_nodes_and_elements_removed(page, collector):
+    """Results are remembered between evaluations (flows/dom.py): an added text node or a removed
+    element must still reach the conditions it concerns; an added empty element changes no text."""
+    page.goto(collector.url + '/fixtures/flows.html?token=tok_none&late=60000')
+    page.evaluate("""() => { const box = document.createElement('div'); box.id = 'box';
+        const gone = document.createElement('p'); gone.id = 'gone'; gone.textContent = 'x';
+        document.body.append(box, gone); }""")
+    tasks = [
+        {
+            'id': 'text',
+            'title': 'text',
+            'completeWhen': {'element': '#box', 'text': {'op': 'contains', 'value': 'hi'}},
+        },
+        {'id': 'gone', 'title': 'gone', 'completeWhen': {'element': '#gone', 'state': 'absent'}},
+        {
+            'id': 'deep',
+            'title': 'deep',
+            'completeWhen': {'element': '#box', 'text': {'op': 'contains', 'value': 'deep'}},
+        },
+        {'id': 'never', 'title': 'never', 'completeWhen': {'element': '#never'}},  # keeps the list shown
+    ]
+    page.evaluate(
+        """async (tasks) => {
+        await userflow.identify('flow-user');
+        userflow.loadContent({version: 1, flows: [{id: 'o', steps: [{id: 'o', type: 'hidden'}]}],
+                              checklists: [{id: 'k', tasks: tasks}]});
+        await userflow.start('o');
+    }""",
+        tasks,
+    )
+    ui(page, '[data-task=text]').wait_for()
+
+    def done():
+        page.wait_for_timeout(150)  # one evaluation per frame
+        return {
+            t['id'] for t in tasks if ui(page, f'[data-task={t["id"]}]').text_content().startswith('\u2713')
+        }
+
+    assert done() == set()
+    page.evaluate("document.getElementById('box').appendChild(document.createElement('b'))")
+    assert done() == set()
+    page.evaluate("document.getElementById('box').appendChild(document.createTextNode('hi'))")
+    assert wait_for(lambda: done() == {'text'})
+    page.evaluate("document.getElementById('gone').remove()")
+    assert wait_for(lambda: done() == {'text', 'gone'})
+    page.evaluate("""() => { const d = document.createElement('div');
+        d.innerHTML = '<span>deep</span>'; document.querySelector('#box b').appendChild(d); }""")
+    assert wait_for(lambda: done() == {'text', 'gone', 'deep'})
+
+
 @pytest.mark.parametrize('mode', ['strict', 'standard', 'analytics'])
 def test_strict_mode_traffic_is_identical_whichever_secret_the_page_holds(browser, collector, mode):
     """Strict and the default level: identical traffic. In the opt-in analytics level the flow

@@ -81,15 +81,22 @@ class LivePage:
         added = []
         texts = []
         changed = []  # [element, attribute name]
+        removed = False  # only then can a remembered element have left the page
         for record in raw['records']:
             kind = record['type']
             if kind == 'childList':
-                if record.addedNodes.length > 0 or record.removedNodes.length > 0:
-                    change['structure'] = True
+                texty = False  # only a node with text changes its ancestors' textContent
                 for node in Array.js_from(record.addedNodes):
+                    change['structure'] = True
+                    texty = texty or _has_text(node)
                     if node.nodeType == 1:
                         added.append(node)
-                texts.append(_chain(record.target))
+                for node in Array.js_from(record.removedNodes):
+                    change['structure'] = True
+                    removed = True
+                    texty = texty or _has_text(node)
+                if texty:
+                    texts.append(_chain(record.target))
             elif kind == 'characterData':
                 texts.append(_chain(record.target))
             else:
@@ -100,7 +107,7 @@ class LivePage:
         elif len(added) > 0 and not _any_match(added, remembered_selectors):
             added = []  # no added element is or holds a match of any selector: one query, not one each
         for selector in remembered_selectors:
-            change['selectors'][selector] = self._seen(selector, added, texts, changed, change['structure'])
+            change['selectors'][selector] = self._seen(selector, added, texts, changed, removed)
         for target in raw['targets']:
             change['inputs'].append('')  # an input event, whatever it concerns (volatile selectors)
             for selector in fields:
@@ -108,7 +115,7 @@ class LivePage:
                     change['inputs'].append(selector)
         return change
 
-    def _seen(self, selector, added, texts, changed, structure):
+    def _seen(self, selector, added, texts, changed, removed):
         before = self._found[selector] if has_key(self._found, selector) else []
         shape = self._traits[selector] if has_key(self._traits, selector) else traits(selector)
         self._traits[selector] = shape
@@ -119,7 +126,7 @@ class LivePage:
         for node in added:
             if _matches(node, selector) or _holds(node, selector):
                 seen['added'] = True
-        if structure:
+        if removed:
             for node in before:
                 if not node.isConnected:
                     seen['removed'] = True
@@ -246,6 +253,13 @@ def _any_match(nodes, selectors):
         return False
     except:  # noqa: E722
         return True
+
+
+def _has_text(node):
+    """Whether adding or removing `node` can change its ancestors' textContent: a text node with
+    text, or an element with children (an empty element and a comment cannot)."""
+    kind = node.nodeType
+    return (kind == 3 and len(node.data) > 0) or kind == 4 or (kind == 1 and node.firstChild is not None)
 
 
 def _chain(node):
