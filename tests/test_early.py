@@ -20,10 +20,10 @@ TOKEN = re.compile(EARLY_TOKEN, re.ASCII)
 
 def _port_in_range(url: str) -> bool:
     try:
-        urlsplit(url).port
+        port = urlsplit(url).port
     except ValueError:  # above 65535: no URL, so fetch() rejects and no request leaves
         return False
-    return True
+    return port is None or port <= 65535
 
 
 @settings(max_examples=400)

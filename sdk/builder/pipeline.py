@@ -277,7 +277,9 @@ def build(
         'version': version,
         'sources': ['core', *sorted(chunk_names)],
         # What the core loads on init with an endpoint: the loader preloads them then.
-        'preload': [(chunk_names[c], chunk_pin(bundles['chunks'][c][0].read_bytes())) for c in ('flows', 'ui')],
+        'preload': [
+            (chunk_names[c], chunk_pin(bundles['chunks'][c][0].read_bytes())) for c in ['flows', 'ui']
+        ],
         **declarations.loader_values(api),
     }
 
