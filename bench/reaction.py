@@ -4,8 +4,10 @@ next to no script, in one run of the same headless Chromium.
 
 Measures: DOM change -> reaction latency (p50/p95 over N changes), main-thread task time per
 mutation batch, CPU (task time) per second while idle, and main-thread time per keystroke while
-typing 20 characters into a field none of the 200 conditions reads (compared with no script).
-Writes bench/results-reaction.json.
+typing 40 characters into a field none of the 200 conditions reads (compared with no script).
+The three pages are open side by side and each change and keystroke is made in each in turn, so
+the machine's slow moments fall on all three alike; "added" is the median of the per-change
+(per-keystroke) differences from the page with no script. Writes bench/results-reaction.json.
 
     .venv/bin/python bench/reaction.py [N]
 """
@@ -32,43 +34,82 @@ def task_seconds(cdp) -> float:
     return metrics['TaskDuration']
 
 
-def measure(browser, url: str, mode: str, rounds: int) -> dict:
-    page = browser.new_page()
-    cdp = page.context.new_cdp_session(page)
-    cdp.send('Performance.enable')
-    page.goto(f'{url}/fixtures/bench.html?mode={mode}&nodes=10000')
-    page.wait_for_timeout(1500)
-    before = task_seconds(cdp)
-    page.wait_for_timeout(5000)
-    idle_ms_per_s = (task_seconds(cdp) - before) * 1000 / 5
-    latencies, batch = [], []
-    for _ in range(rounds):
-        page.evaluate('bench.arm()')
-        page.wait_for_timeout(50)
-        start = task_seconds(cdp)
-        if mode == 'none':  # the change alone: what it costs the page with no script at all
-            page.evaluate('bench.fire(), 0')
+class Tab:
+    """One mode's page, in a browser context (so a renderer process) of its own: its CDP task
+    time is its own page's alone."""
+
+    def __init__(self, browser, url: str, mode: str):
+        self.mode = mode
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.cdp = self.context.new_cdp_session(self.page)
+        self.cdp.send('Performance.enable')
+        self.page.goto(f'{url}/fixtures/bench.html?mode={mode}&nodes=10000')
+        self.batch, self.latencies, self.keys = [], [], []
+
+    def idle(self) -> float:
+        before = task_seconds(self.cdp)
+        self.page.wait_for_timeout(5000)
+        return (task_seconds(self.cdp) - before) * 1000 / 5
+
+    def change(self) -> None:
+        self.page.evaluate('bench.arm()')
+        self.page.wait_for_timeout(50)
+        start = task_seconds(self.cdp)
+        if self.mode == 'none':  # the change alone: what it costs the page with no script at all
+            self.page.evaluate('bench.fire(), 0')
         else:
-            latencies.append(page.evaluate('bench.fire()'))
-        page.wait_for_timeout(250)
-        batch.append((task_seconds(cdp) - start) * 1000)
-    page.wait_for_timeout(300)
-    start = task_seconds(cdp)
-    page.click('#typing')
-    for key in 'the quick brown fox!':  # 20 keystrokes, each its own task, a frame apart
-        page.keyboard.press(key if key != ' ' else 'Space')
-        page.wait_for_timeout(20)
-    page.wait_for_timeout(200)
-    typing = (task_seconds(cdp) - start) * 1000 / 20
-    page.close()
-    result = {'idle_task_ms_per_s': round(idle_ms_per_s, 2), 'task_ms_per_keystroke': round(typing, 2)}
-    if batch:
-        result['task_ms_per_change'] = round(statistics.median(batch), 2)
-    if latencies:
-        latencies.sort()
-        result['latency_p50_ms'] = round(statistics.median(latencies), 1)
-        result['latency_p95_ms'] = round(latencies[int(len(latencies) * 0.95) - 1], 1)
-    return result
+            self.latencies.append(self.page.evaluate('bench.fire()'))
+        self.page.wait_for_timeout(250)
+        self.batch.append((task_seconds(self.cdp) - start) * 1000)
+
+    def keystroke(self, key: str) -> None:
+        start = task_seconds(self.cdp)
+        self.page.keyboard.press(key if key != ' ' else 'Space')
+        self.page.wait_for_timeout(30)
+        self.keys.append((task_seconds(self.cdp) - start) * 1000)
+
+
+def _paired(ours: list, alone: list) -> float:
+    """The median of the differences, sample by sample (the same change or key in both pages)."""
+    return round(statistics.median(a - b for a, b in zip(ours, alone, strict=True)), 2)
+
+
+def measure(browser, url: str, rounds: int) -> dict:
+    """Every mode's page open at once; each change and each keystroke is made in every page in
+    turn, so a slow moment of the machine falls on all of them alike. 'added' figures are the
+    median of the per-round differences from the page with no script."""
+    tabs = {mode: Tab(browser, url, mode) for mode in MODES}
+    for tab in tabs.values():
+        tab.page.wait_for_timeout(1500)
+    idle = {mode: tab.idle() for mode, tab in tabs.items()}
+    for _ in range(rounds):
+        for tab in tabs.values():
+            tab.change()
+    for tab in tabs.values():
+        tab.page.click('#typing')
+    for key in 'the quick brown fox!' * 2:  # 40 keystrokes into a field no condition reads
+        for tab in tabs.values():
+            tab.keystroke(key)
+    results = {}
+    none = tabs['none']
+    for mode, tab in tabs.items():
+        row = {
+            'idle_task_ms_per_s': round(idle[mode], 2),
+            'task_ms_per_keystroke': round(statistics.median(tab.keys), 2),
+            'task_ms_per_change': round(statistics.median(tab.batch), 2),
+        }
+        if mode != 'none':
+            row['added_ms_per_change'] = _paired(tab.batch, none.batch)
+            row['added_ms_per_keystroke'] = _paired(tab.keys, none.keys)
+        if tab.latencies:
+            latencies = sorted(tab.latencies)
+            row['latency_p50_ms'] = round(statistics.median(latencies), 1)
+            row['latency_p95_ms'] = round(latencies[int(len(latencies) * 0.95) - 1], 1)
+        results[mode] = row
+    for tab in tabs.values():
+        tab.context.close()
+    return results
 
 
 def main(rounds: int, dist: Path | None = None, save: bool = True) -> dict:
@@ -85,10 +126,11 @@ def main(rounds: int, dist: Path | None = None, save: bool = True) -> dict:
         'conditions': 200,
     }
     with Collector(dist=dist) as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(path) if path else None, args=['--no-sandbox'])
+        # Every page is in the foreground: no timer or frame throttling of the ones not focused.
+        args = ['--no-sandbox', '--disable-background-timer-throttling', '--disable-renderer-backgrounding']
+        browser = p.chromium.launch(executable_path=str(path) if path else None, args=args)
         results['browser'] = browser.version
-        for mode in MODES:
-            results[mode] = measure(browser, server.url, mode, rounds)
+        results.update(measure(browser, server.url, rounds))
         browser.close()
     if save:
         out = Path(__file__).with_name('results-reaction.json')
