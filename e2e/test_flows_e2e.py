@@ -200,6 +200,30 @@ def test_remembered_results_follow_text_added_as_nodes_and_elements_removed(page
     assert wait_for(lambda: done() == {'text', 'gone', 'deep'})
 
 
+def test_a_flow_started_between_evaluations_is_evaluated_at_the_next_page_change(page, collector):
+    """An evaluation whose page change touched no remembered result is skipped only while the
+    flows' state, URL, attributes and events are those of the last one that changed nothing: a
+    flow started through the API in between has its trigger read at the next keystroke."""
+    page.goto(collector.url + '/fixtures/flows.html?token=tok_none&late=60000')
+    page.evaluate("""async () => {
+        await userflow.identify('flow-user');
+        window.ended = [];
+        userflow.on('flowEnded', (e) => window.ended.push(e.flowId));
+        userflow.loadContent({version: 1,
+            flows: [{id: 'f', steps: [{id: 'w', type: 'hidden',
+                     triggers: [{when: {element: '#project-name'}, action: {complete: true}}]}]}],
+            checklists: [{id: 'k', tasks: [{id: 't', title: 'never', completeWhen: {element: '#never'}}]}]});
+    }""")
+    ui(page, '[data-task=t]').wait_for()
+    page.click('#secret')
+    page.keyboard.press('a')  # an evaluation that changes nothing: the next may be skipped
+    page.wait_for_timeout(200)
+    page.evaluate("userflow.start('f')")  # no evaluation of its own
+    page.wait_for_timeout(200)
+    page.keyboard.press('b')  # a field no condition reads
+    assert wait_for(lambda: page.evaluate('window.ended') == ['f'])
+
+
 @pytest.mark.parametrize('mode', ['strict', 'standard', 'analytics'])
 def test_strict_mode_traffic_is_identical_whichever_secret_the_page_holds(browser, collector, mode):
     """Strict and the default level: identical traffic. In the opt-in analytics level the flow

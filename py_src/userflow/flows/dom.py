@@ -33,6 +33,7 @@ class LivePage:
         self._found = Object.create(None)  # selector -> the elements it matched when last asked
         self._traits = Object.create(None)  # selector -> affects.traits(selector)
         self._asked = None  # in an evaluation: selector -> True once asked in it
+        self.volatile = False  # in the last evaluation, a result that is never remembered was read
 
     def url(self):
         return env.host.location.href
@@ -43,16 +44,22 @@ class LivePage:
 
     def begin(self, raw):
         """Start an evaluation after the changes in `raw` ({'records', 'targets', 'overflow'}
-        from the Observer, or None when the page did not change): drop what they may affect."""
+        from the Observer, or None when the page did not change): drop what they may affect.
+        True when they affect nothing: every element and input result the last evaluation read
+        is remembered and still holds."""
         self._asked = Object.create(None)
         if raw is None or self._memo.size == 0:
-            return
+            return False
         if raw['overflow'] or self.shadow:
-            return self.forget()  # shadow roots: records from roots not watched yet are missed
+            self.forget()  # shadow roots: records from roots not watched yet are missed
+            return False
         change = self._measure(raw)
+        calm = not self.volatile
         for leaf in Array.js_from(self._memo.js_keys()):
             if stale(leaf, change, len(self.custom_inputs) > 0):
                 self._memo.delete(leaf)
+                calm = False
+        return calm
 
     def end(self):
         """The evaluation is over: elements are looked up afresh until the next one."""
@@ -61,6 +68,7 @@ class LivePage:
     def remember(self, leaf, compute):
         """The result of `leaf` (an element or input condition): remembered, or `compute()`."""
         if not remembered(leaf):
+            self.volatile = True
             return compute()
         if self._memo.has(leaf):
             return self._memo.js_get(leaf)

@@ -52,6 +52,7 @@ class FlowHost:
         self._navigate_fn = None
         self._navigate_on_click_only = False
         self._debugger_panel = None  # the debugger chunk's panel, once opened
+        self._settled = None  # _inputs() after an evaluation that changed nothing
         self._images = []  # sources of the content's images, loaded when the content arrived
         env.listen(env.host, 'storage', self._other_tab)
 
@@ -169,14 +170,38 @@ class FlowHost:
         """Evaluate conditions again; `raw`: what changed on the page since the last time
         (Observer.taken), or None when nothing there did (only what it may affect runs again)."""
         if self._loaded:
-            self.page.begin(raw)
-            try:
-                effects = self.runtime.evaluate(lambda condition: evaluate(condition, self.page))
-            finally:
+            calm = self.page.begin(raw) and not raw['other'] and self._inputs() == self._settled
+            if calm:  # nothing any condition reads has changed: the last evaluation's answer stands
                 self.page.end()
-            self._apply(effects)
+                self._apply([])
+            else:
+                self.page.volatile = False
+                try:
+                    effects = self.runtime.evaluate(lambda condition: evaluate(condition, self.page))
+                finally:
+                    self.page.end()
+                self._apply(effects)
+                self._settled = self._inputs() if len(effects) == 0 else None
         if self._debugger_panel is not None:
             self._debugger_panel.render(self.runtime, self.page)
+
+    def _inputs(self):
+        """What conditions read besides the page's elements and fields: the flows' state (which
+        step is shown, what was seen, done, closed), the page URL, the app's attributes and the
+        events tracked. An evaluation that changed nothing is not repeated until one of these,
+        or a remembered element or field result (flows/dom.py), changes."""
+        runtime = self.runtime
+        return to_json(
+            [
+                runtime.state,
+                runtime.ended_here,
+                len(runtime.flows),
+                len(runtime.checklists),
+                self.page.url(),
+                self.page.attributes,
+                env.remembered_events(),
+            ]
+        )
 
     # -- the public methods forwarded by name (the app's arguments a, b, c) ---------------
     def endChecklist(self, a, b, c):

@@ -26,6 +26,7 @@ class Observer:
         self._records = []
         self._targets = []
         self._overflow = False
+        self._other = False  # something besides the page's elements may have changed
 
     def start(self):
         if self.started:
@@ -54,7 +55,7 @@ class Observer:
             else:
                 mine += 1
         if mine < len(records):
-            self.schedule()
+            self._soon()
 
     def _keep(self, record):
         if len(self._records) < MAX_KEPT:
@@ -67,14 +68,16 @@ class Observer:
             self._targets.append(event.composedPath()[0] if event.composedPath else event.target)
         else:
             self._overflow = True
-        self.schedule()
+        self._soon()
 
     def taken(self):
-        """What changed since the last call: {'records', 'targets', 'overflow'}."""
+        """What changed since the last call: {'records', 'targets', 'overflow', 'other'}."""
         raw = {'records': self._records, 'targets': self._targets, 'overflow': self._overflow}
+        raw['other'] = self._other
         self._records = []
         self._targets = []
         self._overflow = False
+        self._other = False
         return raw
 
     def _clicked(self, event):
@@ -85,6 +88,12 @@ class Observer:
         self.schedule()
 
     def schedule(self, event=None):
+        """Evaluate soon: something conditions read may have changed besides the page's elements
+        (an event, a navigation, a click, the app's settings)."""
+        self._other = True
+        self._soon()
+
+    def _soon(self):
         if self.pending:
             return
         self.pending = True
