@@ -5,9 +5,11 @@ next to no script, in one run of the same headless Chromium.
 Measures: DOM change -> reaction latency (p50/p95 over N changes), main-thread task time per
 mutation batch, CPU (task time) per second while idle, and main-thread time per keystroke while
 typing 40 characters into a field none of the 200 conditions reads (compared with no script).
-The three pages are open side by side and each change and keystroke is made in each in turn, so
-the machine's slow moments fall on all three alike; "added" is the median of the per-change
-(per-keystroke) differences from the page with no script. Writes bench/results-reaction.json.
+The pages are open side by side and each change and keystroke is made in each in turn (in a
+shuffled order), so the machine's slow moments fall on all alike; "added" is the median of the
+per-change (per-keystroke) differences from the page with no script, and a second page with no
+script (`control`) measured the same way shows the method's own noise. Writes
+bench/results-reaction.json.
 
     .venv/bin/python bench/reaction.py [N]
 """
@@ -15,6 +17,7 @@ the machine's slow moments fall on all three alike; "added" is the median of the
 import datetime
 import json
 import platform
+import random
 import statistics
 import sys
 from pathlib import Path
@@ -26,7 +29,9 @@ from sdk.browser import executable
 from sdk.builder import build
 from sdk.collector import Collector
 
-MODES = ['sdk', 'poll', 'none']
+# control: a second page with no script, measured like the others against `none`: what its
+# 'added' figures show is the measurement's own noise.
+MODES = ['sdk', 'poll', 'control', 'none']
 
 
 def task_seconds(cdp) -> float:
@@ -56,7 +61,7 @@ class Tab:
         self.page.evaluate('bench.arm()')
         self.page.wait_for_timeout(50)
         start = task_seconds(self.cdp)
-        if self.mode == 'none':  # the change alone: what it costs the page with no script at all
+        if self.mode in ('none', 'control'):  # the change alone: what it costs with no script
             self.page.evaluate('bench.fire(), 0')
         else:
             self.latencies.append(self.page.evaluate('bench.fire()'))
@@ -83,13 +88,14 @@ def measure(browser, url: str, rounds: int) -> dict:
     for tab in tabs.values():
         tab.page.wait_for_timeout(1500)
     idle = {mode: tab.idle() for mode, tab in tabs.items()}
+    order = random.Random(17)  # each round in a shuffled order: no page is always first
     for _ in range(rounds):
-        for tab in tabs.values():
+        for tab in order.sample(list(tabs.values()), len(tabs)):
             tab.change()
     for tab in tabs.values():
         tab.page.click('#typing')
     for key in 'the quick brown fox!' * 2:  # 40 keystrokes into a field no condition reads
-        for tab in tabs.values():
+        for tab in order.sample(list(tabs.values()), len(tabs)):
             tab.keystroke(key)
     results = {}
     none = tabs['none']

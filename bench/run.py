@@ -120,7 +120,10 @@ def table(results: dict) -> str:
             ('Userflow.js (mutations, incremental, one evaluation a frame)', 'sdk'),
             ('200 ms polling', 'poll'),
             ('no script', 'none'),
+            ('no script either (the control)', 'control'),
         ]:
+            if key not in r:
+                continue
             row = r[key]
             p50 = f'{row["latency_p50_ms"]:.1f} ms' if 'latency_p50_ms' in row else '—'
             p95 = f'{row["latency_p95_ms"]:.1f} ms' if 'latency_p95_ms' in row else '—'
@@ -146,6 +149,12 @@ def table(results: dict) -> str:
                 'keystroke over the page with no script (medians of the differences, change by change '
                 'and key by key, the pages side by side).'
             )
+            if 'control' in r:
+                lines[-1] += (
+                    f' The control, a second page with no script measured the same way, "adds" '
+                    f'{r["control"]["added_ms_per_change"]:.2f} ms per change and '
+                    f'{r["control"]["added_ms_per_keystroke"]:.2f} ms per keystroke: the noise of the method.'
+                )
     previous = results.get('previous')
     if previous:
         lines += [

@@ -114,8 +114,9 @@ class LivePage:
             change['structure'] = True
         elif len(added) > 0 and not _any_match(added, remembered_selectors):
             added = []  # no added element is or holds a match of any selector: one query, not one each
+        seen = self._seen  # bound once: a method read costs a closure in the transpiled code
         for selector in remembered_selectors:
-            change['selectors'][selector] = self._seen(selector, added, texts, changed, removed)
+            change['selectors'][selector] = seen(selector, added, texts, changed, removed)
         for target in raw['targets']:
             change['inputs'].append('')  # an input event, whatever it concerns (volatile selectors)
             for selector in fields:

@@ -250,16 +250,19 @@ class FlowRuntime:
 
     def _tasks(self, test):
         effects = []
+        done = self.done  # bound once: a method read costs a closure in the transpiled code
         for checklist in self.checklists:
             cid = checklist['id']
             if _has(self.state['closed'], cid):
                 continue
+            finished = True
             for task in checklist['tasks']:
                 when = map_get(task, 'completeWhen')
-                if when is not None and not self.done(cid, task['id']) and test(when):
+                if when is not None and not done(cid, task['id']) and test(when):
                     self.state['tasks'].append(cid + '\n' + task['id'])
                     effects.append({'kind': 'task', 'checklist': cid, 'task': task['id']})
-            if all([self.done(cid, t['id']) for t in checklist['tasks']]):
+                finished = finished and done(cid, task['id'])
+            if finished:
                 self.state['closed'].append(cid)
                 effects.append({'kind': 'checklistEnded', 'checklist': cid, 'completed': True})
         return effects
