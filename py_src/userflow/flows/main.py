@@ -173,7 +173,10 @@ class FlowHost:
             calm = self.page.begin(raw) and not raw['other'] and self._inputs() == self._settled
             if calm:  # nothing any condition reads has changed: the last evaluation's answer stands
                 self.page.end()
-                self._apply([])
+                if len(raw['records']) > 0:
+                    self._render()  # the page's elements changed: a target may have been replaced
+                else:
+                    self.ui.position()  # typing: what is shown stays, at most it moved
             else:
                 self.page.volatile = False
                 try:
