@@ -34,6 +34,9 @@ class LivePage:
         self._traits = Object.create(None)  # selector -> affects.traits(selector)
         self._asked = None  # in an evaluation: selector -> True once asked in it
         self.volatile = False  # in the last evaluation, a result that is never remembered was read
+        self._version = 0  # counts changes to _memo: the lists below belong to one version
+        self._lists = None  # [version, the remembered selectors, the input conditions' selectors]
+        self._quiet = Object.create(None)  # selector -> what a change touching none of it looks like
 
     def url(self):
         return env.host.location.href
@@ -41,6 +44,7 @@ class LivePage:
     def forget(self):
         """Remember nothing (new content, custom inputs, shadow root search switched)."""
         self._memo = __new__(Map())
+        self._version += 1
 
     def begin(self, raw):
         """Start an evaluation after the changes in `raw` ({'records', 'targets', 'overflow'}
@@ -58,6 +62,7 @@ class LivePage:
         for leaf in Array.js_from(self._memo.js_keys()):
             if stale(leaf, change, len(self.custom_inputs) > 0):
                 self._memo.delete(leaf)
+                self._version += 1
                 calm = False
         return calm
 
@@ -74,16 +79,21 @@ class LivePage:
             return self._memo.js_get(leaf)
         value = compute()
         self._memo.set(leaf, value)
+        self._version += 1
         return value
 
     def _measure(self, raw):
         """The change as pure/affects.py reads it, measured against each remembered selector."""
-        selectors = Object.create(None)
-        fields = []  # the selectors of input conditions: the ones an input event concerns
-        for leaf in Array.js_from(self._memo.js_keys()):
-            selectors[map_get(leaf, 'input') or leaf['element']] = True
-            if map_get(leaf, 'input') is not None:
-                fields.append(leaf['input'])
+        if self._lists is None or self._lists[0] != self._version:
+            selectors = Object.create(None)
+            fields = []  # the selectors of input conditions: the ones an input event concerns
+            for leaf in Array.js_from(self._memo.js_keys()):
+                selectors[map_get(leaf, 'input') or leaf['element']] = True
+                if map_get(leaf, 'input') is not None:
+                    fields.append(leaf['input'])
+            self._lists = [self._version, map_keys(selectors), fields]
+        remembered_selectors = self._lists[1]
+        fields = self._lists[2]
         change = {'mutations': len(raw['records']) > 0, 'structure': False, 'inputs': []}
         change['selectors'] = Object.create(None)
         added = []
@@ -109,14 +119,21 @@ class LivePage:
                 texts.append(_chain(record.target))
             else:
                 changed.append([record.target, record.attributeName])
-        remembered_selectors = map_keys(selectors)
         if len(added) + len(changed) > MAX_RECORDS:
             change['structure'] = True
         elif len(added) > 0 and not _any_match(added, remembered_selectors):
             added = []  # no added element is or holds a match of any selector: one query, not one each
         seen = self._seen  # bound once: a method read costs a closure in the transpiled code
+        untouched = len(added) + len(texts) + len(changed) == 0 and not removed
+        quiet = self._quiet
         for selector in remembered_selectors:
-            change['selectors'][selector] = seen(selector, added, texts, changed, removed)
+            if not untouched:
+                change['selectors'][selector] = seen(selector, added, texts, changed, removed)
+                continue
+            # Typing, say: each selector's answer is the same "untouched", made once (read only).
+            if not has_key(quiet, selector):
+                quiet[selector] = seen(selector, added, texts, changed, removed)
+            change['selectors'][selector] = quiet[selector]
         for target in raw['targets']:
             change['inputs'].append('')  # an input event, whatever it concerns (volatile selectors)
             for selector in fields:
