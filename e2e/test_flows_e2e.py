@@ -114,6 +114,26 @@ CONDITIONS = [
 ]
 
 
+def checklist(page, tasks, tracked=None):
+    """Identify (and track `tracked`), then show a checklist of `tasks` beside a started hidden
+    flow (the placeholder UI marks a done task with a check)."""
+    page.evaluate(
+        """async ([tasks, tracked]) => {
+        await userflow.identify('flow-user', {plan: 'pro', seats: 5});
+        if (tracked) await userflow.track(tracked);
+        userflow.loadContent({version: 1, flows: [{id: 'onboarding', steps: [{id: 'o', type: 'hidden'}]}],
+                              checklists: [{id: 'conditions', tasks: tasks}]});
+        await userflow.start('onboarding');
+    }""",
+        [tasks, tracked],
+    )
+    ui(page, f'[data-task={tasks[0]["id"]}]').wait_for()
+
+
+def done_tasks(page, tasks):
+    return {t['id'] for t in tasks if ui(page, f'[data-task={t["id"]}]').text_content().startswith('\u2713')}
+
+
 def test_each_condition_form_is_decided_on_the_live_page(page, collector):
     # One checklist task per condition: tasks are evaluated independently, and the placeholder
     # UI marks a done task with a check.
@@ -122,25 +142,11 @@ def test_each_condition_form_is_decided_on_the_live_page(page, collector):
     ]
     page.goto(collector.url + '/fixtures/flows.html?token=tok_none&late=60000')
     page.fill('#project-name', 'Apollo')
-    page.evaluate(
-        """async (tasks) => {
-        await userflow.identify('flow-user', {plan: 'pro', seats: 5});
-        await userflow.track('teammate_invited');
-        userflow.loadContent({version: 1, flows: [{id: 'onboarding', steps: [{id: 'o', type: 'hidden'}]}],
-                              checklists: [{id: 'conditions', tasks: tasks}]});
-        await userflow.start('onboarding');
-    }""",
-        tasks,
-    )
-    ui(page, '[data-task=c0]').wait_for()
+    checklist(page, tasks, tracked='teammate_invited')
     expected = {f'c{i}' for i, (_, held) in enumerate(CONDITIONS) if held}
 
     def done():
-        return {
-            f'c{i}'
-            for i in range(len(CONDITIONS))
-            if ui(page, f'[data-task=c{i}]').text_content().startswith('\u2713')
-        }
+        return done_tasks(page, tasks)
 
     for _ in range(50):  # evaluation is asynchronous (one per frame): give it up to 5 s
         if done() == expected:
@@ -171,22 +177,11 @@ def test_remembered_results_follow_text_added_as_nodes_and_elements_removed(page
         },
         {'id': 'never', 'title': 'never', 'completeWhen': {'element': '#never'}},  # keeps the list shown
     ]
-    page.evaluate(
-        """async (tasks) => {
-        await userflow.identify('flow-user');
-        userflow.loadContent({version: 1, flows: [{id: 'o', steps: [{id: 'o', type: 'hidden'}]}],
-                              checklists: [{id: 'k', tasks: tasks}]});
-        await userflow.start('o');
-    }""",
-        tasks,
-    )
-    ui(page, '[data-task=text]').wait_for()
+    checklist(page, tasks)
 
     def done():
         page.wait_for_timeout(150)  # one evaluation per frame
-        return {
-            t['id'] for t in tasks if ui(page, f'[data-task={t["id"]}]').text_content().startswith('\u2713')
-        }
+        return done_tasks(page, tasks)
 
     assert done() == set()
     page.evaluate("document.getElementById('box').appendChild(document.createElement('b'))")
