@@ -70,6 +70,7 @@ def test_init_with_an_endpoint_requests_the_content_and_chunks_while_the_core_is
     page.goto(collector.url + '/fixtures/flows.html', wait_until='domcontentloaded')
 
     def sdk_requests():
+        page.wait_for_timeout(20)  # a call into Playwright: only then are its request events heard
         return [
             r['url'].rsplit('/', 1)[1]
             for r in page.record.requests
