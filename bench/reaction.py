@@ -94,7 +94,7 @@ def measure(browser, url: str, rounds: int) -> dict:
             tab.change()
     for tab in tabs.values():
         tab.page.click('#typing')
-    for key in 'the quick brown fox!' * 2:  # 40 keystrokes into a field no condition reads
+    for key in 'the quick brown fox!' * 5:  # 100 keystrokes into a field no condition reads
         for tab in order.sample(list(tabs.values()), len(tabs)):
             tab.keystroke(key)
     results = {}

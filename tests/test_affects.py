@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings, strategies as st
 from test_back_to_back import js, same  # noqa: F401 -- the V8 realm fixture
 
-from userflow.pure.affects import remembered, stale, traits
+from userflow.pure.affects import remembered, stale, traits, typing_stale
 
 QUIET = {'mutations': False, 'structure': False, 'inputs': [], 'selectors': {}}
 
@@ -109,6 +109,58 @@ changes = st.fixed_dictionaries(
 @given(leaf=leaves, what=changes, custom=st.booleans())
 def test_the_transpiled_module_decides_alike(js, leaf, what, custom):  # noqa: F811
     same(js, 'stale', leaf, what, custom)
+
+
+SELECTORS = ['#a', '.b', 'li:nth-child(2)', 'x:checked', '[data-y]', '#q']
+QUIET_SEEN = {
+    s: {'traits': traits(s), 'added': False, 'removed': False, 'inside': False, 'attributes': []}
+    for s in SELECTORS
+}
+FIELDS = ['#a', '#q']
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    memo=st.lists(leaves, max_size=8),
+    fields=st.lists(st.sampled_from(FIELDS), unique=True),
+    typed=st.lists(st.lists(st.sampled_from(FIELDS), unique=True), max_size=3),
+    custom=st.booleans(),
+)
+def test_typing_asks_only_the_results_an_input_event_can_affect(memo, fields, typed, custom):
+    """A change with no mutation records (typing), asked of typing_stale's leaves alone, drops
+    exactly what it drops asked of every leaf: nothing stale is skipped."""
+    kept = [leaf for leaf in memo if remembered(leaf)]
+    inputs = []
+    for matched in typed:  # each input event: '' and the fields its target matched
+        inputs.extend([''] + [f for f in matched if f in fields])
+    typing = {'mutations': False, 'structure': False, 'inputs': inputs, 'selectors': QUIET_SEEN}
+    everything = [leaf for leaf in kept if stale(leaf, typing, custom)]
+    asked = typing_stale(kept, QUIET_SEEN, fields, custom)
+    assert [leaf for leaf in asked if stale(leaf, typing, custom)] == everything
+
+
+def test_typing_never_asks_a_plain_element_condition():
+    memo = [
+        {'element': '#a'},
+        {'element': '.b', 'text': {}},
+        {'element': 'x:checked'},
+        {'input': '#q', 'op': 'isEmpty'},
+    ]
+    assert typing_stale(memo, QUIET_SEEN, ['#q'], False) == [
+        {'element': 'x:checked'},
+        {'input': '#q', 'op': 'isEmpty'},
+    ]
+    assert typing_stale(memo[:2], QUIET_SEEN, [], True) == []
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    memo=st.lists(leaves, max_size=6),
+    fields=st.lists(st.sampled_from(FIELDS), unique=True),
+    custom=st.booleans(),
+)
+def test_the_transpiled_typing_stale_agrees(js, memo, fields, custom):  # noqa: F811
+    same(js, 'typing_stale', [leaf for leaf in memo if remembered(leaf)], QUIET_SEEN, fields, custom)
 
 
 def test_a_change_is_json():

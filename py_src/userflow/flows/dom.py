@@ -10,7 +10,7 @@ use, and pure/affects.py says which of them may no longer hold; only those run a
 """
 
 from userflow.browser import env
-from userflow.pure.affects import remembered, stale, traits
+from userflow.pure.affects import remembered, stale, traits, typing_stale
 from userflow.pure.values import has_key, map_get, map_keys
 
 MAX_RECORDS = 200  # more changes than this in one frame: everything is evaluated again
@@ -57,10 +57,16 @@ class LivePage:
         if raw['overflow'] or self.shadow:
             self.forget()  # shadow roots: records from roots not watched yet are missed
             return False
-        change = self._measure(raw)
+        custom = len(self.custom_inputs) > 0
+        if len(raw['records']) == 0:  # typing: ask only the results an input event can affect
+            leaves = self._typing_leaves()
+            change = self._typing(raw['targets'])
+        else:
+            change = self._measure(raw)
+            leaves = Array.js_from(self._memo.js_keys())
         calm = not self.volatile
-        for leaf in Array.js_from(self._memo.js_keys()):
-            if stale(leaf, change, len(self.custom_inputs) > 0):
+        for leaf in leaves:
+            if stale(leaf, change, custom):
                 self._memo.delete(leaf)
                 self._version += 1
                 calm = False
@@ -82,19 +88,57 @@ class LivePage:
         self._version += 1
         return value
 
-    def _measure(self, raw):
-        """The change as pure/affects.py reads it, measured against each remembered selector."""
+    def _listed(self):
+        """[version, the remembered selectors, the input conditions' selectors (the ones an
+        input event concerns), the remembered selectors as one list (one `matches` for all)]
+        for the memo as it is."""
         if self._lists is None or self._lists[0] != self._version:
             selectors = Object.create(None)
-            fields = []  # the selectors of input conditions: the ones an input event concerns
+            fields = []
             for leaf in Array.js_from(self._memo.js_keys()):
                 selectors[map_get(leaf, 'input') or leaf['element']] = True
                 if map_get(leaf, 'input') is not None:
                     fields.append(leaf['input'])
-            self._lists = [self._version, map_keys(selectors), fields]
-        remembered_selectors = self._lists[1]
-        fields = self._lists[2]
-        change = {'mutations': len(raw['records']) > 0, 'structure': False, 'inputs': []}
+            names = map_keys(selectors)
+            self._lists = [self._version, names, fields, names.join(', '), None]  # native: no copy
+        return self._lists
+
+    def _typing_leaves(self):
+        """The remembered results a change with no mutation records may affect
+        (affects.typing_stale), for the memo as it is."""
+        lists = self._listed()
+        if lists[4] is None:
+            leaves = Array.js_from(self._memo.js_keys())
+            lists[4] = typing_stale(leaves, self._untouched(lists), lists[2], len(self.custom_inputs) > 0)
+        return lists[4]
+
+    def _untouched(self, lists):
+        """selector -> what a change that touches none of it looks like (made once, read only),
+        for at least every remembered selector."""
+        quiet = self._quiet
+        for selector in lists[1]:
+            if not has_key(quiet, selector):
+                quiet[selector] = self._seen(selector, [], [], [], False)
+        return quiet
+
+    def _typing(self, targets):
+        """A change with no mutation records: only input events, on `targets`."""
+        change = {'mutations': False, 'structure': False, 'inputs': [], 'selectors': self._quiet}
+        self._inputs_of(targets, self._lists[2], change['inputs'])
+        return change
+
+    def _inputs_of(self, targets, fields, inputs):
+        for target in targets:
+            inputs.append('')  # an input event, whatever it concerns (volatile selectors)
+            for selector in fields:
+                if target.nodeType == 1 and _matches(target, selector):
+                    inputs.append(selector)
+
+    def _measure(self, raw):
+        """The change as pure/affects.py reads it, measured against each remembered selector."""
+        lists = self._listed()
+        remembered_selectors = lists[1]
+        change = {'mutations': True, 'structure': False, 'inputs': []}
         change['selectors'] = Object.create(None)
         added = []
         texts = []
@@ -121,24 +165,16 @@ class LivePage:
                 changed.append([record.target, record.attributeName])
         if len(added) + len(changed) > MAX_RECORDS:
             change['structure'] = True
-        elif len(added) > 0 and not _any_match(added, remembered_selectors):
+        elif len(added) > 0 and not _any_match(added, lists[3]):
             added = []  # no added element is or holds a match of any selector: one query, not one each
         seen = self._seen  # bound once: a method read costs a closure in the transpiled code
         untouched = len(added) + len(texts) + len(changed) == 0 and not removed
-        quiet = self._quiet
-        for selector in remembered_selectors:
-            if not untouched:
+        if untouched:  # say, a comment added: each selector's answer is the "untouched" one
+            change['selectors'] = self._untouched(lists)
+        else:
+            for selector in remembered_selectors:
                 change['selectors'][selector] = seen(selector, added, texts, changed, removed)
-                continue
-            # Typing, say: each selector's answer is the same "untouched", made once (read only).
-            if not has_key(quiet, selector):
-                quiet[selector] = seen(selector, added, texts, changed, removed)
-            change['selectors'][selector] = quiet[selector]
-        for target in raw['targets']:
-            change['inputs'].append('')  # an input event, whatever it concerns (volatile selectors)
-            for selector in fields:
-                if target.nodeType == 1 and _matches(target, selector):
-                    change['inputs'].append(selector)
+        self._inputs_of(raw['targets'], lists[2], change['inputs'])
         return change
 
     def _seen(self, selector, added, texts, changed, removed):
@@ -266,12 +302,11 @@ class LivePage:
         self.clicked = __new__(WeakSet())
 
 
-def _any_match(nodes, selectors):
-    """Whether one of `nodes` is or holds a match of one of `selectors` (True if unsure: one of
-    them is invalid, which makes the list invalid)."""
-    if len(selectors) == 0:
+def _any_match(nodes, joined):
+    """Whether one of `nodes` is or holds a match of one of the selectors `joined` lists (True
+    if unsure: one of them is invalid, which makes the list invalid)."""
+    if joined == '':
         return False
-    joined = ', '.join(selectors)
     try:
         for node in nodes:
             if node.matches(joined) or node.firstElementChild and node.querySelector(joined) is not None:

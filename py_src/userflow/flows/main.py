@@ -202,7 +202,7 @@ class FlowHost:
                 len(runtime.checklists),
                 self.page.url(),
                 self.page.attributes,
-                env.remembered_events(),
+                env.storage_get('events'),  # as stored: no need to read the names out of it
             ]
         )
 

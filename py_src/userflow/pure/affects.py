@@ -114,6 +114,19 @@ def stale(leaf, change, custom_inputs):
     return False
 
 
+def typing_stale(leaves, quiet, fields, custom_inputs):
+    """Of `leaves`, the ones a change with no mutation records (typing: input events only) may
+    make stale: those stale when an input event concerns every field in `fields` (the input
+    conditions' selectors). `quiet`: selector -> what a change that touches none of it looks
+    like. `stale` only grows with the input events a change holds, so such a change need be
+    asked of these leaves alone (tests/test_affects.py proves both on generated changes)."""
+    inputs = ['']
+    for field in fields:
+        inputs.append(field)
+    worst = {'mutations': False, 'structure': False, 'inputs': inputs, 'selectors': quiet}
+    return [leaf for leaf in leaves if stale(leaf, worst, custom_inputs)]
+
+
 def _has(items, item):
     for x in items:
         if x == item:
