@@ -52,15 +52,53 @@ _KWARGS_DICT = 'var kwargs = dict ();'
 _IMPORT = re.compile(r"^import \{([^}]*)\} from '\./" + re.escape(RUNTIME) + "';$", re.M)
 # Every method call on an SDK object goes through `__get__`, which binds the method with
 # `[].slice.apply(arguments)` and `[self].concat(args)`: two arrays and an `arguments` object a
-# call, a third of the flow engine's time per page change (bench/reaction.py). Rest and spread
-# pass the same arguments (concat spreads only its own argument, the array of arguments).
+# call, a third of the flow engine's time per page change (bench/reaction.py). A bound function
+# passes the same arguments (concat spreads only its own argument, the array of arguments), and
+# V8 calls it without a frame of its own. (`__proxy__` is set before `__init__` runs.)
 _SLOW_BIND = """            return function () {
                 var args = [] .slice.apply (arguments);
                 return func.apply (null, [aThis.__proxy__ ? aThis.__proxy__ : aThis] .concat (args));
             };"""
-_FAST_BIND = """            return function (...args) {
-                return func.call (null, aThis.__proxy__ ? aThis.__proxy__ : aThis, ...args);
-            };"""
+_FAST_BIND = """            return func.bind (null, aThis.__proxy__ ? aThis.__proxy__ : aThis);"""
+
+
+# ... and each access to a method (`self.page.remember`) made a new bound function: the getter
+# Transcrypt writes for every method ran `__get__` and allocated a closure on every call. Each
+# method's getter now keeps the function it bound on the instance, under the getter's own name
+# (which is the name esbuild's --mangle-props gave it, read when the class is made), so the
+# next access is a plain property read. Only instances keep one (`__get__`'s own test: an own
+# `__class__`); a class's method stays unbound (`Base.method(self)`, `__init__`).
+_CLASS_ATTRIBUTES = """        for (var attrib in attribs) {
+            var descrip = Object.getOwnPropertyDescriptor (attribs, attrib);
+            Object.defineProperty (cls, attrib, descrip);
+        }"""
+_CLASS_ATTRIBUTES_KEPT = """        for (var attrib in attribs) {
+            var descrip = Object.getOwnPropertyDescriptor (attribs, attrib);
+            if (descrip.get && !descrip.set) {
+                descrip.get = __bound_once__ (attrib, descrip.get);
+            }
+            Object.defineProperty (cls, attrib, descrip);
+        }"""
+_METATYPE = 'export var py_metatype = {'
+_BOUND_ONCE = """function __bound_once__ (name, get) {
+    return function () {
+        var bound = get.call (this);
+        if (this.hasOwnProperty ('__class__')) {
+            Object.defineProperty (this, name, {value: bound, writable: true, configurable: true});
+        }
+        return bound;
+    };
+}
+"""
+
+
+def _faster_methods(text: str) -> str:
+    """The runtime with the two rewrites above (a BundleError if Transcrypt's text changed)."""
+    for old in (_SLOW_BIND, _CLASS_ATTRIBUTES, _METATYPE):
+        if text.count(old) != 1:
+            raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {old.strip()[:40]!r}")
+    text = text.replace(_SLOW_BIND, _FAST_BIND).replace(_CLASS_ATTRIBUTES, _CLASS_ATTRIBUTES_KEPT)
+    return text.replace(_METATYPE, _BOUND_ONCE + _METATYPE)
 
 
 def _statements(text: str) -> list[str]:
@@ -94,9 +132,7 @@ def prune(modules: Path) -> list[str]:
     """Prune the runtime in the folder of ES modules `modules`; returns the removed names."""
     runtime = modules / RUNTIME
     text = runtime.read_text()
-    if _SLOW_BIND not in text:
-        raise BundleError("Transcrypt's __get__ is not the one prune.py rewrites (_SLOW_BIND)")
-    text = text.replace(_SLOW_BIND, _FAST_BIND, 1).replace(_KWARGS_DICT, 'var kwargs = {};')
+    text = _faster_methods(text).replace(_KWARGS_DICT, 'var kwargs = {};')
     statements = _statements(text)
     definitions: dict[str, list[str]] = {}
     extensions: set[str] = set()
