@@ -9,6 +9,7 @@ import pytest
 
 from sdk import PY_SRC, ROOT
 from sdk.builder import build, pipeline
+from sdk.builder.pipeline import build_bundle
 from sdk.builder import bundle as bundler
 from sdk.builder.manifest import LOADER_BUDGET, sri
 from sdk.builder import split
@@ -307,3 +308,72 @@ def test_the_loader_and_the_declarations_come_from_the_api_lists(built):
         assert f'"{name}' in loader or f' {name}' in loader, name
     with pytest.raises(RenderError, match='no signature for'):
         declarations.check({**lists, 'VOID_METHODS': [*lists['VOID_METHODS'], 'newMethod']})
+
+
+METHODS = """
+class Base:
+    def __init__(self, n):
+        self.n = n
+        self.calls = []
+
+    def add(self, k):
+        self.calls.append(k)
+        return self.n + k
+
+    def _twice(self, k):
+        return self.add(k) + self.add(k)
+
+    def run(self, fn, k):
+        return fn(k)
+
+
+class Child(Base):
+    def __init__(self, n):
+        super().__init__(n * 10)
+
+    def add(self, k):
+        return Base.add(self, k) + 1
+
+
+class Problem(Exception):
+    def __init__(self, what):
+        super().__init__('bad: ' + what)
+
+
+def results():
+    a = Base(1)
+    b = Base(2)
+    c = Child(3)
+    out = [a.add(1), b.add(1), a._twice(2), c.add(1), c._twice(1), a.run(b.add, 5), c.run(c.add, 5)]
+    bound = a.add
+    a.n = 100
+    out.append(bound(1))
+    out.append(len(a.calls) + len(b.calls) + len(c.calls))
+    d = Base(4)  # made after `Base.add(self, k)` ran: the class's own method stays unbound
+    out.append(d.add(1))
+    try:
+        raise Problem('x')
+    except Problem as e:
+        out.append(str(e))
+    return out
+"""
+
+
+def test_methods_bound_once_per_instance_behave_as_in_cpython(tmp_path):
+    """prune.py keeps a method bound for an instance on it: each instance its own, subclasses
+    and `Base.method(self)` unbound calls as before, a method passed as a value still bound."""
+    from py_mini_racer import MiniRacer
+
+    namespace = {}
+    exec(METHODS, namespace)
+    expected = namespace['results']()
+    bundle = build_bundle(
+        'methods',
+        METHODS + '\n__pragma__("js", "{}", "globalThis.R = results")\n',
+        tmp_path,
+        log=lambda s: None,
+    )
+    realm = MiniRacer()
+    realm.eval('var window = globalThis;')
+    realm.eval(bundle.read_text())
+    assert json.loads(realm.eval('JSON.stringify(R())')) == expected
