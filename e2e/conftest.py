@@ -5,6 +5,7 @@ context per test, whose requests, console messages and page errors are recorded 
 `page.record`). No browser is downloaded here: see sdk.browser.
 """
 
+import sys
 from dataclasses import dataclass, field
 
 import pytest
@@ -16,6 +17,9 @@ from sdk.builder import build
 from sdk.collector import Collector
 
 from helpers import INSECURE_HOST
+
+# The pure SDK modules are plain Python: a test may decide with one what Chromium answers.
+sys.path.insert(0, str(ROOT / 'py_src'))
 
 
 @pytest.fixture(scope='session')

@@ -27,7 +27,7 @@ from userflow.pure.links import text_links
 from userflow.pure.session import Session
 from userflow.pure.locales import chain, pick, right_to_left, valid_tag
 from userflow.pure.richtext import parse as parse_markup, plain, problems as markup_problems
-from userflow.pure.affects import stale, traits, typing_stale
+from userflow.pure.affects import key, stale, traits, typing_stale
 
 
 def _events_body(token, sdk, user, hashed, specs):
@@ -213,6 +213,7 @@ CASES = {
         else [stale(leaf, change, custom)]
     ),
     'typing_stale': typing_stale,
+    'selector_key': key,
 }
 
 

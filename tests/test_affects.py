@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings, strategies as st
 from test_back_to_back import js, same  # noqa: F401 -- the V8 realm fixture
 
-from userflow.pure.affects import remembered, stale, traits, typing_stale
+from userflow.pure.affects import key, remembered, stale, traits, typing_stale
 
 QUIET = {'mutations': False, 'structure': False, 'inputs': [], 'selectors': {}}
 
@@ -33,7 +33,12 @@ def test_what_is_remembered():
 
 
 def test_selector_traits():
-    assert traits('.row.r7 .never3') == {'attributes': ['class'], 'volatile': False, 'structural': False}
+    assert traits('.row.r7 .never3') == {
+        'attributes': ['class'],
+        'volatile': False,
+        'structural': False,
+        'key': '.never3',
+    }
     assert traits('#save[data-state="on"] [aria-x]')['attributes'] == ['id', 'data-state', 'aria-x']
     assert traits('li:nth-child(2)')['structural'] and traits('a + b')['structural']
     assert traits('input:checked')['volatile'] and traits(':not(.x) > b')['volatile']
@@ -161,6 +166,33 @@ def test_typing_never_asks_a_plain_element_condition():
 )
 def test_the_transpiled_typing_stale_agrees(js, memo, fields, custom):  # noqa: F811
     same(js, 'typing_stale', [leaf for leaf in memo if remembered(leaf)], QUIET_SEEN, fields, custom)
+
+
+def test_the_id_or_class_a_match_must_have():
+    """Chromium checks these on generated selectors in e2e/test_selector_keys.py."""
+    assert key('#Go-5') == '#go-5' and key('.row.r7 .never3') == '.never3' and key('.cell.c3') == '.cell'
+    assert key('div > a.Btn:hover') == '.btn' and key('input#Q.z') == '#q' and key('.x:not(.y)') == '.x'
+    assert key('[data-x] .foo[y]') == '.foo' and key('#a\n.b') == '.b'
+    for unsure in [
+        'ul li',
+        '.a, .b',
+        'a[href="#x .y"]',
+        'a.b\\:c',
+        'p:is(.a,.b)',
+        'a.\u00e9',
+        '.a .b>c',
+        'a.',
+    ]:
+        assert key(unsure) is None, unsure
+
+
+selector_text = st.text(st.sampled_from(list('#.ab-_ >+~,[]()"\'\\:\n\tZ9\u00e9')), max_size=24)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(selector_text, st.text(max_size=12)))
+def test_the_transpiled_key_agrees(js, text):  # noqa: F811
+    same(js, 'selector_key', text)
 
 
 def test_a_change_is_json():

@@ -118,7 +118,7 @@ class LivePage:
         quiet = self._quiet
         for selector in lists[1]:
             if not has_key(quiet, selector):
-                quiet[selector] = self._seen(selector, [], [], [], False)
+                quiet[selector] = self._seen(selector, [], [], [], False, [])
         return quiet
 
     def _typing(self, targets):
@@ -163,21 +163,23 @@ class LivePage:
                 texts.append(_chain(record.target))
             else:
                 changed.append([record.target, record.attributeName])
+        marks = [_marks(node) for node in added]
         if len(added) + len(changed) > MAX_RECORDS:
             change['structure'] = True
-        elif len(added) > 0 and not _any_match(added, lists[3]):
+        elif marks.indexOf(None) >= 0 and not _any_match(added, lists[3]):
             added = []  # no added element is or holds a match of any selector: one query, not one each
-        seen = self._seen  # bound once: a method read costs a closure in the transpiled code
+            marks = []
+        seen = self._seen
         untouched = len(added) + len(texts) + len(changed) == 0 and not removed
         if untouched:  # say, a comment added: each selector's answer is the "untouched" one
             change['selectors'] = self._untouched(lists)
         else:
             for selector in remembered_selectors:
-                change['selectors'][selector] = seen(selector, added, texts, changed, removed)
+                change['selectors'][selector] = seen(selector, added, texts, changed, removed, marks)
         self._inputs_of(raw['targets'], lists[2], change['inputs'])
         return change
 
-    def _seen(self, selector, added, texts, changed, removed):
+    def _seen(self, selector, added, texts, changed, removed, marks):
         before = self._found[selector] if has_key(self._found, selector) else []
         shape = self._traits[selector] if has_key(self._traits, selector) else traits(selector)
         self._traits[selector] = shape
@@ -185,8 +187,11 @@ class LivePage:
         if len(added) + len(changed) > MAX_RECORDS:
             seen['added'] = True
             return seen
-        for node in added:
-            if _matches(node, selector) or _holds(node, selector):
+        needed = ' ' + shape['key'] + ' ' if shape['key'] is not None else None
+        for i in range(len(added)):
+            if needed is not None and marks[i] is not None and marks[i].indexOf(needed) < 0:
+                continue  # an element with no element inside, without the id or class it must have
+            if _matches(added[i], selector) or _holds(added[i], selector):
                 seen['added'] = True
         if removed:
             for node in before:
@@ -314,6 +319,20 @@ def _any_match(nodes, joined):
         return False
     except:  # noqa: E722
         return True
+
+
+def _marks(node):
+    """' #id .class ... ' (lower case) of an element with no element inside, whose own id and
+    classes are all a selector's last compound can match on; None for one with elements inside."""
+    if node.firstElementChild is not None:
+        return None
+    found = ' '
+    named = node.getAttribute('id')  # not node.id: a form's field named "id" takes that name
+    if named:
+        found += '#' + named.toLowerCase() + ' '
+    for name in Array.js_from(node.classList or []):
+        found += '.' + name.toLowerCase() + ' '
+    return found
 
 
 def _has_text(node):

@@ -68,7 +68,62 @@ def traits(selector):
     for word in _STRUCTURAL:
         if selector.find(word) >= 0:
             structural = True
-    return {'attributes': names, 'volatile': volatile, 'structural': structural}
+    return {'attributes': names, 'volatile': volatile, 'structural': structural, 'key': key(selector)}
+
+
+_IDENT = 'abcdefghijklmnopqrstuvwxyz0123456789-_'
+
+
+def key(selector):
+    """An id or class every element that `selector` matches has ('#name' or '.name', lower
+    case: quirks mode matches both without case), or None when it cannot tell. It is the first
+    id, else the first class, of the last compound (after the last combinator), outside
+    brackets, parentheses and quotes; a list, an escape or a character outside ASCII gives None.
+    An added element without that id or class is not measured against the selector (dom.py)."""
+    depth = 0
+    quote = ''
+    start = 0  # where the last compound begins
+    for i in range(len(selector)):
+        ch = selector[i]
+        if ord(ch) > 126 or ch == '\\':
+            return None
+        if quote != '':
+            if ch == quote:
+                quote = ''
+        elif ch == '"' or ch == "'":
+            quote = ch
+        elif ch == '[' or ch == '(':
+            depth += 1
+        elif ch == ']' or ch == ')':
+            depth -= 1
+        elif depth == 0 and ch == ',':
+            return None
+        elif depth == 0 and (ch == ' ' or ch == '>' or ch == '+' or ch == '~' or ch < ' '):
+            start = i + 1
+    found = {'#': None, '.': None}
+    depth = 0
+    quote = ''
+    i = start
+    while i < len(selector):
+        ch = selector[i]
+        if quote != '':
+            if ch == quote:
+                quote = ''
+        elif ch == '"' or ch == "'":
+            quote = ch
+        elif ch == '[' or ch == '(':
+            depth += 1
+        elif ch == ']' or ch == ')':
+            depth -= 1
+        elif depth == 0 and (ch == '#' or ch == '.') and found[ch] is None:
+            end = i + 1
+            while end < len(selector) and _IDENT.find(selector[end].lower()) >= 0:
+                end += 1
+            if end > i + 1:
+                found[ch] = ch + selector[i + 1 : end].lower()
+            i = end - 1
+        i += 1
+    return found['#'] if found['#'] is not None else found['.']
 
 
 _NAME_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789-_:'
