@@ -82,14 +82,14 @@ def key(selector):
     An added element without that id or class is not measured against the selector (dom.py)."""
     depth = 0
     quote = ''
-    start = 0  # where the last compound begins
-    for i in range(len(selector)):
+    found = {'#': None, '.': None}  # of the compound read last
+    i = 0
+    while i < len(selector):
         ch = selector[i]
         if ord(ch) > 126 or ch == '\\':
             return None
         if quote != '':
-            if ch == quote:
-                quote = ''
+            quote = '' if ch == quote else quote
         elif ch == '"' or ch == "'":
             quote = ch
         elif ch == '[' or ch == '(':
@@ -98,23 +98,8 @@ def key(selector):
             depth -= 1
         elif depth == 0 and ch == ',':
             return None
-        elif depth == 0 and (ch == ' ' or ch == '>' or ch == '+' or ch == '~' or ch < ' '):
-            start = i + 1
-    found = {'#': None, '.': None}
-    depth = 0
-    quote = ''
-    i = start
-    while i < len(selector):
-        ch = selector[i]
-        if quote != '':
-            if ch == quote:
-                quote = ''
-        elif ch == '"' or ch == "'":
-            quote = ch
-        elif ch == '[' or ch == '(':
-            depth += 1
-        elif ch == ']' or ch == ')':
-            depth -= 1
+        elif depth == 0 and (ch <= ' ' or ch == '>' or ch == '+' or ch == '~'):
+            found = {'#': None, '.': None}  # a combinator: a new compound begins
         elif depth == 0 and (ch == '#' or ch == '.') and found[ch] is None:
             end = i + 1
             while end < len(selector) and _IDENT.find(selector[end].lower()) >= 0:
