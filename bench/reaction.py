@@ -4,11 +4,13 @@ next to no script, in one run of the same headless Chromium.
 
 Measures: DOM change -> reaction latency (p50/p95 over N changes), main-thread task time per
 mutation batch, CPU (task time) per second while idle, and main-thread time per keystroke while
-typing 40 characters into a field none of the 200 conditions reads (compared with no script).
-The pages are open side by side and each change and keystroke is made in each in turn (in a
-shuffled order), so the machine's slow moments fall on all alike; "added" is the median of the
-per-change (per-keystroke) differences from the page with no script, and a second page with no
-script (`control`) measured the same way shows the method's own noise. Writes
+typing 100 characters into a field none of the 200 conditions reads, and per change that no
+condition watches (the app's own churn: an element with text replaced), compared with no script.
+The pages are open side by side (PAGES: one per mode) and each change and keystroke is made in
+each in turn (in a shuffled order), so the machine's slow moments fall on all alike;
+"added" is the median of the per-change (per-keystroke) differences between the mean of a mode's
+pages and the mean of the pages with no script, and another page with no script (`control`)
+measured the same way show the method's own noise. Writes
 bench/results-reaction.json.
 
     .venv/bin/python bench/reaction.py [N]
@@ -50,7 +52,7 @@ class Tab:
         self.cdp = self.context.new_cdp_session(self.page)
         self.cdp.send('Performance.enable')
         self.page.goto(f'{url}/fixtures/bench.html?mode={mode}&nodes=10000')
-        self.batch, self.latencies, self.keys = [], [], []
+        self.batch, self.latencies, self.keys, self.churned = [], [], [], []
 
     def idle(self) -> float:
         before = task_seconds(self.cdp)
@@ -68,6 +70,12 @@ class Tab:
         self.page.wait_for_timeout(250)
         self.batch.append((task_seconds(self.cdp) - start) * 1000)
 
+    def churn(self) -> None:
+        start = task_seconds(self.cdp)
+        self.page.evaluate('bench.churn()')
+        self.page.wait_for_timeout(100)
+        self.churned.append((task_seconds(self.cdp) - start) * 1000)
+
     def keystroke(self, key: str) -> None:
         start = task_seconds(self.cdp)
         self.page.keyboard.press(key if key != ' ' else 'Space')
@@ -80,40 +88,59 @@ def _paired(ours: list, alone: list) -> float:
     return round(statistics.median(a - b for a, b in zip(ours, alone, strict=True)), 2)
 
 
+# Pages per mode. A page (a renderer process) can run a little faster or slower than another all
+# along (the control has shown ±0.8 ms on every measure of one run); more pages per mode would
+# average that out, but on this 2-core machine ten pages slowed each other (one poll took 4.9
+# instead of 2.1 ms), so one each: the control's figures show how far a run is off.
+PAGES = {'sdk': 1, 'poll': 1, 'control': 1, 'none': 1}
+
+
+def _mean(tabs: list, field: str) -> list:
+    """Per round, the mean over one mode's pages."""
+    return [statistics.fmean(values) for values in zip(*(getattr(t, field) for t in tabs), strict=True)]
+
+
 def measure(browser, url: str, rounds: int) -> dict:
-    """Every mode's page open at once; each change and each keystroke is made in every page in
+    """Every mode's pages open at once; each change and each keystroke is made in every page in
     turn, so a slow moment of the machine falls on all of them alike. 'added' figures are the
-    median of the per-round differences from the page with no script."""
-    tabs = {mode: Tab(browser, url, mode) for mode in MODES}
-    for tab in tabs.values():
+    median of the per-round differences between a mode's pages and the pages with no script."""
+    tabs = {mode: [Tab(browser, url, mode) for _ in range(PAGES[mode])] for mode in MODES}
+    every = [tab for mode in MODES for tab in tabs[mode]]
+    for tab in every:
         tab.page.wait_for_timeout(1500)
-    idle = {mode: tab.idle() for mode, tab in tabs.items()}
+    idle = {mode: statistics.fmean(tab.idle() for tab in tabs[mode]) for mode in MODES}
     order = random.Random(17)  # each round in a shuffled order: no page is always first
     for _ in range(rounds):
-        for tab in order.sample(list(tabs.values()), len(tabs)):
+        for tab in order.sample(every, len(every)):
             tab.change()
-    for tab in tabs.values():
+    for _ in range(rounds):  # changes no condition watches: what the app's own churn costs
+        for tab in order.sample(every, len(every)):
+            tab.churn()
+    for tab in every:
         tab.page.click('#typing')
     for key in 'the quick brown fox!' * 5:  # 100 keystrokes into a field no condition reads
-        for tab in order.sample(list(tabs.values()), len(tabs)):
+        for tab in order.sample(every, len(every)):
             tab.keystroke(key)
     results = {}
-    none = tabs['none']
-    for mode, tab in tabs.items():
+    none = {field: _mean(tabs['none'], field) for field in ('batch', 'keys', 'churned')}
+    for mode in MODES:
+        mine = {field: _mean(tabs[mode], field) for field in ('batch', 'keys', 'churned')}
         row = {
+            'pages': PAGES[mode],
             'idle_task_ms_per_s': round(idle[mode], 2),
-            'task_ms_per_keystroke': round(statistics.median(tab.keys), 2),
-            'task_ms_per_change': round(statistics.median(tab.batch), 2),
+            'task_ms_per_keystroke': round(statistics.median(mine['keys']), 2),
+            'task_ms_per_change': round(statistics.median(mine['batch']), 2),
         }
         if mode != 'none':
-            row['added_ms_per_change'] = _paired(tab.batch, none.batch)
-            row['added_ms_per_keystroke'] = _paired(tab.keys, none.keys)
-        if tab.latencies:
-            latencies = sorted(tab.latencies)
+            row['added_ms_per_change'] = _paired(mine['batch'], none['batch'])
+            row['added_ms_per_keystroke'] = _paired(mine['keys'], none['keys'])
+            row['added_ms_per_unwatched_change'] = _paired(mine['churned'], none['churned'])
+        latencies = sorted(x for tab in tabs[mode] for x in tab.latencies)
+        if latencies:
             row['latency_p50_ms'] = round(statistics.median(latencies), 1)
             row['latency_p95_ms'] = round(latencies[int(len(latencies) * 0.95) - 1], 1)
         results[mode] = row
-    for tab in tabs.values():
+    for tab in every:
         tab.context.close()
     return results
 

@@ -149,11 +149,23 @@ def table(results: dict) -> str:
                 'keystroke over the page with no script (medians of the differences, change by change '
                 'and key by key, the pages side by side).'
             )
+            if 'added_ms_per_unwatched_change' in r['sdk']:
+                unwatched = r['sdk']['added_ms_per_unwatched_change']
+                lines[-1] += (
+                    f' A change no condition watches (the app replacing an element with text) adds '
+                    f'{unwatched:.2f} ms ({ratio(unwatched, poll)} one poll).'
+                )
             if 'control' in r:
                 lines[-1] += (
                     f' The control, a second page with no script measured the same way, "adds" '
                     f'{r["control"]["added_ms_per_change"]:.2f} ms per change and '
-                    f'{r["control"]["added_ms_per_keystroke"]:.2f} ms per keystroke: the noise of the method.'
+                    f'{r["control"]["added_ms_per_keystroke"]:.2f} ms per keystroke'
+                    + (
+                        f' and {r["control"]["added_ms_per_unwatched_change"]:.2f} ms per unwatched change'
+                        if 'added_ms_per_unwatched_change' in r['control']
+                        else ''
+                    )
+                    + ': the noise of the method.'
                 )
     previous = results.get('previous')
     if previous:
@@ -223,6 +235,10 @@ def compare(old: dict, new: dict) -> list:
         ('reaction p95', lambda r: get(r, 'reaction', 'sdk', 'latency_p95_ms')),
         ('main thread added per change', lambda r: added(r, 'task_ms_per_change', 'change')),
         ('main thread added per keystroke', lambda r: added(r, 'task_ms_per_keystroke', 'keystroke')),
+        (
+            'main thread added per change no condition watches',
+            lambda r: get(r, 'reaction', 'sdk', 'added_ms_per_unwatched_change', digits=2),
+        ),
         ('one Python file changed, rebuild', lambda r: get(r, 'build', 'one_file_ms', digits=0)),
     ]
     return [(label, figure(old), figure(new)) for label, figure in figures]

@@ -253,6 +253,13 @@ def test_a_tooltip_follows_its_target_on_scroll_resize_and_layout_changes(page, 
     frames(page)
     wider = page.evaluate(MEASURE, '.card')
     assert abs((wider['x'] - after['x']) - 110) <= 1  # re-centred under the wider target
+    # The page renders its button anew, further right (a framework replacing it): the card
+    # follows the new element at the next frame, though no condition changed.
+    page.evaluate("""() => { const old = document.getElementById('target'), fresh = old.cloneNode(true);
+        fresh.style.marginLeft = '60px'; old.replaceWith(fresh); }""")
+    frames(page, 5)
+    moved = page.evaluate(MEASURE, '.card')
+    assert moved['x'] > wider['x'] + 20, (moved, wider)
     page.set_viewport_size({'width': 500, 'height': 400})
     frames(page, 5)
     small = page.evaluate(MEASURE, '.card')

@@ -171,11 +171,17 @@ class LivePage:
             marks = []
         seen = self._seen
         untouched = len(added) + len(texts) + len(changed) == 0 and not removed
+        quiet = self._untouched(lists)
         if untouched:  # say, a comment added: each selector's answer is the "untouched" one
-            change['selectors'] = self._untouched(lists)
+            change['selectors'] = quiet
         else:
+            found = self._found
+            alike = len(added) + len(changed) == 0  # only removals and text: nothing to match
             for selector in remembered_selectors:
-                change['selectors'][selector] = seen(selector, added, texts, changed, removed, marks)
+                if alike and (not has_key(found, selector) or len(found[selector]) == 0):
+                    change['selectors'][selector] = quiet[selector]  # nothing it matched to lose
+                else:
+                    change['selectors'][selector] = seen(selector, added, texts, changed, removed, marks)
         self._inputs_of(raw['targets'], lists[2], change['inputs'])
         return change
 

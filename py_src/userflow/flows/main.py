@@ -173,10 +173,10 @@ class FlowHost:
             calm = self.page.begin(raw) and not raw['other'] and self._inputs() == self._settled
             if calm:  # nothing any condition reads has changed: the last evaluation's answer stands
                 self.page.end()
-                if len(raw['records']) > 0:
+                if len(raw['records']) > 0 and self._follows_page():
                     self._render()  # the page's elements changed: a target may have been replaced
                 else:
-                    self.ui.position()  # typing: what is shown stays, at most it moved
+                    self.ui.position()  # what is shown stays, at most it moved
             else:
                 self.page.volatile = False
                 try:
@@ -187,6 +187,20 @@ class FlowHost:
                 self._settled = self._inputs() if len(effects) == 0 else None
         if self._debugger_panel is not None:
             self._debugger_panel.render(self.runtime, self.page)
+
+    def _follows_page(self):
+        """Whether what is shown depends on the page's elements beyond the conditions: a step
+        or launcher at a target (which the page may have replaced), or the UI's container,
+        which the page may have removed."""
+        here = self.runtime.current()
+        container = self.ui.container
+        return (
+            here is not None
+            and bool(here['step']['target'])
+            or len(self.runtime.showing['launchers']) > 0
+            or container is not None
+            and not container.isConnected
+        )
 
     def _inputs(self):
         """What conditions read besides the page's elements and fields: the flows' state (which

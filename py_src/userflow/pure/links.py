@@ -1,6 +1,7 @@
 """Links in plain text: the only way a URL from content becomes an anchor in the UI. Kept out
 of `urls.py` so that it ships in the flows chunk with the UI, not in the core."""
 
+from userflow.pure.values import least, most
 from userflow.pure.urls import split_url, split_authority, valid_host, has_unsafe_chars
 
 
@@ -32,7 +33,7 @@ def text_links(text):
                 pieces.append([False, text[plain:found]])
             pieces.append([True, url])
             plain = end
-        start = max(end, found + 1)
+        start = most(end, found + 1)
     if plain < len(text):
         pieces.append([False, text[plain:]])
     return pieces
@@ -45,4 +46,4 @@ def _next_scheme(text, start):
         return https
     if https < 0:
         return http
-    return min(http, https)
+    return least(http, https)

@@ -13,6 +13,8 @@ the `target` rectangle ({'top', 'left', 'width', 'height'}, viewport coordinates
 - hidden: the target does not intersect the viewport (scrolled away); the box is not shown.
 """
 
+from userflow.pure.values import least, most
+
 GAP = 12
 MARGIN = 8
 ARROW_INSET = 16
@@ -41,7 +43,7 @@ def _surplus(target, size, viewport, side):
 
 def _clamp(value, low, high):
     # A box larger than the room keeps its start edge visible.
-    return max(low, min(value, high))
+    return most(low, least(value, high))
 
 
 def sides_in_order(placement):

@@ -5,6 +5,8 @@ Retried: network errors (status 0), 408, 429 and 5xx, with exponential backoff a
 the batch with a warning (SPEC §7).
 """
 
+from userflow.pure.values import least, most
+
 MAX_RETRY_AFTER_MS = 3600000  # a server asking for more than an hour is capped at one
 _MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
@@ -23,7 +25,7 @@ def outcome(status):
 
 def backoff_ms(attempt, rand):
     """Full jitter: a uniform wait in [0, min(cap, base * 2**attempt)); `rand` in [0, 1)."""
-    ceiling = BASE_MS * 2 ** min(attempt, 16)
+    ceiling = BASE_MS * 2 ** least(attempt, 16)
     if ceiling > CAP_MS:
         ceiling = CAP_MS
     return (rand * ceiling) // 1
@@ -55,7 +57,7 @@ def retry_after_ms(value, now_ms):
     text = value.strip()
     seconds = _digits(text)
     if seconds is not None:
-        return min(seconds * 1000, MAX_RETRY_AFTER_MS)
+        return least(seconds * 1000, MAX_RETRY_AFTER_MS)
     parts = text.split(' ')
     if len(parts) != 6 or parts[5] != 'GMT' or len(parts[4]) != 8:
         return None
@@ -68,7 +70,7 @@ def retry_after_ms(value, now_ms):
     if hms[0] is None or hms[1] is None or hms[2] is None:
         return None
     at = ((_days_from_civil(year, month + 1, day) * 24 + hms[0]) * 60 + hms[1]) * 60 + hms[2]
-    return min(max(0, at * 1000 - now_ms), MAX_RETRY_AFTER_MS)
+    return least(most(0, at * 1000 - now_ms), MAX_RETRY_AFTER_MS)
 
 
 def _month(name):

@@ -21,7 +21,7 @@ from userflow.ui.uicss import CSS
 from userflow.ui.draw import button, el, guarded, markup
 from userflow.pure.locales import ENGLISH, pick, right_to_left
 from userflow.pure.locales import words as ui_words
-from userflow.pure.values import map_get
+from userflow.pure.values import map_get, most
 
 TAG = 'userflow-ui'
 BASE_Z = 2147483000
@@ -347,7 +347,7 @@ class Ui:
         bar.setAttribute('aria-valuenow', str(finished))
         bar.setAttribute('aria-valuetext', progress)
         bar.setAttribute('aria-labelledby', 'uf-cl' + str(index))
-        share = str(round(100 * finished / max(1, len(tasks)))) + '%'
+        share = str(round(100 * finished / most(1, len(tasks)))) + '%'
         el('span', bar, None, None).style.setProperty('width', share)
         el('p', box, 'summary', progress)
         if collapsed:
