@@ -74,6 +74,17 @@ def test_a_launcher_follows_its_target_opens_a_rich_tooltip_and_can_be_dismissed
     frames(page, 4)
     moved = page.evaluate(MEASURE, '.launcher')
     assert moved['x'] - spot['x'] == pytest.approx(120, abs=2)  # follows a layout change
+    # The page renders the target anew, further down (a framework replacing it, a change no
+    # condition watches): the launcher moves to the new element.
+    page.evaluate("""() => { const old = document.querySelector('#count'), fresh = old.cloneNode(true);
+        fresh.style.display = 'inline-block'; fresh.style.marginTop = '40px'; old.replaceWith(fresh); }""")
+    frames(page, 4)
+    fresh = page.locator('#count').bounding_box()
+    again = page.evaluate(MEASURE, '.launcher')
+    assert (
+        abs(again['x'] + 12 - (fresh['x'] + fresh['width'])) < 16 and abs(again['y'] + 12 - fresh['y']) < 16
+    )
+    assert again['y'] > moved['y'] + 10  # it moved with the new element
     icon.click()
     tip = ui(page, '[data-tip=stats]')
     tip.wait_for()

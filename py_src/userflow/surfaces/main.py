@@ -252,6 +252,17 @@ class Surfaces:
         for entry in self._launchers:
             self.ui.watch(entry[1])
 
+    def retarget(self, launchers):
+        """`launchers` ([launcher, its target element] as found now) are the ones drawn: the
+        page may have replaced a target since (a framework re-rendering it), so follow the
+        element found now."""
+        for entry in self._launchers:
+            for found in launchers:
+                if found[0]['id'] == entry[0].getAttribute('data-launcher'):
+                    entry[1] = found[1]
+                    if self._open_launcher == found[0]['id']:
+                        self._tip_target = found[1]
+
     def moving(self):
         return len(self._launchers) > 0
 

@@ -204,6 +204,8 @@ class Ui:
         self.mount()
         if signature != self.view:
             self._build(here if shown else None, checklists, done, signature, surfaces)
+        elif self.surfaces is not None:
+            self.surfaces.retarget(launchers)  # the same launchers; their targets may be new elements
         self._follow(target if shown and step['type'] != 'modal' else None)
         if self.surfaces is not None:
             self.surfaces.watch()
