@@ -35,7 +35,7 @@ class LivePage:
         self._asked = None  # in an evaluation: selector -> True once asked in it
         self.volatile = False  # in the last evaluation, a result that is never remembered was read
         self._version = 0  # counts changes to _memo: the lists below belong to one version
-        self._lists = None  # [version, the remembered selectors, the input conditions' selectors]
+        self._lists = None  # what _listed() says of the memo's version in [0]
         self._quiet = Object.create(None)  # selector -> what a change touching none of it looks like
 
     def url(self):
@@ -60,7 +60,8 @@ class LivePage:
         custom = len(self.custom_inputs) > 0
         if len(raw['records']) == 0:  # typing: ask only the results an input event can affect
             leaves = self._typing_leaves()
-            change = self._typing(raw['targets'])
+            change = {'mutations': False, 'structure': False, 'inputs': [], 'selectors': self._quiet}
+            self._inputs_of(raw['targets'], self._lists[2], change['inputs'])
         else:
             change = self._measure(raw)
             leaves = Array.js_from(self._memo.js_keys())
@@ -120,12 +121,6 @@ class LivePage:
             if not has_key(quiet, selector):
                 quiet[selector] = self._seen(selector, [], [], [], False, [])
         return quiet
-
-    def _typing(self, targets):
-        """A change with no mutation records: only input events, on `targets`."""
-        change = {'mutations': False, 'structure': False, 'inputs': [], 'selectors': self._quiet}
-        self._inputs_of(targets, self._lists[2], change['inputs'])
-        return change
 
     def _inputs_of(self, targets, fields, inputs):
         for target in targets:

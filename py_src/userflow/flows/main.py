@@ -194,13 +194,9 @@ class FlowHost:
         which the page may have removed."""
         here = self.runtime.current()
         container = self.ui.container
-        return (
-            here is not None
-            and bool(here['step']['target'])
-            or len(self.runtime.showing['launchers']) > 0
-            or container is not None
-            and not container.isConnected
-        )
+        at_target = here is not None and bool(here['step']['target'])
+        removed = container is not None and not container.isConnected
+        return at_target or len(self.runtime.showing['launchers']) > 0 or removed
 
     def _inputs(self):
         """What conditions read besides the page's elements and fields: the flows' state (which

@@ -250,7 +250,7 @@ class FlowRuntime:
 
     def _tasks(self, test):
         effects = []
-        done = self.done  # bound once: a method read costs a closure in the transpiled code
+        done = self.done
         for checklist in self.checklists:
             cid = checklist['id']
             if _has(self.state['closed'], cid):
