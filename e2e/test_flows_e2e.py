@@ -219,6 +219,35 @@ def test_a_flow_started_between_evaluations_is_evaluated_at_the_next_page_change
     assert wait_for(lambda: page.evaluate('window.ended') == ['f'])
 
 
+@pytest.mark.parametrize(
+    'stopped',
+    [
+        "Object.defineProperty(document, 'visibilityState', {get: () => 'hidden', configurable: true})",
+        'window.requestAnimationFrame = () => 0',  # frames stop (a throttled frame)
+    ],
+    ids=['hidden', 'frameless'],
+)
+def test_a_page_that_runs_no_frames_is_still_evaluated(page, collector, stopped):
+    """Evaluation waits for the next animation frame; a hidden page (which runs none) falls back
+    to a 100 ms timer, and a page whose frames stop to one timer a second."""
+    page.goto(collector.url + '/fixtures/flows.html?token=tok_none&late=60000')
+    page.evaluate("""async () => {
+        await userflow.identify('frames-user');
+        window.ended = [];
+        userflow.on('flowEnded', (e) => window.ended.push(e.flowId));
+        userflow.loadContent({version: 1,
+            flows: [{id: 'f', autoStart: {when: {element: '#show'}},
+                     steps: [{id: 'w', type: 'hidden',
+                              triggers: [{when: {element: '#done'}, action: {complete: true}}]}]}]});
+    }""")
+    page.wait_for_timeout(300)
+    page.evaluate(stopped)
+    page.evaluate("document.body.appendChild(document.createElement('b')).id = 'show'")
+    page.wait_for_timeout(1500)  # the flow starts: a timer, since no frame comes
+    page.evaluate("document.body.appendChild(document.createElement('i')).id = 'done'")
+    assert wait_for(lambda: page.evaluate('window.ended') == ['f'])
+
+
 @pytest.mark.parametrize('mode', ['strict', 'standard', 'analytics'])
 def test_strict_mode_traffic_is_identical_whichever_secret_the_page_holds(browser, collector, mode):
     """Strict and the default level: identical traffic. In the opt-in analytics level the flow

@@ -27,7 +27,7 @@ from userflow.pure.links import text_links
 from userflow.pure.session import Session
 from userflow.pure.locales import chain, pick, right_to_left, valid_tag
 from userflow.pure.richtext import parse as parse_markup, plain, problems as markup_problems
-from userflow.pure.affects import key, stale, traits, typing_stale
+from userflow.pure.affects import key, stale, traits, untouched_stale
 
 
 def _events_body(token, sdk, user, hashed, specs):
@@ -212,7 +212,7 @@ CASES = {
         if map_get(leaf, 'input') is not None or map_get(leaf, 'element') is not None
         else [stale(leaf, change, custom)]
     ),
-    'typing_stale': typing_stale,
+    'untouched_stale': untouched_stale,
     'selector_key': key,
 }
 

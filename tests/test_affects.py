@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings, strategies as st
 from test_back_to_back import js, same  # noqa: F401 -- the V8 realm fixture
 
-from userflow.pure.affects import key, remembered, stale, traits, typing_stale
+from userflow.pure.affects import key, remembered, stale, traits, untouched_stale
 
 QUIET = {'mutations': False, 'structure': False, 'inputs': [], 'selectors': {}}
 
@@ -124,48 +124,68 @@ QUIET_SEEN = {
 FIELDS = ['#a', '#q']
 
 
+def _selector(leaf):
+    return leaf.get('input') or leaf['element']
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     memo=st.lists(leaves, max_size=8),
-    fields=st.lists(st.sampled_from(FIELDS), unique=True),
     typed=st.lists(st.lists(st.sampled_from(FIELDS), unique=True), max_size=3),
     custom=st.booleans(),
 )
-def test_typing_asks_only_the_results_an_input_event_can_affect(memo, fields, typed, custom):
-    """A change with no mutation records (typing), asked of typing_stale's leaves alone, drops
-    exactly what it drops asked of every leaf: nothing stale is skipped."""
+def test_typing_asks_only_the_results_an_input_event_can_affect(memo, typed, custom):
+    """A change with no mutation records (typing) touches no selector: asked of
+    untouched_stale's leaves alone, it drops exactly what it drops asked of every leaf."""
     kept = [leaf for leaf in memo if remembered(leaf)]
     inputs = []
     for matched in typed:  # each input event: '' and the fields its target matched
-        inputs.extend([''] + [f for f in matched if f in fields])
+        inputs.extend([''] + matched)
     typing = {'mutations': False, 'structure': False, 'inputs': inputs, 'selectors': QUIET_SEEN}
     everything = [leaf for leaf in kept if stale(leaf, typing, custom)]
-    asked = typing_stale(kept, QUIET_SEEN, fields, custom)
+    asked = [leaf for leaf in kept if untouched_stale(leaf, QUIET_SEEN, custom)]
     assert [leaf for leaf in asked if stale(leaf, typing, custom)] == everything
 
 
-def test_typing_never_asks_a_plain_element_condition():
+@settings(max_examples=400, deadline=None)
+@given(
+    memo=st.lists(leaves, max_size=8),
+    what=changes,
+    custom=st.booleans(),
+)
+def test_a_change_asks_only_the_touched_selectors_and_the_untouched_stale(memo, what, custom):
+    """A page change measured against the selectors it touches (the others answer as untouched),
+    asked of untouched_stale's leaves and of the touched selectors' leaves alone, drops exactly
+    what it drops asked of every leaf (dom.py's LivePage.begin)."""
+    kept = [leaf for leaf in memo if remembered(leaf)]
+    touched = set(what['selectors'])
+    measured = {**QUIET_SEEN, **{s: {**seen, 'traits': traits(s)} for s, seen in what['selectors'].items()}}
+    full = {**what, 'selectors': measured}
+    everything = [leaf for leaf in kept if stale(leaf, full, custom)]
+    asked = [leaf for leaf in kept if untouched_stale(leaf, QUIET_SEEN, custom) or _selector(leaf) in touched]
+    assert [leaf for leaf in asked if stale(leaf, full, custom)] == everything
+
+
+def test_only_a_structural_or_volatile_selector_or_a_field_is_asked_untouched():
     memo = [
         {'element': '#a'},
         {'element': '.b', 'text': {}},
         {'element': 'x:checked'},
+        {'element': 'li:nth-child(2)'},
         {'input': '#q', 'op': 'isEmpty'},
     ]
-    assert typing_stale(memo, QUIET_SEEN, ['#q'], False) == [
+    assert [leaf for leaf in memo if untouched_stale(leaf, QUIET_SEEN, False)] == [
         {'element': 'x:checked'},
+        {'element': 'li:nth-child(2)'},
         {'input': '#q', 'op': 'isEmpty'},
     ]
-    assert typing_stale(memo[:2], QUIET_SEEN, [], True) == []
+    assert not untouched_stale(memo[0], QUIET_SEEN, True) and not untouched_stale(memo[1], QUIET_SEEN, True)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    memo=st.lists(leaves, max_size=6),
-    fields=st.lists(st.sampled_from(FIELDS), unique=True),
-    custom=st.booleans(),
-)
-def test_the_transpiled_typing_stale_agrees(js, memo, fields, custom):  # noqa: F811
-    same(js, 'typing_stale', [leaf for leaf in memo if remembered(leaf)], QUIET_SEEN, fields, custom)
+@given(leaf=leaves, custom=st.booleans())
+def test_the_transpiled_untouched_stale_agrees(js, leaf, custom):  # noqa: F811
+    same(js, 'untouched_stale', leaf, QUIET_SEEN, custom)
 
 
 def test_the_id_or_class_a_match_must_have():

@@ -5,12 +5,14 @@ stored beyond the page view. Invalid selectors match nothing and are reported on
 
 Incremental (issue 17): each `querySelectorAll` runs once per selector per evaluation, and the
 results of element and input conditions are remembered between evaluations: `begin(raw)`
-measures what changed (mutation records, input events) against the selectors remembered ones
-use, and pure/affects.py says which of them may no longer hold; only those run again.
+measures what changed (mutation records, input events) against the remembered selectors it may
+touch (an element added with no elements inside only against those whose id or class it has),
+and pure/affects.py says which results may no longer hold; only those run again. The results
+asked are those of the touched selectors and the few a change touching none may affect.
 """
 
 from userflow.browser import env
-from userflow.pure.affects import remembered, stale, traits, typing_stale
+from userflow.pure.affects import remembered, stale, traits, untouched_stale
 from userflow.pure.values import has_key, map_get, map_keys
 
 MAX_RECORDS = 200  # more changes than this in one frame: everything is evaluated again
@@ -34,8 +36,7 @@ class LivePage:
         self._traits = Object.create(None)  # selector -> affects.traits(selector)
         self._asked = None  # in an evaluation: selector -> True once asked in it
         self.volatile = False  # in the last evaluation, a result that is never remembered was read
-        self._version = 0  # counts changes to _memo: the lists below belong to one version
-        self._lists = None  # what _listed() says of the memo's version in [0]
+        self._index = _blank()  # what the remembered leaves say, kept as _memo changes (_add)
         self._quiet = Object.create(None)  # selector -> what a change touching none of it looks like
 
     def url(self):
@@ -44,7 +45,7 @@ class LivePage:
     def forget(self):
         """Remember nothing (new content, custom inputs, shadow root search switched)."""
         self._memo = __new__(Map())
-        self._version += 1
+        self._index = _blank()
 
     def begin(self, raw):
         """Start an evaluation after the changes in `raw` ({'records', 'targets', 'overflow'}
@@ -57,19 +58,27 @@ class LivePage:
         if raw['overflow'] or self.shadow:
             self.forget()  # shadow roots: records from roots not watched yet are missed
             return False
+        index = self._index
+        change = self._measure(raw, index)
+        if change is None:  # too many elements to measure: anything may have changed
+            self.forget()
+            return False
+        # Asked: the results a change touching none of their selectors may affect, and the
+        # results of the selectors this one touches (affects.untouched_stale).
+        leaves = Array.js_from(index['untouched'])
+        for leaf in leaves:
+            selector = _selector(leaf)
+            if not has_key(change['selectors'], selector):
+                change['selectors'][selector] = self._quiet[selector]
+        for selector in change['touched']:
+            leaves = leaves.concat(index['leaves'][selector])
         custom = len(self.custom_inputs) > 0
-        if len(raw['records']) == 0:  # typing: ask only the results an input event can affect
-            leaves = self._typing_leaves()
-            change = {'mutations': False, 'structure': False, 'inputs': [], 'selectors': self._quiet}
-            self._inputs_of(raw['targets'], self._lists[2], change['inputs'])
-        else:
-            change = self._measure(raw)
-            leaves = Array.js_from(self._memo.js_keys())
         calm = not self.volatile
         for leaf in leaves:
-            if stale(leaf, change, custom):
-                self._memo.delete(leaf)
-                self._version += 1
+            if stale(leaf, change, custom) and self._memo.delete(leaf):  # False: dropped already
+                listed = index['leaves'][_selector(leaf)]
+                listed.splice(listed.indexOf(leaf), 1)
+                index['untouched'].delete(leaf)
                 calm = False
         return calm
 
@@ -86,54 +95,42 @@ class LivePage:
             return self._memo.js_get(leaf)
         value = compute()
         self._memo.set(leaf, value)
-        self._version += 1
+        self._add(leaf)
         return value
 
-    def _listed(self):
-        """[version, the remembered selectors, the input conditions' selectors (the ones an
-        input event concerns), the remembered selectors as one list (one `matches` for all)]
-        for the memo as it is."""
-        if self._lists is None or self._lists[0] != self._version:
-            selectors = Object.create(None)
-            fields = []
-            for leaf in Array.js_from(self._memo.js_keys()):
-                selectors[map_get(leaf, 'input') or leaf['element']] = True
-                if map_get(leaf, 'input') is not None:
-                    fields.append(leaf['input'])
-            names = map_keys(selectors)
-            self._lists = [self._version, names, fields, names.join(', '), None]  # native: no copy
-        return self._lists
+    def _add(self, leaf):
+        """Index a leaf just remembered (see _blank)."""
+        index = self._index
+        selector = _selector(leaf)
+        if not has_key(index['leaves'], selector):
+            index['leaves'][selector] = []
+            index['joined'] += (', ' if len(index['names']) > 0 else '') + selector
+            index['names'].append(selector)
+            word = self._traits_of(selector)['key']
+            if word is None:
+                index['unkeyed'].append(selector)
+            elif has_key(index['keyed'], word):
+                index['keyed'][word].append(selector)
+            else:
+                index['keyed'][word] = [selector]
+            if not has_key(self._quiet, selector):
+                self._quiet[selector] = self._seen(selector, [], [], [], False, [])
+        index['leaves'][selector].append(leaf)
+        if map_get(leaf, 'input') is not None and index['fields'].indexOf(selector) < 0:
+            index['fields'].append(selector)
+        if untouched_stale(leaf, self._quiet, len(self.custom_inputs) > 0):
+            index['untouched'].add(leaf)
 
-    def _typing_leaves(self):
-        """The remembered results a change with no mutation records may affect
-        (affects.typing_stale), for the memo as it is."""
-        lists = self._listed()
-        if lists[4] is None:
-            leaves = Array.js_from(self._memo.js_keys())
-            lists[4] = typing_stale(leaves, self._untouched(lists), lists[2], len(self.custom_inputs) > 0)
-        return lists[4]
+    def _traits_of(self, selector):
+        if not has_key(self._traits, selector):
+            self._traits[selector] = traits(selector)
+        return self._traits[selector]
 
-    def _untouched(self, lists):
-        """selector -> what a change that touches none of it looks like (made once, read only),
-        for at least every remembered selector."""
-        quiet = self._quiet
-        for selector in lists[1]:
-            if not has_key(quiet, selector):
-                quiet[selector] = self._seen(selector, [], [], [], False, [])
-        return quiet
-
-    def _inputs_of(self, targets, fields, inputs):
-        for target in targets:
-            inputs.append('')  # an input event, whatever it concerns (volatile selectors)
-            for selector in fields:
-                if target.nodeType == 1 and _matches(target, selector):
-                    inputs.append(selector)
-
-    def _measure(self, raw):
-        """The change as pure/affects.py reads it, measured against each remembered selector."""
-        lists = self._listed()
-        remembered_selectors = lists[1]
-        change = {'mutations': True, 'structure': False, 'inputs': []}
+    def _measure(self, raw, index):
+        """The change as pure/affects.py reads it, measured against each remembered selector it
+        may touch ('touched'; the answer for every other one is the untouched one); None when it
+        added or changed more elements than are worth measuring."""
+        change = {'mutations': len(raw['records']) > 0, 'structure': False, 'inputs': []}
         change['selectors'] = Object.create(None)
         added = []
         texts = []
@@ -158,36 +155,47 @@ class LivePage:
                 texts.append(_chain(record.target))
             else:
                 changed.append([record.target, record.attributeName])
-        marks = [_marks(node) for node in added]
         if len(added) + len(changed) > MAX_RECORDS:
-            change['structure'] = True
-        elif marks.indexOf(None) >= 0 and not _any_match(added, lists[3]):
+            return None
+        marks = [_marks(node) for node in added]
+        if marks.indexOf(None) >= 0 and not _any_match(added, index['joined']):
             added = []  # no added element is or holds a match of any selector: one query, not one each
             marks = []
-        seen = self._seen
-        untouched = len(added) + len(texts) + len(changed) == 0 and not removed
-        quiet = self._untouched(lists)
-        if untouched:  # say, a comment added: each selector's answer is the "untouched" one
-            change['selectors'] = quiet
-        else:
-            found = self._found
-            alike = len(added) + len(changed) == 0  # only removals and text: nothing to match
-            for selector in remembered_selectors:
-                if alike and (not has_key(found, selector) or len(found[selector]) == 0):
-                    change['selectors'][selector] = quiet[selector]  # nothing it matched to lose
-                else:
-                    change['selectors'][selector] = seen(selector, added, texts, changed, removed, marks)
-        self._inputs_of(raw['targets'], lists[2], change['inputs'])
+        change['touched'] = self._touched(index, added, marks, len(texts) > 0, len(changed) > 0, removed)
+        for selector in change['touched']:
+            change['selectors'][selector] = self._seen(selector, added, texts, changed, removed, marks)
+        for target in raw['targets']:
+            change['inputs'].append('')  # an input event, whatever it concerns (volatile selectors)
+            for selector in index['fields']:
+                if target.nodeType == 1 and _matches(target, selector):
+                    change['inputs'].append(selector)
         return change
+
+    def _touched(self, index, added, marks, texts, changed, removed):
+        """The remembered selectors a change may touch. Every other one's measure is the
+        untouched one: no added element can match it or hold a match (none has element children,
+        and none has the id or class its matches carry), no element it remembers can have left
+        or held changed text, and no attribute changed."""
+        if changed or marks.indexOf(None) >= 0:
+            return index['names']
+        picked = Object.create(None)
+        if len(added) > 0:
+            for selector in index['unkeyed']:
+                picked[selector] = True
+            for mark in marks:
+                for word in mark.split(' '):
+                    for selector in map_get(index['keyed'], word) or []:
+                        picked[selector] = True
+        if removed or texts:
+            for selector in index['names']:
+                if has_key(self._found, selector) and len(self._found[selector]) > 0:
+                    picked[selector] = True
+        return map_keys(picked)
 
     def _seen(self, selector, added, texts, changed, removed, marks):
         before = self._found[selector] if has_key(self._found, selector) else []
-        shape = self._traits[selector] if has_key(self._traits, selector) else traits(selector)
-        self._traits[selector] = shape
+        shape = self._traits_of(selector)
         seen = {'traits': shape, 'added': False, 'removed': False, 'inside': False, 'attributes': []}
-        if len(added) + len(changed) > MAX_RECORDS:
-            seen['added'] = True
-            return seen
         needed = ' ' + shape['key'] + ' ' if shape['key'] is not None else None
         for i in range(len(added)):
             if needed is not None and marks[i] is not None and marks[i].indexOf(needed) < 0:
@@ -306,6 +314,29 @@ class LivePage:
 
     def forget_clicks(self):
         self.clicked = __new__(WeakSet())
+
+
+def _selector(leaf):
+    """The selector of an element or input condition."""
+    return map_get(leaf, 'input') or leaf['element']
+
+
+def _blank():
+    """The index of the remembered leaves: the selectors they use ('names'; 'joined' as one
+    list, for one `matches`), the input conditions' selectors ('fields': the ones an input event
+    concerns), selector -> its remembered leaves ('leaves'), the selectors by the id or class
+    their matches carry ('keyed', affects.key; 'unkeyed' the ones without), and the leaves a
+    change touching none of their selectors may affect ('untouched', affects.untouched_stale).
+    A selector stays listed once its leaves are dropped, until the memo is forgotten."""
+    return {
+        'names': [],
+        'joined': '',
+        'fields': [],
+        'leaves': Object.create(None),
+        'keyed': Object.create(None),
+        'unkeyed': [],
+        'untouched': __new__(Set()),
+    }
 
 
 def _any_match(nodes, joined):

@@ -1,7 +1,8 @@
 """Binding: when to re-evaluate conditions. No polling: a MutationObserver on the host
 document and capturing input/change/click listeners; navigation comes from the core's one
 listener (FlowHost.navigated). Changes are batched to one evaluation per animation frame;
-a hidden page (where frames do not run) falls back to one 100 ms timer. With nothing changing,
+a hidden page (where frames do not run) falls back to one 100 ms timer, and a page whose frames
+stop (a throttled frame) is evaluated within a second by one timer kept across changes. With nothing changing,
 nothing runs. What changed since the last evaluation (the page's mutation records, the targets
 of input events) goes with it, so that only what it can affect is evaluated again (dom.py).
 """
@@ -9,6 +10,7 @@ of input events) goes with it, so that only what it can affect is evaluated agai
 from userflow.browser import env
 
 HIDDEN_DELAY_MS = 100
+FRAMELESS_DELAY_MS = 1000  # the latest evaluation should the page stop running frames
 MAX_KEPT = 500  # records kept for one evaluation; past that, everything is evaluated again
 
 
@@ -100,7 +102,15 @@ class Observer:
         host = env.host
         if host.document.visibilityState != 'hidden' and host.requestAnimationFrame:
             self.frame = host.requestAnimationFrame(self._run)
-        self.timer = env.after(HIDDEN_DELAY_MS if self.frame is None else 1000, self._run)
+            if self.timer is None:  # within a second should frames stop: one timer a second at most
+                self.timer = env.after(FRAMELESS_DELAY_MS, self._late)
+        else:  # a hidden page runs no frames
+            env.cancel(self.timer)
+            self.timer = env.after(HIDDEN_DELAY_MS, self._late)
+
+    def _late(self):
+        self.timer = None
+        self._run()
 
     def _run(self, stamp=None):
         if not self.pending:
@@ -109,8 +119,6 @@ class Observer:
         if self.frame is not None:
             env.host.cancelAnimationFrame(self.frame)
             self.frame = None
-        env.cancel(self.timer)
-        self.timer = None
         try:
             self.on_change(self.taken())
         except:  # noqa: E722

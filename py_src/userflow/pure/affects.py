@@ -154,17 +154,18 @@ def stale(leaf, change, custom_inputs):
     return False
 
 
-def typing_stale(leaves, quiet, fields, custom_inputs):
-    """Of `leaves`, the ones a change with no mutation records (typing: input events only) may
-    make stale: those stale when an input event concerns every field in `fields` (the input
-    conditions' selectors). `quiet`: selector -> what a change that touches none of it looks
-    like. `stale` only grows with the input events a change holds, so such a change need be
-    asked of these leaves alone (tests/test_affects.py proves both on generated changes)."""
-    inputs = ['']
-    for field in fields:
-        inputs.append(field)
-    worst = {'mutations': False, 'structure': False, 'inputs': inputs, 'selectors': quiet}
-    return [leaf for leaf in leaves if stale(leaf, worst, custom_inputs)]
+def untouched_stale(leaf, quiet, custom_inputs):
+    """Whether a change that touches none of the selector of `leaf` may make its result stale:
+    whether the worst such change does (page mutations, elements added or removed, an input
+    event at its field). `quiet`: selector -> what a change that touches none of it looks like.
+    `stale` only grows with `mutations`, `structure` and the input events a change holds, and
+    an input leaf reads only the events at its own field, so a change need be asked only of
+    these leaves and of the leaves of the selectors it touches: typing (input events, no
+    mutation records) touches none (tests/test_affects.py proves both on generated changes)."""
+    field = map_get(leaf, 'input')
+    inputs = [''] if field is None else ['', field]
+    worst = {'mutations': True, 'structure': True, 'inputs': inputs, 'selectors': quiet}
+    return stale(leaf, worst, custom_inputs)
 
 
 def _has(items, item):

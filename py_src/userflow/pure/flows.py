@@ -258,10 +258,12 @@ class FlowRuntime:
             finished = True
             for task in checklist['tasks']:
                 when = map_get(task, 'completeWhen')
-                if when is not None and not done(cid, task['id']) and test(when):
+                complete = done(cid, task['id'])
+                if when is not None and not complete and test(when):
                     self.state['tasks'].append(cid + '\n' + task['id'])
                     effects.append({'kind': 'task', 'checklist': cid, 'task': task['id']})
-                finished = finished and done(cid, task['id'])
+                    complete = True
+                finished = finished and complete
             if finished:
                 self.state['closed'].append(cid)
                 effects.append({'kind': 'checklistEnded', 'checklist': cid, 'completed': True})
