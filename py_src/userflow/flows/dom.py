@@ -88,11 +88,11 @@ class LivePage:
 
     def remember(self, leaf, compute):
         """The result of `leaf` (an element or input condition): remembered, or `compute()`."""
+        if self._memo.has(leaf):  # only a remembered leaf is
+            return self._memo.js_get(leaf)
         if not remembered(leaf):
             self.volatile = True
             return compute()
-        if self._memo.has(leaf):
-            return self._memo.js_get(leaf)
         value = compute()
         self._memo.set(leaf, value)
         self._add(leaf)

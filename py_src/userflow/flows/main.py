@@ -390,11 +390,13 @@ class FlowHost:
             )
 
     def _render(self):
-        here = self.runtime.current()
+        runtime = self.runtime
+        here = runtime.current()
         target = None
         if here is not None and here['step']['target']:
             target = self._target(here['step']['target'])
-        self.ui.render(here, target, self.runtime.open_checklists(), self.runtime.done, self._shown())
+        checklists = runtime.open_checklists()
+        self.ui.render(here, target, checklists, runtime.done, runtime.state['tasks'], self._shown())
         self.observer.ignored = self.ui.container
 
     def _shown(self):

@@ -145,11 +145,12 @@ class Ui:
             self._restore_focus()
 
     # -- rendering ---------------------------------------------------------------------
-    def render(self, here, target, checklists, done, surfaces):
+    def render(self, here, target, checklists, done, progress, surfaces):
         """Show step `here` ({'flow', 'step'} or None) at `target` (an element or None), the
-        open `checklists` (`done(checklist id, task id)` says which tasks are done) and the
-        `surfaces`: {'launchers': [[launcher, its target element], ...], 'banners', 'center'
-        (content or None), 'center_open', 'center_items', 'center_state'}."""
+        open `checklists` (`done(checklist id, task id)` says which tasks are done; `progress`,
+        a list, changes whenever an answer of `done` does) and the `surfaces`: {'launchers':
+        [[launcher, its target element], ...], 'banners', 'center' (content or None),
+        'center_open', 'center_items', 'center_state'}."""
         step = here['step'] if here is not None else None
         key = here['flow']['id'] + '\n' + step['id'] if step is not None else None
         if key != self._step_key:
@@ -178,21 +179,16 @@ class Ui:
         ):
             self.unmount()
             return
-        lists = [
-            [c['id'], self._collapsed(c['id']), [done(c['id'], t['id']) for t in c['tasks']]]
-            for c in checklists
-        ]
+        lists = [[c['id'], self._collapsed(c['id'])] for c in checklists]
         for entry in surfaces['center_items']:
             if entry['kind'] == 'checklist':
-                c = entry['checklist']
-                lists.append(
-                    [c['id'], self._collapsed(c['id']), [done(c['id'], t['id']) for t in c['tasks']]]
-                )
+                lists.append([entry['checklist']['id'], self._collapsed(entry['checklist']['id'])])
         signature = JSON.stringify(
             [
                 key if shown else '',
                 self._beacon_open,
                 lists,
+                progress,
                 [x[0]['id'] for x in launchers],
                 self.surfaces.signature() if self.surfaces is not None else None,
                 [x['id'] for x in surfaces['banners']],
