@@ -1,7 +1,8 @@
 """Incremental evaluation (issue 17, flows/dom.py) against a fresh look at the page, in
 Chromium: on generated sequences of page changes (elements added with and without children, ids
-and classes, removed, replaced, text set and appended, attributes changed, several in one
-frame), every remembered condition result the SDK shows equals what the page says now.
+and classes, removed, replaced, text set and appended, attributes changed — named by selectors,
+by none, and read by every disabled state — several in one frame), every remembered condition
+result the SDK shows equals what the page says now.
 
 The results are read from the debugger panel, which explains each flow's `autoStart` condition
 with the page's remembered results after every evaluation; the page's answer is computed here,
@@ -23,12 +24,14 @@ SELECTORS = [
     '[data-k]',
     '[data-k="1"] u',
     'div .kc',
+    '[title] u',
 ]
 FORMS = [
     {},
     {'state': 'absent'},
     {'text': {'op': 'contains', 'value': 'hi'}},
     {'text': {'op': 'equals', 'value': 'x'}},
+    {'state': 'disabled'},
 ]
 CONDITION = st.builds(
     lambda s, form: {'element': s, **form}, st.sampled_from(SELECTORS), st.sampled_from(FORMS)
@@ -36,7 +39,7 @@ CONDITION = st.builds(
 
 ELEMENT = st.fixed_dictionaries(
     {
-        'tag': st.sampled_from(['em', 'u', 'div', 'b']),
+        'tag': st.sampled_from(['em', 'u', 'div', 'b', 'button']),
         'id': st.sampled_from([None, 'ka', 'zz']),
         'classes': st.lists(st.sampled_from(['kb', 'kc', 'kd']), max_size=2, unique=True),
         'data': st.sampled_from([None, '', '1']),
@@ -54,8 +57,8 @@ OPERATION = st.one_of(
     st.tuples(
         st.just('attribute'),
         st.integers(0, 30),
-        st.sampled_from(['class', 'id', 'data-k']),
-        st.sampled_from([None, 'kb', 'kc kb', 'ka', '1']),
+        st.sampled_from(['class', 'id', 'data-k', 'title', 'disabled', 'aria-disabled']),
+        st.sampled_from([None, 'kb', 'kc kb', 'ka', '1', 'true']),
     ),
 )
 FRAME = st.lists(OPERATION, min_size=1, max_size=3)  # the operations of one frame
@@ -94,6 +97,9 @@ APPLY = """(frame) => {
 ORACLE = """(conditions) => conditions.map((c) => {
   const found = Array.from(document.querySelectorAll(c.element)).slice(0, 100);
   if (c.state === 'absent') return found.length === 0;
+  if (c.state === 'disabled') {
+    return found.some((e) => e.disabled === true || e.getAttribute('aria-disabled') === 'true');
+  }
   if (!c.text) return found.length > 0;
   const want = c.text.value.toLowerCase();
   return found.some((e) => {
@@ -154,6 +160,15 @@ EMPTY_KA = {'tag': 'em', 'id': 'ka', 'classes': ['kb'], 'data': None, 'text': No
     frames=[
         [('add', 0, {**EMPTY_KA, 'tag': 'div'}), ('add', 1, EMPTY_KA)],
         [('attribute', 1, 'class', 'kc')],
+    ],
+)
+@example(  # an attribute no selector names, then one every disabled state reads
+    conditions=[{'element': '.kb', 'state': 'disabled'}, {'element': '[title] u'}],
+    frames=[
+        [('add', 0, {**EMPTY_KA, 'tag': 'button', 'inner': True})],
+        [('attribute', 1, 'title', 'x')],
+        [('attribute', 1, 'disabled', '')],
+        [('attribute', 1, 'aria-disabled', 'true'), ('attribute', 1, 'disabled', None)],
     ],
 )
 @example(  # a removal that makes a structural selector match: asked though nothing it matched left

@@ -19,6 +19,7 @@ MAX_RECORDS = 200  # more changes than this in one frame: everything is evaluate
 
 MAX_ELEMENTS = 100  # matches examined per selector
 MAX_TEXT = 10000
+_EVERY_SELECTOR_READS = ['disabled', 'aria-disabled', 'value']  # besides its own (affects.stale)
 
 
 class LivePage:
@@ -106,13 +107,14 @@ class LivePage:
             index['leaves'][selector] = []
             index['joined'] += (', ' if len(index['names']) > 0 else '') + selector
             index['names'].append(selector)
-            word = self._traits_of(selector)['key']
+            shape = self._traits_of(selector)
+            for name in shape['attributes']:
+                _file(index['attributes'], name, selector)
+            word = shape['key']
             if word is None:
                 index['unkeyed'].append(selector)
-            elif has_key(index['keyed'], word):
-                index['keyed'][word].append(selector)
             else:
-                index['keyed'][word] = [selector]
+                _file(index['keyed'], word, selector)
             if not has_key(self._quiet, selector):
                 self._quiet[selector] = self._seen(selector, [], [], [], False, [])
         index['leaves'][selector].append(leaf)
@@ -161,7 +163,7 @@ class LivePage:
         if marks.indexOf(None) >= 0 and not _any_match(added, index['joined']):
             added = []  # no added element is or holds a match of any selector: one query, not one each
             marks = []
-        change['touched'] = self._touched(index, added, marks, len(texts) > 0, len(changed) > 0, removed)
+        change['touched'] = self._touched(index, added, marks, len(texts) > 0, changed, removed)
         for selector in change['touched']:
             change['selectors'][selector] = self._seen(selector, added, texts, changed, removed, marks)
         for target in raw['targets']:
@@ -175,10 +177,16 @@ class LivePage:
         """The remembered selectors a change may touch. Every other one's measure is the
         untouched one: no added element can match it or hold a match (none has element children,
         and none has the id or class its matches carry), no element it remembers can have left
-        or held changed text, and no attribute changed."""
-        if changed or marks.indexOf(None) >= 0:
+        or held changed text, and no attribute it reads changed (the ones it names, and
+        `disabled`, `aria-disabled` and `value`, which every element and input result may read)."""
+        if marks.indexOf(None) >= 0:
             return index['names']
         picked = Object.create(None)
+        for pair in changed:
+            if _EVERY_SELECTOR_READS.indexOf(pair[1]) >= 0:
+                return index['names']
+            for selector in map_get(index['attributes'], pair[1]) or []:
+                picked[selector] = True
         if len(added) > 0:
             for selector in index['unkeyed']:
                 picked[selector] = True
@@ -210,7 +218,7 @@ class LivePage:
             for node in chain:
                 if before.indexOf(node) >= 0:
                     seen['inside'] = True
-        names = shape['attributes'].concat(['disabled', 'aria-disabled', 'value']) if len(changed) > 0 else []
+        names = shape['attributes'].concat(_EVERY_SELECTOR_READS) if len(changed) > 0 else []
         for pair in changed:
             element = pair[0]
             if seen['attributes'].indexOf(pair[1]) >= 0 or names.indexOf(pair[1]) < 0:
@@ -325,9 +333,10 @@ def _blank():
     """The index of the remembered leaves: the selectors they use ('names'; 'joined' as one
     list, for one `matches`), the input conditions' selectors ('fields': the ones an input event
     concerns), selector -> its remembered leaves ('leaves'), the selectors by the id or class
-    their matches carry ('keyed', affects.key; 'unkeyed' the ones without), and the leaves a
-    change touching none of their selectors may affect ('untouched', affects.untouched_stale).
-    A selector stays listed once its leaves are dropped, until the memo is forgotten."""
+    their matches carry ('keyed', affects.key; 'unkeyed' the ones without) and by the attributes
+    they name ('attributes', affects.traits), and the leaves a change touching none of their
+    selectors may affect ('untouched', affects.untouched_stale). A selector stays listed once
+    its leaves are dropped, until the memo is forgotten."""
     return {
         'names': [],
         'joined': '',
@@ -335,8 +344,17 @@ def _blank():
         'leaves': Object.create(None),
         'keyed': Object.create(None),
         'unkeyed': [],
+        'attributes': Object.create(None),
         'untouched': __new__(Set()),
     }
+
+
+def _file(lists, name, item):
+    """Append `item` to the list `lists[name]`, made when missing."""
+    if has_key(lists, name):
+        lists[name].append(item)
+    else:
+        lists[name] = [item]
 
 
 def _any_match(nodes, joined):
