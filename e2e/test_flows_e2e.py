@@ -387,6 +387,23 @@ def test_open_shadow_roots_are_searched_only_when_enabled(page, collector, enabl
     assert ended == (1 if enabled else 0)
 
 
+def test_a_custom_element_defined_later_is_searched_once_defined(page, collector):
+    """A custom element upgraded after it was added attaches its shadow root with no mutation
+    record: the roots searched are looked for again when a pending name is defined."""
+    page.goto(collector.url + '/fixtures/manual.html')
+    flow = hidden_flow(
+        'late', {'element': '#deep', 'text': {'op': 'contains', 'value': 'ready'}}, {'complete': True}
+    )
+    load(page, {'version': 1, 'flows': [flow]}, '{endpoint: location.origin, searchShadowRoots: true}')
+    page.wait_for_function("window.flowLog.some(e => e[0] === 'flowStarted')")
+    page.evaluate("document.body.appendChild(document.createElement('x-card'))")  # not defined yet
+    page.wait_for_timeout(300)
+    page.evaluate("""customElements.define('x-card', class extends HTMLElement {
+        constructor() { super(); this.attachShadow({mode: 'open'}).innerHTML = '<b id="deep">ready</b>'; }
+    })""")
+    page.wait_for_function("window.flowLog.some(e => e[0] === 'flowEnded')", timeout=5000)
+
+
 def test_content_is_fetched_without_user_data_and_without_the_etag_it_was_given(page, collector):
     page.goto(collector.url + '/fixtures/flows.html?late=0')
     ui(page, 'text=Welcome').wait_for()

@@ -51,6 +51,7 @@ OPERATION = st.one_of(
     st.tuples(st.just('add'), st.integers(0, 30), ELEMENT),
     st.tuples(st.just('remove'), st.integers(0, 30)),
     st.tuples(st.just('replace'), st.integers(0, 30), ELEMENT),
+    st.tuples(st.just('host'), st.integers(0, 30), ELEMENT),
     st.tuples(st.just('text'), st.integers(0, 30), st.sampled_from(['', 'hi', 'x', 'Hi there'])),
     st.tuples(st.just('append'), st.integers(0, 30), st.sampled_from(['hi', 'x'])),
     st.tuples(st.just('data'), st.integers(0, 30), st.sampled_from(['hi', 'x', 'no'])),
@@ -63,8 +64,14 @@ OPERATION = st.one_of(
 )
 FRAME = st.lists(OPERATION, min_size=1, max_size=3)  # the operations of one frame
 
-APPLY = """(frame) => {
-  const stage = document.getElementById('stage');
+STAGE = """(document.getElementById('stage')
+  || document.getElementById('shadow-host').shadowRoot.getElementById('stage'))"""
+
+APPLY = (
+    """(frame) => {
+  const stage = """
+    + STAGE
+    + """;
   const pick = (i) => { const all = [stage, ...stage.querySelectorAll('*')]; return all[i % all.length]; };
   const make = (e) => {
     const node = document.createElement(e.tag);
@@ -80,6 +87,11 @@ APPLY = """(frame) => {
     if (kind === 'add') pick(i).appendChild(make(op[2]));
     else if (kind === 'remove') { const n = pick(i); if (n !== stage) n.remove(); }
     else if (kind === 'replace') { const n = pick(i); if (n !== stage) n.replaceWith(make(op[2])); }
+    else if (kind === 'host') {  // an element with an open shadow root holding another
+      const host = pick(i).appendChild(document.createElement('div'));
+      host.className = 'kh';
+      host.attachShadow({mode: 'open'}).appendChild(make(op[2]));
+    }
     else if (kind === 'text') pick(i).textContent = op[2];
     else if (kind === 'append') pick(i).appendChild(document.createTextNode(op[2]));
     else if (kind === 'data') {
@@ -93,9 +105,16 @@ APPLY = """(frame) => {
     }
   }
 }"""
+)
 
 ORACLE = """(conditions) => conditions.map((c) => {
-  const found = Array.from(document.querySelectorAll(c.element)).slice(0, 100);
+  const roots = [document];  // and, with searchShadowRoots, every open shadow root but the SDK's
+  for (let k = 0; window.searching && k < roots.length; k++) {
+    for (const e of roots[k].querySelectorAll('*')) {
+      if (e.shadowRoot && !e.hasAttribute('data-userflow')) roots.push(e.shadowRoot);
+    }
+  }
+  const found = roots.flatMap((r) => Array.from(r.querySelectorAll(c.element))).slice(0, 100);
   if (c.state === 'absent') return found.length === 0;
   if (c.state === 'disabled') {
     return found.some((e) => e.disabled === true || e.getAttribute('aria-disabled') === 'true');
@@ -123,13 +142,23 @@ FRAMES = """() => new Promise((done) =>
   requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 30))))"""
 
 
-@pytest.fixture(scope='module')
-def stage(browser, collector):
+@pytest.fixture(scope='module', params=['document', 'shadow'])
+def stage(browser, collector, request):
+    """The page: a stage in the document, or inside an open shadow root with searchShadowRoots
+    on (where roots appear under added elements, and leave with them)."""
     context = browser.new_context()
     page = context.new_page()
-    page.goto(collector.url + '/fixtures/basic.html?token=tok_none')
-    page.evaluate("""() => { const s = document.createElement('section'); s.id = 'stage';
-        document.body.appendChild(s); }""")
+    page.goto(collector.url + '/fixtures/manual.html')
+    searching = request.param == 'shadow'
+    page.evaluate(
+        """(searching) => { window.searching = searching;
+        userflow.init('tok_none', {searchShadowRoots: searching});
+        const s = document.createElement('section'); s.id = 'stage';
+        if (!searching) return document.body.appendChild(s);
+        const host = document.createElement('div'); host.id = 'shadow-host';
+        document.body.appendChild(host); host.attachShadow({mode: 'open'}).appendChild(s); }""",
+        searching,
+    )
     page.evaluate('userflow.debugger()')
     page.wait_for_function("document.querySelector('userflow-debugger')")
     yield page
@@ -185,7 +214,7 @@ EMPTY_KA = {'tag': 'em', 'id': 'ka', 'classes': ['kb'], 'data': None, 'text': No
 )
 def test_remembered_results_equal_a_fresh_look_at_the_page(stage, conditions, frames):
     page = stage
-    page.evaluate("document.getElementById('stage').replaceChildren()")
+    page.evaluate(STAGE + '.replaceChildren()')
     flows = [
         {'id': f'f{i}', 'autoStart': {'when': c}, 'steps': [{'id': 'w', 'type': 'hidden'}]}
         for i, c in enumerate(conditions)
@@ -198,14 +227,14 @@ def test_remembered_results_equal_a_fresh_look_at_the_page(stage, conditions, fr
         if now != truth:  # not rendered yet, or a result that stays wrong: look again later
             page.wait_for_timeout(400)
             now = shown(page, len(conditions))
-        assert now == truth, (frame, page.evaluate("document.getElementById('stage').innerHTML"))
+        assert now == truth, (frame, page.evaluate(STAGE + '.innerHTML'))
 
 
 def test_the_oracle_and_the_panel_see_one_example_alike(stage):
     """The check itself: a known page, known answers (so that a panel that never updates, or an
     oracle that always agrees, fails here)."""
     page = stage
-    page.evaluate("document.getElementById('stage').replaceChildren()")
+    page.evaluate(STAGE + '.replaceChildren()')
     conditions = [{'element': '#ka'}, {'element': '.kb', 'text': {'op': 'contains', 'value': 'hi'}}]
     flows = [
         {'id': f'f{i}', 'autoStart': {'when': c}, 'steps': [{'id': 'w', 'type': 'hidden'}]}

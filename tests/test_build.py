@@ -250,6 +250,7 @@ def test_transcrypt_rejection_names_the_python_file_and_line(tmp_path):
         ('def f(a, /, b):\n    return a\n', 'positional-only'),
         ("x = f'{3.14159:.2f}'\n", 'format specs'),
         ("x = '{}'.format(1)\n", 'str.format'),
+        ('x = f(1, c=9)\n', 'keyword arguments'),
         ('def f(:\n', 'invalid syntax'),
     ],
 )
@@ -258,6 +259,13 @@ def test_constructs_transcrypt_miscompiles_are_refused_before_transpiling(source
         check_subset(PY_SRC / 'userflow' / 'example.py', 'a = 1\n' + source)
     assert problem in str(caught.value)
     assert 'py_src/userflow/example.py:' in str(caught.value)
+
+
+def test_cpython_only_code_may_use_what_transcrypt_miscompiles():
+    source = "# __pragma__ ('skip')\nx = sorted([2, 1], key=int)\n# __pragma__ ('noskip')\ny = 1\n"
+    check_subset(PY_SRC / 'userflow' / 'example.py', source)
+    with pytest.raises(TranspileError, match='keyword arguments'):
+        check_subset(PY_SRC / 'userflow' / 'example.py', source.replace("# __pragma__ ('skip')\n", ''))
 
 
 def test_esbuild_failure_names_the_javascript_location(tmp_path):

@@ -32,6 +32,12 @@ _CLASS_CALL = re.compile(r'= __class__ \(')
 # calls none of them (its maps are plain key-value bags, read with values.map_get), so literals
 # stay plain objects and the runtime's `dict` (about 0.8 KB gzip) is dropped where unused.
 _DICT_LITERAL = re.compile(r'\bdict \(\{')
+# A parameter's default is taken when the argument is missing or a keyword bag (kwargs); no
+# call in the SDK passes keywords (check_subset refuses them), so only a missing one is checked.
+_DEFAULT_ARG = re.compile(
+    r"if \(typeof (\w+) == 'undefined' \|\| "
+    r'\(\1 != null && \1\.hasOwnProperty \("__kwargtrans__"\)\)\) \{'
+)
 _FAULT = re.compile(r"File '([^']+)', line (\d+)")
 
 
@@ -45,7 +51,10 @@ def check_subset(path: Path, text: str, src: Path = PY_SRC) -> None:
         tree = ast.parse(text, filename=str(path))
     except SyntaxError as error:
         raise TranspileError(error.msg, _display(path, src), error.lineno) from None
+    skipped = _skipped_lines(text)
     for node in ast.walk(tree):
+        if getattr(node, 'lineno', None) in skipped:
+            continue  # CPython's half of a module: Transcrypt never sees it
         problem = None
         if isinstance(node, ast.NamedExpr):
             problem = 'the walrus operator := is miscompiled by Transcrypt'
@@ -59,8 +68,24 @@ def check_subset(path: Path, text: str, src: Path = PY_SRC) -> None:
             problem = 'f-string format specs are dropped by Transcrypt; format by hand'
         elif isinstance(node, ast.Attribute) and node.attr == 'format':
             problem = 'str.format needs -sf, which the SDK does not ship; concatenate instead'
+        elif isinstance(node, ast.Call) and node.keywords:
+            problem = 'keyword arguments are garbled by Transcrypt (no kwargs pragma); pass them by position'
         if problem:
             raise TranspileError(problem, _display(path, src), getattr(node, 'lineno', None))
+
+
+def _skipped_lines(text: str) -> set[int]:
+    """The line numbers between `# __pragma__ ('skip')` and `# __pragma__ ('noskip')`."""
+    skipped, inside = set(), False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip().replace(' ', '')
+        if stripped == "#__pragma__('skip')":
+            inside = True
+        elif stripped == "#__pragma__('noskip')":
+            inside = False
+        elif inside:
+            skipped.add(number)
+    return skipped
 
 
 def _display(path: Path, src: Path = PY_SRC) -> str:
@@ -203,4 +228,5 @@ def clean(text: str, name: str) -> str:
     text = _CLASS_CALL.sub('= /* @__PURE__ */ __class__ (', text)
     if name.startswith('userflow.'):
         text = _DICT_LITERAL.sub('({', text)
+        text = _DEFAULT_ARG.sub(r"if (typeof \1 == 'undefined') {", text)
     return text

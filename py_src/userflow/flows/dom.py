@@ -27,8 +27,11 @@ class LivePage:
         self.flows = flows  # the FlowRuntime, for flow conditions
         self.clicked = __new__(WeakSet())
         self.attributes = Object.create(None)
-        self.shadow = False
+        self.shadow = False  # searchShadowRoots: open shadow roots are searched too
         self.watch = None  # called with each open shadow root searched, to observe it
+        self.upgraded = None  # called when a custom element the page had not defined is defined
+        self._roots = None  # the open shadow roots found (from a first walk, then the records)
+        self._awaited = Object.create(None)  # custom element names whose definition is awaited
         # Custom input components (setCustomInputSelector, registerCustomInput): [selector,
         # value function or None (the text), registered] in the order they were given.
         self.custom_inputs = []
@@ -43,6 +46,13 @@ class LivePage:
     def url(self):
         return env.host.location.href
 
+    def search_shadow(self, shadow):
+        """Search open shadow roots too (searchShadowRoots) or not; found afresh when switched on."""
+        if shadow != self.shadow:
+            self.shadow = shadow
+            self._roots = None
+            self.forget()
+
     def forget(self):
         """Remember nothing (new content, custom inputs, shadow root search switched)."""
         self._memo = __new__(Map())
@@ -54,10 +64,16 @@ class LivePage:
         True when they affect nothing: every element and input result the last evaluation read
         is remembered and still holds."""
         self._asked = Object.create(None)
+        if raw is not None and self._roots is not None:
+            if raw['overflow']:
+                self._roots = None  # walked again at the next query
+            elif self._found_roots(raw['records']):
+                self.forget()  # what a new root holds is in no record
+                return False
         if raw is None or self._memo.size == 0:
             return False
-        if raw['overflow'] or self.shadow:
-            self.forget()  # shadow roots: records from roots not watched yet are missed
+        if raw['overflow']:
+            self.forget()
             return False
         index = self._index
         change = self._measure(raw, index)
@@ -159,7 +175,7 @@ class LivePage:
                 changed.append([record.target, record.attributeName])
         if len(added) + len(changed) > MAX_RECORDS:
             return None
-        marks = [_marks(node) for node in added]
+        marks = added.map(lambda node: _marks(node))
         if marks.indexOf(None) >= 0 and not _any_match(added, index['joined']):
             added = []  # no added element is or holds a match of any selector: one query, not one each
             marks = []
@@ -243,22 +259,75 @@ class LivePage:
     def _query(self, selector):
         found = []
         try:
-            roots = [env.host.document]
-            while len(roots) > 0 and len(found) < MAX_ELEMENTS:
-                root = roots.pop(0)
+            for root in [env.host.document].concat(self._shadow_roots()):
+                if len(found) >= MAX_ELEMENTS:
+                    break
+                if root.nodeType == 11 and not root.host.isConnected:
+                    continue  # a root whose host left the page (it may come back)
                 for node in Array.prototype.slice.call(
                     root.querySelectorAll(selector), 0, MAX_ELEMENTS - len(found)
                 ):
                     found.append(node)
-                if self.shadow:
-                    for inner in _shadow_roots(root):
-                        roots.append(inner)
-                        if self.watch is not None:
-                            self.watch(inner)
         except:  # noqa: E722 -- an invalid selector matches nothing, once reported
             env.warn('invalid selector in content: ' + selector)
             return []
         return found
+
+    def _shadow_roots(self):
+        """The open shadow roots searched: none unless searchShadowRoots; else found by one walk
+        of the page, then from the records of each change (_found_roots) and as custom elements
+        are defined, instead of a walk of every element at each query."""
+        if not self.shadow:
+            return []
+        if self._roots is None:
+            self._roots = []
+            self._discover(env.host.document)
+        return self._roots
+
+    def _found_roots(self, records):
+        """Look for open shadow roots in what the records added; True when one is new. Roots
+        whose hosts left the page are let go (one that comes back is found again)."""
+        new = False
+        for record in records:
+            for node in Array.js_from(record.addedNodes):  # empty for other records
+                if node.nodeType == 1 and self._discover(node):
+                    new = True
+        self._roots = self._roots.filter(lambda root: root.host.isConnected)
+        return new
+
+    def _discover(self, node):
+        """Add the open shadow roots at and under `node` (an element, the document or a root),
+        and the ones inside those, to the roots searched; True when one is new. A custom element
+        not defined yet may attach one when it is: its definition is awaited."""
+        new = False
+        elements = Array.prototype.slice.call(node.querySelectorAll('*'))
+        if node.nodeType == 1:
+            elements.unshift(node)
+        for element in elements:
+            inner = element.shadowRoot
+            if inner:
+                if self._roots.indexOf(inner) < 0 and not element.hasAttribute('data-userflow'):
+                    self._roots.append(inner)  # not the SDK's own UI
+                    if self.watch is not None:
+                        self.watch(inner)
+                    self._discover(inner)
+                    new = True
+            elif element.localName.indexOf('-') > 0:
+                self._await(element.localName)
+        return new
+
+    def _await(self, name):
+        registry = env.host.customElements
+        if not has_key(self._awaited, name) and registry and not registry.js_get(name):
+            self._awaited[name] = True
+            registry.whenDefined(name).then(self._defined, lambda reason: None)  # not a valid name
+
+    def _defined(self, value):
+        """A custom element was defined: its elements may have attached roots, in no record."""
+        if self._roots is not None and self._discover(env.host.document):
+            self.forget()
+            if self.upgraded is not None:
+                self.upgraded()
 
     def fact(self, node, name):
         if name == 'text':
@@ -413,11 +482,3 @@ def _holds(node, selector):
         return node.querySelector(selector) is not None
     except:  # noqa: E722
         return False
-
-
-def _shadow_roots(root):
-    found = []
-    for node in Array.prototype.slice.call(root.querySelectorAll('*')):
-        if node.shadowRoot and not node.hasAttribute('data-userflow'):  # not the SDK's own UI
-            found.append(node.shadowRoot)
-    return found

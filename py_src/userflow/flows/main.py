@@ -45,6 +45,7 @@ class FlowHost:
         )
         self.observer = Observer(self.reevaluate, self.page.record_click)
         self.page.watch = self.observer.watch
+        self.page.upgraded = self.observer.schedule
         self._loaded = False
         self._sources = {}  # 'server' / 'app' -> validated content
         self._locale = None  # init's locale, if any
@@ -103,9 +104,7 @@ class FlowHost:
         self._apply(self.runtime.end_all())
 
     def configure(self, shadow, click_only, locale):
-        if shadow != self.page.shadow:
-            self.page.forget()
-        self.page.shadow = shadow
+        self.page.search_shadow(shadow)
         self._navigate_on_click_only = click_only
         if locale is not None and not valid_tag(locale):
             self.warn('init: locale "' + str(locale)[:40] + '" is not a locale tag; the browser\'s are used')
@@ -241,7 +240,7 @@ class FlowHost:
     def setCustomInputSelector(self, selector, b, c):
         """Elements matching `selector` are inputs whose value is their text (null: none)."""
         if selector is None or self._selector('setCustomInputSelector', selector):
-            self.page.custom_inputs = [x for x in self.page.custom_inputs if x[2]]
+            self.page.custom_inputs = self.page.custom_inputs.filter(lambda x: x[2])
             if selector is not None:
                 self.page.custom_inputs.append([selector, None, False])
             self.page.forget()
@@ -319,14 +318,14 @@ class FlowHost:
     def _preload(self, content):
         """Load every image of the content now, whatever will show: a request for an image
         must never tell which step, launcher or banner a user reached."""
-        bodies = [map_get(item, 'body') for item in content['launchers']]
-        bodies.extend([item['body'] for item in content['banners']])
+        bodies = content['launchers'].map(lambda item: map_get(item, 'body'))
+        bodies.extend(content['banners'].map(lambda item: item['body']))
         for f in content['flows']:
-            bodies.extend([map_get(step, 'body') for step in f['steps']])
+            bodies.extend(f['steps'].map(lambda step: map_get(step, 'body')))
         for text in bodies:
-            texts = (
-                [] if text is None else ([text] if kind(text) == 'str' else [text[k] for k in map_keys(text)])
-            )
+            if text is None:
+                continue
+            texts = [text] if kind(text) == 'str' else map_keys(text).map(lambda k: text[k])
             for one in texts:
                 for src in images(one):
                     if self._images.indexOf(src) < 0:
@@ -408,12 +407,12 @@ class FlowHost:
         items = []
         for item in center['items'] if center is not None else []:
             if map_get(item, 'flow') is not None:
-                found = [f for f in runtime.flows if f['id'] == item['flow']]
+                found = runtime.flows.filter(lambda f: f['id'] == item['flow'])
                 if len(found) > 0:
                     title = map_get(item, 'title') or map_get(found[0], 'name') or item['flow']
                     items.append({'kind': 'flow', 'id': item['flow'], 'title': title})
             elif map_get(item, 'checklist') is not None:
-                found = [c for c in runtime.checklists if c['id'] == item['checklist']]
+                found = runtime.checklists.filter(lambda c: c['id'] == item['checklist'])
                 if len(found) > 0:
                     items.append({'kind': 'checklist', 'checklist': found[0]})
             else:
