@@ -1,6 +1,7 @@
 """Condition reaction on a 10,000-node page with 200 active conditions: Userflow.js (mutation
 observer, one evaluation per frame) next to a 200 ms polling loop over the same conditions, and
-next to no script, in one run of the same headless Chromium.
+next to no script, in one run of the same headless Chromium; and Userflow.js again with
+searchShadowRoots on (`shadow`: open shadow roots searched and watched too).
 
 Measures: DOM change -> reaction latency (p50/p95 over N changes), main-thread task time per
 mutation batch, CPU (task time) per second while idle, and main-thread time per keystroke while
@@ -32,8 +33,12 @@ from sdk.builder import build
 from sdk.collector import Collector
 
 # control: a second page with no script, measured like the others against `none`: what its
-# 'added' figures show is the measurement's own noise.
+# 'added' figures show is the measurement's own noise. shadow: the SDK with searchShadowRoots on,
+# measured after the others, beside a page with no script of its own (five pages at once on two
+# cores slowed each other).
 MODES = ['sdk', 'poll', 'control', 'none']
+SHADOW_MODES = ['shadow', 'none']
+PAGE_QUERY = {'shadow': 'mode=sdk&shadow=1'}
 
 
 def task_seconds(cdp) -> float:
@@ -51,7 +56,8 @@ class Tab:
         self.page = self.context.new_page()
         self.cdp = self.context.new_cdp_session(self.page)
         self.cdp.send('Performance.enable')
-        self.page.goto(f'{url}/fixtures/bench.html?mode={mode}&nodes=10000')
+        query = PAGE_QUERY.get(mode, f'mode={mode}')
+        self.page.goto(f'{url}/fixtures/bench.html?{query}&nodes=10000')
         self.batch, self.latencies, self.keys, self.churned = [], [], [], []
 
     def idle(self) -> float:
@@ -92,7 +98,7 @@ def _paired(ours: list, alone: list) -> float:
 # along (the control has shown ±0.8 ms on every measure of one run); more pages per mode would
 # average that out, but on this 2-core machine ten pages slowed each other (one poll took 4.9
 # instead of 2.1 ms), so one each: the control's figures show how far a run is off.
-PAGES = {'sdk': 1, 'poll': 1, 'control': 1, 'none': 1}
+PAGES = {'sdk': 1, 'shadow': 1, 'poll': 1, 'control': 1, 'none': 1}
 
 
 def _mean(tabs: list, field: str) -> list:
@@ -100,15 +106,16 @@ def _mean(tabs: list, field: str) -> list:
     return [statistics.fmean(values) for values in zip(*(getattr(t, field) for t in tabs), strict=True)]
 
 
-def measure(browser, url: str, rounds: int) -> dict:
-    """Every mode's pages open at once; each change and each keystroke is made in every page in
-    turn, so a slow moment of the machine falls on all of them alike. 'added' figures are the
-    median of the per-round differences between a mode's pages and the pages with no script."""
-    tabs = {mode: [Tab(browser, url, mode) for _ in range(PAGES[mode])] for mode in MODES}
-    every = [tab for mode in MODES for tab in tabs[mode]]
+def measure(browser, url: str, rounds: int, modes: list) -> dict:
+    """Every mode's pages (`modes`, 'none' among them) open at once; each change and each
+    keystroke is made in every page in turn, so a slow moment of the machine falls on all of them
+    alike. 'added' figures are the median of the per-round differences between a mode's pages and
+    the pages with no script."""
+    tabs = {mode: [Tab(browser, url, mode) for _ in range(PAGES[mode])] for mode in modes}
+    every = [tab for mode in modes for tab in tabs[mode]]
     for tab in every:
         tab.page.wait_for_timeout(1500)
-    idle = {mode: statistics.fmean(tab.idle() for tab in tabs[mode]) for mode in MODES}
+    idle = {mode: statistics.fmean(tab.idle() for tab in tabs[mode]) for mode in modes}
     order = random.Random(17)  # each round in a shuffled order: no page is always first
     for _ in range(rounds):
         for tab in order.sample(every, len(every)):
@@ -123,7 +130,7 @@ def measure(browser, url: str, rounds: int) -> dict:
             tab.keystroke(key)
     results = {}
     none = {field: _mean(tabs['none'], field) for field in ('batch', 'keys', 'churned')}
-    for mode in MODES:
+    for mode in modes:
         mine = {field: _mean(tabs[mode], field) for field in ('batch', 'keys', 'churned')}
         row = {
             'pages': PAGES[mode],
@@ -163,7 +170,8 @@ def main(rounds: int, dist: Path | None = None, save: bool = True) -> dict:
         args = ['--no-sandbox', '--disable-background-timer-throttling', '--disable-renderer-backgrounding']
         browser = p.chromium.launch(executable_path=str(path) if path else None, args=args)
         results['browser'] = browser.version
-        results.update(measure(browser, server.url, rounds))
+        results.update(measure(browser, server.url, rounds, MODES))
+        results['shadow'] = measure(browser, server.url, rounds, SHADOW_MODES)['shadow']
         browser.close()
     if save:
         out = Path(__file__).with_name('results-reaction.json')

@@ -118,6 +118,7 @@ def table(results: dict) -> str:
         ]
         for label, key in [
             ('Userflow.js (mutations, incremental, one evaluation a frame)', 'sdk'),
+            ('the same with `searchShadowRoots: true`', 'shadow'),
             ('200 ms polling', 'poll'),
             ('no script', 'none'),
             ('no script either (the control)', 'control'),
@@ -154,6 +155,12 @@ def table(results: dict) -> str:
                 lines[-1] += (
                     f' A change no condition watches (the app replacing an element with text) adds '
                     f'{unwatched:.2f} ms ({ratio(unwatched, poll)} one poll).'
+                )
+            if 'shadow' in r:
+                shadow = r['shadow']['added_ms_per_change']
+                lines[-1] += (
+                    f' With `searchShadowRoots: true` (roots found from the records, not a walk of every'
+                    f' element at each query) a change adds {shadow:.2f} ms ({ratio(shadow, poll)} one poll).'
                 )
             if 'control' in r:
                 lines[-1] += (
@@ -238,6 +245,10 @@ def compare(old: dict, new: dict) -> list:
         (
             'main thread added per change no condition watches',
             lambda r: get(r, 'reaction', 'sdk', 'added_ms_per_unwatched_change', digits=2),
+        ),
+        (
+            'main thread added per change, `searchShadowRoots: true`',
+            lambda r: get(r, 'reaction', 'shadow', 'added_ms_per_change', digits=2),
         ),
         ('one Python file changed, rebuild', lambda r: get(r, 'build', 'one_file_ms', digits=0)),
     ]
