@@ -222,6 +222,12 @@ def compare(old: dict, new: dict) -> list:
             return f'{r["sdk"][key]:.1f} ms, the {what} itself included'
         return f'{_added(r, what):.2f} ms'
 
+    def polls(results):
+        r = results.get('reaction', {})
+        if 'none' not in r or 'task_ms_per_change' not in r.get('sdk', {}):
+            return '—'
+        return f'{_added(r, "change") / (r["poll"]["idle_task_ms_per_s"] / 5):.2f}×'
+
     def get(results, *path, unit=' ms', digits=1):
         node = results
         for key in path:
@@ -241,6 +247,7 @@ def compare(old: dict, new: dict) -> list:
         ('reaction p50', lambda r: get(r, 'reaction', 'sdk', 'latency_p50_ms')),
         ('reaction p95', lambda r: get(r, 'reaction', 'sdk', 'latency_p95_ms')),
         ('main thread added per change', lambda r: added(r, 'task_ms_per_change', 'change')),
+        ('… in polls of the same conditions (the ratio the issue targets)', polls),
         ('main thread added per keystroke', lambda r: added(r, 'task_ms_per_keystroke', 'keystroke')),
         (
             'main thread added per change no condition watches',
