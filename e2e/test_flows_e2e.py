@@ -387,16 +387,27 @@ def test_open_shadow_roots_are_searched_only_when_enabled(page, collector, enabl
     assert ended == (1 if enabled else 0)
 
 
-def test_a_custom_element_defined_later_is_searched_once_defined(page, collector):
+@pytest.mark.parametrize('where', ['document', 'root'])
+def test_a_custom_element_defined_later_is_searched_once_defined(page, collector, where):
     """A custom element upgraded after it was added attaches its shadow root with no mutation
-    record: the roots searched are looked for again when a pending name is defined."""
+    record: the roots searched are looked for again, in the page and in the roots already found,
+    when a pending name is defined."""
     page.goto(collector.url + '/fixtures/manual.html')
     flow = hidden_flow(
         'late', {'element': '#deep', 'text': {'op': 'contains', 'value': 'ready'}}, {'complete': True}
     )
     load(page, {'version': 1, 'flows': [flow]}, '{endpoint: location.origin, searchShadowRoots: true}')
     page.wait_for_function("window.flowLog.some(e => e[0] === 'flowStarted')")
-    page.evaluate("document.body.appendChild(document.createElement('x-card'))")  # not defined yet
+    if where == 'root':  # a root found first, then the pending element inside it
+        page.evaluate("""() => { const host = document.body.appendChild(document.createElement('div'));
+            host.attachShadow({mode: 'open'}).appendChild(document.createElement('p')); }""")
+        page.wait_for_timeout(300)
+    page.evaluate(
+        """(where) => { const parent = where === 'root'
+            ? document.querySelector('div').shadowRoot : document.body;
+          parent.appendChild(document.createElement('x-card')); }""",  # not defined yet
+        where,
+    )
     page.wait_for_timeout(300)
     page.evaluate("""customElements.define('x-card', class extends HTMLElement {
         constructor() { super(); this.attachShadow({mode: 'open'}).innerHTML = '<b id="deep">ready</b>'; }

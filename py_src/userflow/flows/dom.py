@@ -29,7 +29,7 @@ class LivePage:
         self.attributes = Object.create(None)
         self.shadow = False  # searchShadowRoots: open shadow roots are searched too
         self.watch = None  # called with each open shadow root searched, to observe it
-        self.upgraded = None  # called when a custom element the page had not defined is defined
+        self.upgraded = None  # set by FlowHost: called when a pending custom element is defined
         self._roots = None  # the open shadow roots found (from a first walk, then the records)
         self._awaited = Object.create(None)  # custom element names whose definition is awaited
         # Custom input components (setCustomInputSelector, registerCustomInput): [selector,
@@ -158,12 +158,12 @@ class LivePage:
             kind = record['type']
             if kind == 'childList':
                 texty = False  # only a node with text changes its ancestors' textContent
-                for node in Array.js_from(record.addedNodes):
+                for node in record.addedNodes:
                     change['structure'] = True
                     texty = texty or _has_text(node)
                     if node.nodeType == 1:
                         added.append(node)
-                for node in Array.js_from(record.removedNodes):
+                for node in record.removedNodes:
                     change['structure'] = True
                     removed = True
                     texty = texty or _has_text(node)
@@ -289,7 +289,7 @@ class LivePage:
         whose hosts left the page are let go (one that comes back is found again)."""
         new = False
         for record in records:
-            for node in Array.js_from(record.addedNodes):  # empty for other records
+            for node in record.addedNodes:  # empty for other records
                 if node.nodeType == 1 and self._discover(node):
                     new = True
         self._roots = self._roots.filter(lambda root: root.host.isConnected)
@@ -323,10 +323,11 @@ class LivePage:
             registry.whenDefined(name).then(self._defined, lambda reason: None)  # not a valid name
 
     def _defined(self, value):
-        """A custom element was defined: its elements may have attached roots, in no record."""
-        if self._roots is not None and self._discover(env.host.document):
-            self.forget()
-            if self.upgraded is not None:
+        """A custom element was defined: its elements, in the page or in a root already found,
+        may have attached roots, in no record."""
+        if self._roots is not None:
+            if len([env.host.document].concat(self._roots).filter(lambda root: self._discover(root))) > 0:
+                self.forget()
                 self.upgraded()
 
     def fact(self, node, name):
