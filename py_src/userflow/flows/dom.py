@@ -323,12 +323,13 @@ class LivePage:
             registry.whenDefined(name).then(self._defined, lambda reason: None)  # not a valid name
 
     def _defined(self, value):
-        """A custom element was defined: its elements, in the page or in a root already found,
-        may have attached roots, in no record."""
+        """A custom element was defined: its elements, in the page or in a root found already,
+        may have attached roots, in no record. All are looked for again by the next evaluation,
+        which remembers nothing (here, in a promise callback, nothing that may throw runs)."""
         if self._roots is not None:
-            if len([env.host.document].concat(self._roots).filter(lambda root: self._discover(root))) > 0:
-                self.forget()
-                self.upgraded()
+            self._roots = None
+            self.forget()
+            self.upgraded()
 
     def fact(self, node, name):
         if name == 'text':
