@@ -1,10 +1,11 @@
 """Binding: when to re-evaluate conditions. No polling: a MutationObserver on the host
 document and capturing input/change/click listeners; navigation comes from the core's one
 listener (FlowHost.navigated). Changes are batched to one evaluation per animation frame;
-a hidden page (where frames do not run) falls back to one 100 ms timer, and a page whose frames
-stop (a throttled frame) is evaluated within a second by one timer kept across changes. With nothing changing,
-nothing runs. What changed since the last evaluation (the page's mutation records, the targets
-of input events) goes with it, so that only what it can affect is evaluated again (dom.py).
+a hidden page (where frames do not run) falls back to one 100 ms timer, and a page whose
+frames stop (a throttled frame) is evaluated within a second, by one timer kept across
+changes. With nothing changing, nothing runs. What changed since the last evaluation (the
+page's mutation records, the targets of input events) goes with it, so that only what it can
+affect is evaluated again (dom.py).
 """
 
 from userflow.browser import env
