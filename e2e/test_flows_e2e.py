@@ -195,20 +195,27 @@ def test_remembered_results_follow_text_added_as_nodes_and_elements_removed(page
     assert wait_for(lambda: done() == {'text', 'gone', 'deep'})
 
 
+def note_ended(page, content):
+    """Identify, collect the IDs of ended flows in `window.ended`, and load `content`."""
+    page.evaluate(
+        """async (content) => {
+        await userflow.identify('flow-user');
+        window.ended = [];
+        userflow.on('flowEnded', (e) => window.ended.push(e.flowId));
+        userflow.loadContent(content);
+    }""",
+        content,
+    )
+
+
 def test_a_flow_started_between_evaluations_is_evaluated_at_the_next_page_change(page, collector):
     """An evaluation whose page change touched no remembered result is skipped only while the
     flows' state, URL, attributes and events are those of the last one that changed nothing: a
     flow started through the API in between has its trigger read at the next keystroke."""
     page.goto(collector.url + '/fixtures/flows.html?token=tok_none&late=60000')
-    page.evaluate("""async () => {
-        await userflow.identify('flow-user');
-        window.ended = [];
-        userflow.on('flowEnded', (e) => window.ended.push(e.flowId));
-        userflow.loadContent({version: 1,
-            flows: [{id: 'f', steps: [{id: 'w', type: 'hidden',
-                     triggers: [{when: {element: '#project-name'}, action: {complete: true}}]}]}],
-            checklists: [{id: 'k', tasks: [{id: 't', title: 'never', completeWhen: {element: '#never'}}]}]});
-    }""")
+    flow = hidden_flow('f', {'element': '#project-name'}, {'complete': True}, auto=False)
+    task = {'id': 't', 'title': 'never', 'completeWhen': {'element': '#never'}}
+    note_ended(page, {'version': 1, 'flows': [flow], 'checklists': [{'id': 'k', 'tasks': [task]}]})
     ui(page, '[data-task=t]').wait_for()
     page.click('#secret')
     page.keyboard.press('a')  # an evaluation that changes nothing: the next may be skipped
@@ -231,15 +238,9 @@ def test_a_page_that_runs_no_frames_is_still_evaluated(page, collector, stopped)
     """Evaluation waits for the next animation frame; a hidden page (which runs none) falls back
     to a 100 ms timer, and a page whose frames stop to one timer a second."""
     page.goto(collector.url + '/fixtures/flows.html?token=tok_none&late=60000')
-    page.evaluate("""async () => {
-        await userflow.identify('frames-user');
-        window.ended = [];
-        userflow.on('flowEnded', (e) => window.ended.push(e.flowId));
-        userflow.loadContent({version: 1,
-            flows: [{id: 'f', autoStart: {when: {element: '#show'}},
-                     steps: [{id: 'w', type: 'hidden',
-                              triggers: [{when: {element: '#done'}, action: {complete: true}}]}]}]});
-    }""")
+    flow = hidden_flow('f', {'element': '#done'}, {'complete': True}, auto=False)
+    flow['autoStart'] = {'when': {'element': '#show'}}
+    note_ended(page, {'version': 1, 'flows': [flow]})
     page.wait_for_timeout(300)
     page.evaluate(stopped)
     page.evaluate("document.body.appendChild(document.createElement('b')).id = 'show'")
