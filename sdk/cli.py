@@ -1,4 +1,4 @@
-"""`userflow build|serve|audit` (also `python -m sdk ...`): the toolchain's command line.
+"""`userflow build|serve|audit|sizes` (also `python -m sdk ...`): the toolchain's command line.
 
 Exit codes: 0 success; 1 a build over its size budget, or an audit that found a leak; 2 the
 command could not do its job (a missing tool, a busy port, a bad scenario, ...), always as one
@@ -16,6 +16,7 @@ EXAMPLES = """examples:
   userflow serve --port 8000              the demo, dist/ and a collector on http://127.0.0.1:8000/
   userflow audit https://app.example/ --strict-url 'https://app.example/?strict=1' --out report/
   userflow audit /fixtures/audit.html --self-test   show the audit catching its planted leaks
+  userflow sizes                          where the bytes of dist/ go, by module and runtime function
 
 exit codes: 0 ok; 1 over budget (build) or a leak found (audit); 2 could not run"""
 
@@ -47,6 +48,19 @@ def serve_command(
     except SdkError as error:
         print(f'error: {error}', file=sys.stderr)
         return 2
+    return 0
+
+
+def sizes_command(dist: Path, as_json: bool, rows: int) -> int:
+    import json
+
+    from sdk.sizes import report, weigh
+
+    if not (dist / 'userflow.js').is_file():
+        print(f'error: no build in {dist} (run `userflow build` first)', file=sys.stderr)
+        return 2
+    weighed = weigh(dist)
+    print(json.dumps(weighed, indent=1) if as_json else report(weighed, rows))
     return 0
 
 
@@ -120,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument('--version', action='version', version=f'%(prog)s {version()}')
-    commands = parser.add_subparsers(dest='command', required=True, metavar='{build,serve,audit}')
+    commands = parser.add_subparsers(dest='command', required=True, metavar='{build,serve,audit,sizes}')
     b = commands.add_parser('build', help='build dist/', description='Build the SDK into dist/.')
     b.add_argument(
         '--out',
@@ -140,6 +154,15 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument(
         '--dist', type=Path, default=None, help='the build to serve at /dist/ (default: as for build --out)'
     )
+    w = commands.add_parser(
+        'sizes',
+        help='where the bytes of a build go: by module, the Transcrypt runtime by function',
+        description='Each script of a build by the module its bytes come from (its source map), '
+        'the Transcrypt runtime by function, and the page with one flow in all.',
+    )
+    w.add_argument('--dist', type=Path, default=None, help='the build (default: as for build --out)')
+    w.add_argument('--json', action='store_true', help='print JSON instead of tables')
+    w.add_argument('--rows', type=int, default=12, help='rows per table (default: 12)')
     a = commands.add_parser(
         'audit',
         help='privacy audit of a page that embeds the SDK',
@@ -169,4 +192,6 @@ def main(argv: list[str] | None = None) -> int:
         return build_command(args.out)
     if args.command == 'audit':
         return audit_command(args)
+    if args.command == 'sizes':
+        return sizes_command(args.dist or default_dist(), args.json, args.rows)
     return serve_command(args.port, args.host, args.https, args.db, args.dist or default_dist())

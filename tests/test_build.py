@@ -16,6 +16,7 @@ from sdk.builder import split
 from sdk.builder import transpile as tp
 from sdk.builder.transpile import check_subset
 from sdk.errors import BundleError, TranspileError
+from sdk.sizes import weigh
 
 # SPEC §5's methods, written out independently of py_src/userflow/pure/api.py.
 API = (
@@ -83,6 +84,25 @@ def test_manifest_sizes_and_hashes_are_true_and_within_budget(built):
     assert len(chunks) == 6 and all(manifest['files'][n]['gzip'] <= 16384 for n in chunks)
     assert set(manifest['tools']) == {'transcrypt', 'esbuild', 'jinja2'}
     assert built.warnings == []
+
+
+def test_sizes_attributes_every_byte_of_the_build_to_a_module(built):
+    weighed = weigh(built.dist)
+    files = json.loads((built.dist / 'manifest.json').read_text())['files']
+    page = weighed['page']
+    assert page['files'][0] == 'userflow.js' and len(page['files']) == 4  # loader, core, flows, ui
+    assert page['gzip'] == sum(files[name]['gzip'] for name in page['files'])
+    for f in weighed['files']:
+        assert sum(r['bytes'] for r in f['modules']) == f['raw'] == files[f['file']]['raw']
+        assert all(0 <= r['gzip'] <= f['gzip'] for r in f['modules'])
+    core = next(f for f in weighed['files'] if f['file'] == built.core_name)
+    modules = {r['name'] for r in core['modules']}
+    assert {'org.transcrypt.__runtime__', 'userflow.browser.main', 'userflow.pure.session'} <= modules
+    runtime = {r['name']: r['bytes'] for r in core['runtime']}
+    assert runtime['__class__'] > 0 and runtime['py_metatype'] > 0  # by function, the core only
+    in_core = next(r['bytes'] for r in core['modules'] if r['name'] == 'org.transcrypt.__runtime__')
+    assert sum(runtime.values()) == in_core
+    assert all(f['runtime'] == [] for f in weighed['files'] if f is not core)
 
 
 def test_snippet_and_loader_pin_what_they_load_with_sri(built):
