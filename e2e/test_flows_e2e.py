@@ -156,6 +156,46 @@ def test_each_condition_form_is_decided_on_the_live_page(page, collector):
     assert done() == expected
 
 
+def test_the_pattern_checker_loads_only_with_content_that_has_patterns(page, collector):
+    """`matches` patterns are checked by a chunk of their own (safe_patterns.py), which the core
+    loads with content that may have them; without them a page never fetches it."""
+    page.goto(collector.url + '/fixtures/flows.html?token=tok_none&late=60000')
+    page.fill('#project-name', 'Apollo')
+    plain = {'id': 'plain', 'title': 'plain', 'completeWhen': {'input': '#project-name', 'op': 'isEmpty'}}
+    checklist(page, [plain])  # shown while a task is not done
+
+    def chunks():
+        return [
+            r['url'].rsplit('/', 1)[-1].split('.')[0]
+            for r in page.record.requests
+            if '/userflow-' in r['url']
+        ]
+
+    assert 'userflow-flows' in chunks() and 'userflow-patterns' not in chunks()
+    tasks = [
+        {
+            'id': 'safe',
+            'title': 'safe',
+            'completeWhen': {'input': '#project-name', 'op': 'matches', 'value': '^[A-Z][a-z]+$'},
+        },
+        {
+            'id': 'other',
+            'title': 'other',
+            'completeWhen': {'input': '#project-name', 'op': 'matches', 'value': '^x'},
+        },
+    ]
+    page.evaluate(
+        """(tasks) => userflow.loadContent({version: 1, checklists: [{id: 'conditions', tasks: tasks},
+            {id: 'unsafe', tasks: [{id: 'u', title: 'u',
+                completeWhen: {page: {op: 'matches', value: '(a+)+$'}}}]}]})""",
+        tasks,
+    )
+    wait_for(lambda: ui(page, '[data-task=safe]').count() == 1 and done_tasks(page, tasks) == {'safe'})
+    assert chunks().count('userflow-patterns') == 1
+    wait_for(lambda: any('refused pattern: nested quantifiers' in m for m in page.record.warnings()))
+    assert page.record.errors == []
+
+
 def test_remembered_results_follow_text_added_as_nodes_and_elements_removed(page, collector):
     """Results are remembered between evaluations (flows/dom.py): an added text node or a removed
     element must still reach the conditions it concerns; an added empty element changes no text."""

@@ -19,9 +19,10 @@ from userflow.pure.attributes import OPERATIONS, check_derived_id, guessable_id
 from userflow.pure.config import sendable
 from userflow.pure.values import from_json, to_json, char_count, kind, map_get, has_key
 from userflow.pure.conditions import evaluate
-from userflow.pure.content import validate
+from userflow.pure.content import use_pattern_checker, validate
 from userflow.pure.flows import FlowRuntime
-from userflow.pure.patterns import check_pattern, test_text, test_url, glob_match
+from userflow.pure.patterns import accept, test_text, test_url, glob_match
+from userflow.pure.safe_patterns import check_pattern
 from userflow.pure.position import place, beacon_spot, spotlight
 from userflow.pure.links import text_links
 from userflow.pure.session import Session
@@ -81,7 +82,23 @@ class SnapshotPage:
         return len([f for f in self.snapshot['flows'][state] if f == flow_id]) > 0
 
 
+# As the SDK does once the patterns chunk has loaded (CPython has the checker already).
+use_pattern_checker(check_pattern)
+
+
+def _check_pattern(pattern):
+    """The checker as content validation uses it: a pattern it finds safe may run."""
+    problem = check_pattern(pattern)
+    if problem is None:
+        accept(pattern)
+    return problem
+
+
 def _evaluate(condition, snapshot):
+    # Validated as content first (its safe patterns may run then), as in the SDK; through JSON,
+    # as content arrives (a literal here is a plain object in the SDK realm, not a map).
+    task = {'id': 't', 'title': 't', 'completeWhen': condition}
+    validate(from_json(to_json({'version': 1, 'checklists': [{'id': 'c', 'tasks': [task]}]})))
     return evaluate(condition, SnapshotPage(snapshot))
 
 
@@ -191,7 +208,7 @@ CASES = {
     'backoff_ms': backoff_ms,
     'events_body': _events_body,
     'outbox_bound': _outbox_bound,
-    'check_pattern': check_pattern,
+    'check_pattern': _check_pattern,
     'test_text': test_text,
     'test_url': test_url,
     'glob_match': glob_match,

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from userflow.pure.content import combine, validate
+from userflow.pure.content import combine, use_pattern_checker, validate
+from userflow.pure.patterns import matches
+from userflow.pure.safe_patterns import check_pattern
 
 FLOW = {
     'id': 'welcome',
@@ -365,3 +367,31 @@ def test_dismiss_is_for_launchers_and_banners_only_and_ids_are_unique():
     assert validate(content)['errors'] == [
         'banner "maintenance" skipped: $.banners[1].id: repeats an earlier banner id'
     ]
+
+
+def test_without_the_pattern_checker_patterns_are_refused_and_the_rest_kept():
+    """In the browser the checker is a chunk of its own (browser/main.py loads it for content
+    that may have `matches` tests); content checked without it refuses its patterns by name."""
+    content = {
+        'version': 1,
+        'flows': [
+            {'id': 'plain', 'steps': [{'id': 's', 'type': 'modal', 'title': 'Hi'}]},
+            {
+                'id': 'regex',
+                'autoStart': {'when': {'page': {'op': 'matches', 'value': '^https://'}}},
+                'steps': [{'id': 's', 'type': 'modal', 'title': 'Hi'}],
+            },
+        ],
+    }
+    use_pattern_checker(None)
+    try:
+        checked = validate(content)
+    finally:
+        use_pattern_checker(check_pattern)
+    assert [f['id'] for f in checked['flows']] == ['plain']
+    assert checked['errors'] == [
+        'flow "regex" skipped: $.flows[1].autoStart.when.page.value: '
+        'refused pattern: the pattern checker could not load'
+    ]
+    assert [f['id'] for f in validate(content)['flows']] == ['plain', 'regex']
+    assert matches('^https://', 'https://app.example.com/')  # accepted by that validation

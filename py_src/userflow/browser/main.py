@@ -17,7 +17,7 @@ from userflow.pure.emitter import Emitter
 from userflow.pure.outbox import Outbox
 from userflow.pure.payload import uuid4
 from userflow.pure.session import Session, refusal
-from userflow.pure.values import import_value
+from userflow.pure.values import import_value, kind, to_json
 
 
 class Sdk:
@@ -217,6 +217,8 @@ class Sdk:
                 self._flows.learn(self._session.known_attributes)
                 self._do(self._session.watch())
             self._flow_op(self._session.flow_settings())
+            if len(parts) > 2 and parts[2] is not None:
+                self._flows.use_patterns(parts[2])
             if content is not None:
                 self._flows.load(content, source)
             self._replay()
@@ -225,9 +227,15 @@ class Sdk:
             self._loading -= 1
             self._content_warning('flows are unavailable: ' + (reason.message or str(reason)))
 
-        # The engine and its UI: two chunks, loaded at once
-        both = Promise.all([env.load_chunk('flows'), env.load_chunk('ui')])
-        return both.then(_guarded(loaded), _guarded(failed))
+        def unchecked(reason):  # its patterns are refused (content validation says so), no more
+            self._content_warning(str(reason))
+
+        # The engine and its UI: two chunks, loaded at once; with them the pattern checker, for
+        # content that may have `matches` tests
+        chunks = [env.load_chunk('flows'), env.load_chunk('ui')]
+        if content is not None and _may_have_patterns(content):
+            chunks.append(env.load_chunk('patterns').then(None, unchecked))
+        return Promise.all(chunks).then(_guarded(loaded), _guarded(failed))
 
     def _content_arrived(self, text):
         self._loading -= 1
@@ -276,6 +284,16 @@ class Sdk:
                 leaving()
 
         env.listen(host.document, 'visibilitychange', visibility)
+
+
+def _may_have_patterns(content):
+    """Whether `content` (JSON text, or the app's object) may hold a `matches` test. A text
+    with a \\u escape may spell the word so that a search misses it: it may, then."""
+    try:
+        text = content if kind(content) == 'str' else to_json(content)
+    except:  # noqa: E722 -- what does not serialize is refused by validation, patterns or not
+        return False
+    return kind(text) == 'str' and (text.find('matches') >= 0 or text.find('\\u') >= 0)
 
 
 def _ignore(reason):

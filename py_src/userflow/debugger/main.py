@@ -1,11 +1,11 @@
 """Binding: the debugger panel (`userflow.debugger()`), a chunk of its own: every flow,
 checklist and condition with its current value, and why each flow is or is not showing. The flow
-engine hands it its runtime and page when it renders; it is drawn in its own shadow root and
-reads only what this browser already holds. Nothing in it is sent or stored. Escape or the close
-button removes it."""
+engine hands it `explain` (conditions.py, the engine's own: a `matches` test runs with the
+patterns content validation accepted there), and its runtime and page when it renders; it is
+drawn in its own shadow root and reads only what this browser already holds. Nothing in it is
+sent or stored. Escape or the close button removes it."""
 
 from userflow.browser import env
-from userflow.pure.conditions import explain
 from userflow.pure.values import map_get, to_json
 
 TAG = 'userflow-debugger'
@@ -52,7 +52,8 @@ def _tree(parent, explained):
 
 
 class Debugger:
-    def __init__(self):
+    def __init__(self, explain):
+        self.explain = explain
         self.host = None
         self.body = None
 
@@ -108,7 +109,7 @@ class Debugger:
             conditions = _el('ul', self.body, None)
             auto = map_get(flow, 'autoStart')
             if auto is not None:
-                _tree(conditions, explain(auto['when'], page))
+                _tree(conditions, self.explain(auto['when'], page))
             here = runtime.current()
             if here is not None and here['flow']['id'] == flow['id']:
                 target = map_get(here['step'], 'target')
@@ -116,7 +117,7 @@ class Debugger:
                     count = len(page.elements(target['selector']))
                     _el('li', conditions, 'target ' + target['selector'] + ': ' + str(count) + ' found')
                 for trigger in map_get(here['step'], 'triggers') or []:
-                    _tree(conditions, explain(trigger['when'], page))
+                    _tree(conditions, self.explain(trigger['when'], page))
         for checklist in runtime.checklists:
             _el('h3', self.body, 'Checklist ' + checklist['id'])
             tasks = _el('ul', self.body, None)
@@ -124,7 +125,7 @@ class Debugger:
                 done = runtime.done(checklist['id'], task['id'])
                 _el('li', tasks, 'task ' + task['id'] + (': done' if done else ': not done'))
                 if not done and map_get(task, 'completeWhen') is not None:
-                    _tree(tasks, explain(task['completeWhen'], page))
+                    _tree(tasks, self.explain(task['completeWhen'], page))
 
 
 window['userflow-debugger'] = Debugger  # how the flow engine, which loaded this chunk, finds it

@@ -18,8 +18,8 @@ setLinkUrlDecorator, setScrollPadding, setCustomScrollIntoView and debugger.
 """
 
 from userflow.browser import env
-from userflow.pure.conditions import evaluate
-from userflow.pure.content import MAX_CHARS, MAX_SELECTOR, combine, validate
+from userflow.pure.conditions import evaluate, explain
+from userflow.pure.content import MAX_CHARS, MAX_SELECTOR, combine, use_pattern_checker, validate
 from userflow.flows.dom import LivePage
 from userflow.pure.flows import FlowRuntime, blank_state
 from userflow.pure.locales import chain, translated, valid_tag
@@ -90,6 +90,11 @@ class FlowHost:
         for start in starts:
             self.start(start[0], start[1])
         self.reevaluate()
+
+    def use_patterns(self, check):
+        """The checker of `matches` patterns (the patterns chunk), which the core loads with
+        content that may have them, before that content is loaded."""
+        use_pattern_checker(check)
 
     def start(self, flow_id, once):
         if not self._loaded:
@@ -280,7 +285,7 @@ class FlowHost:
     def debugger(self, a, b, c):
         def loaded(panel_class):
             if self._debugger_panel is None:
-                self._debugger_panel = __new__(panel_class())
+                self._debugger_panel = __new__(panel_class(explain))
             self._debugger_panel.open(self._debugger_panel.close)
             self._debugger_panel.render(self.runtime, self.page)
 

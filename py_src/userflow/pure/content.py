@@ -3,12 +3,14 @@
 `validate(content)` keeps every valid flow and checklist and explains every invalid one:
 `flow "welcome": $.flows[0].steps[1].type: must be one of modal, tooltip, beacon, hidden`.
 Unknown keys, wrong types and out-of-range sizes reject the flow they are in; the others keep
-working. Patterns for `matches` must be in the safe subset of patterns.py.
+working. Patterns for `matches` must be in the safe subset of safe_patterns.py, whose checker
+the browser loads as a chunk only for content that has patterns (`use_pattern_checker`); what
+it accepts may run (patterns.accept), and without it every pattern is refused.
 """
 
 from userflow.pure.attributes import valid_key
 from userflow.pure.locales import valid_tag
-from userflow.pure.patterns import check_pattern
+from userflow.pure.patterns import accept
 from userflow.pure.richtext import problems as markup_problems
 from userflow.pure.values import kind, map_keys, map_get, char_count
 
@@ -52,6 +54,22 @@ _HEADS = {
 }
 HEADS = ['element', 'input', 'page', 'attribute', 'event', 'flow', 'all', 'any', 'not']
 _ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-'
+
+
+_pattern_checker = {'check': None}  # safe_patterns.check_pattern, once given
+
+
+def use_pattern_checker(check):
+    """Check `matches` patterns with `check` (safe_patterns.check_pattern, from its chunk)."""
+    _pattern_checker['check'] = check
+
+
+# __pragma__ ('skip')
+# Under CPython (the reference, the tests) the checker is simply imported.
+from userflow.pure.safe_patterns import check_pattern as _check_pattern  # noqa: E402
+
+use_pattern_checker(_check_pattern)
+# __pragma__ ('noskip')
 
 
 class Invalid(Exception):
@@ -141,9 +159,11 @@ def _optional(value, key, path, check):
 
 
 def _pattern(value, path):
-    problem = check_pattern(value)
+    check = _pattern_checker['check']
+    problem = check(value) if check is not None else 'the pattern checker could not load'
     if problem is not None:
         raise Invalid(path, 'refused pattern: ' + problem)
+    accept(value)
 
 
 def _text_test(test, path, op_key):
