@@ -20,6 +20,7 @@ _B64 = {c: i for i, c in enumerate('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr
 # `var __name__ =`, `Array.prototype.append =`, `float.__name__ =` (belongs to `float`).
 _DECLARATION = re.compile(r'^(?:export\s+)?(?:function\*?|var|let|const|class)\s+([\w$]+)')
 _ASSIGNMENT = re.compile(r'^([\w$]+)(\.prototype\.[\w$]+)?(?:\.[\w$]+)*\s*=')
+_PROPERTY = re.compile(r"^__setproperty__ \(([\w$.]+), '([\w$]+)'")  # String.prototype.format
 
 
 def gzip_size(data: bytes) -> int:
@@ -111,10 +112,13 @@ def declarations(source: str) -> list[str]:
     for line in source.split('\n'):
         declared = _DECLARATION.match(line)
         assigned = _ASSIGNMENT.match(line)
+        defined = _PROPERTY.match(line)
         if declared:
             current = declared.group(1)
         elif assigned:
             current = assigned.group(1) + (assigned.group(2) or '')
+        elif defined:
+            current = defined.group(1) + '.' + defined.group(2)
         names.append(current)
     return names
 

@@ -86,6 +86,25 @@ class SnapshotPage:
 use_pattern_checker(check_pattern)
 
 
+def _slice(value, start, stop):
+    """Slicing as the SDK writes it (no step): Transcrypt's runtime rewritten by prune.py."""
+    return [value[start:stop], value[start:], value[:stop]]
+
+
+def _raised(message):
+    """What `str` makes of exceptions the SDK raises and catches (prune.py leaves them no repr)."""
+    said = []
+    try:
+        raise ValueError(message)
+    except ValueError as error:
+        said.append(str(error))
+    try:
+        raise Exception(message, 'second')
+    except Exception as error:  # noqa: BLE001
+        said.append(str(error))
+    return said
+
+
 def _check_pattern(pattern):
     """The checker as content validation uses it: a pattern it finds safe may run."""
     problem = check_pattern(pattern)
@@ -213,6 +232,8 @@ CASES = {
     'test_url': test_url,
     'glob_match': glob_match,
     'evaluate': _evaluate,
+    'slice': _slice,
+    'raised': _raised,
     'validate': _validate,
     'run_flows': _run_flows,
     'retry_after_ms': retry_after_ms,

@@ -303,6 +303,25 @@ texts = st.text(st.sampled_from('abxé😀 .-/_1\n\r\u2028\t\u00a0Z'), max_size=
 
 
 @settings(settings.get_profile('b2b'))
+@given(
+    value=st.text(st.sampled_from('abéZ'), max_size=8) | st.lists(st.integers(0, 9), max_size=8),
+    start=st.none() | st.integers(-12, 12),
+    stop=st.none() | st.integers(-12, 12),
+)
+def test_slices_agree_with_cpython(js, value, start, stop):
+    """The runtime's slicing is JavaScript's `slice` (prune.py): Python's meaning for a step of
+    1, the only step check_subset lets the SDK write. (Indices count UTF-16 units in the SDK
+    realm, code points in CPython: astral characters differ, as with Transcrypt's own version;
+    TRANSCRYPT.md. The SDK's pure code counts with values.char_count where that matters.)"""
+    same(js, 'slice', value, start, stop)
+
+
+@pytest.mark.parametrize('message', ['plain', 'é 1', ''])
+def test_exceptions_read_as_in_cpython(js, message):
+    same(js, 'raised', message)
+
+
+@settings(settings.get_profile('b2b'))
 @given(pattern=patterns(), text=texts)
 def test_pattern_checks_and_matches_agree_with_the_browsers_regexp(js, pattern, text):
     """CPython translates the safe subset to JS semantics; V8 runs the real RegExp."""

@@ -271,6 +271,7 @@ def test_transcrypt_rejection_names_the_python_file_and_line(tmp_path):
         ("x = f'{3.14159:.2f}'\n", 'format specs'),
         ("x = '{}'.format(1)\n", 'str.format'),
         ('x = f(1, c=9)\n', 'keyword arguments'),
+        ('x = s[::-1]\n', 'slices take no step'),
         ('def f(:\n', 'invalid syntax'),
     ],
 )

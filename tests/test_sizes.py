@@ -49,6 +49,7 @@ def test_runtime_lines_belong_to_the_declaration_above_them():
         "float.__name__ = 'float';\n"
         'Array.prototype.append = function (element) {\n    this.push (element);\n};\n'
         'export var object = {\n    __init__: function (self) {}\n};\n'
+        "__setproperty__ (String.prototype, 'format', {\n    enumerable: true\n});\n"
     )
     assert declarations(source) == [
         '(imports)',
@@ -56,7 +57,8 @@ def test_runtime_lines_belong_to_the_declaration_above_them():
         'float',
         *['Array.prototype.append'] * 3,
         *['object'] * 3,
-        'object',
+        *['String.prototype.format'] * 3,
+        'String.prototype.format',
     ]
 
 

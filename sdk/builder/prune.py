@@ -92,6 +92,51 @@ _BOUND_ONCE = """function __bound_once__ (name, get) {
 """
 
 
+# Slicing: the SDK slices with a step of 1 only (check_subset refuses a step), and for that
+# JavaScript's own `slice` has Python's meaning (an index below zero counts from the end, both
+# are clamped, empty when start >= stop): Transcrypt's versions, steps included, were ~1.4 KB.
+# tests/test_back_to_back.py compares the two on generated strings, lists and indices.
+_SLICES = {
+    'String': re.compile(
+        r'^String\.prototype\.__getslice__ = function \(start, stop, step\) \{$.*?^\};$', re.M | re.S
+    ),
+    'Array': re.compile(
+        r'^Array\.prototype\.__getslice__ = function \(start, stop, step\) \{$.*?^\};$', re.M | re.S
+    ),
+}
+_SLICE = """{0}.prototype.__getslice__ = function (start, stop, step) {{
+    return {0}.prototype.slice.call (this, start === null ? 0 : start, stop === null ? this.length : stop);
+}};"""
+
+
+# An exception's `repr` (never asked for: the SDK reports `str(e)`, which `__str__` answers, and
+# `repr` falls back to `__str__`) is the only user of `str.format` (its method is `-sf`'s, which
+# the SDK does not ship): without it, `format` is pruned too.
+_EXCEPTION_REPR = """\tget __repr__ () {return __get__ (this, function (self) {
+\t\tif (len (self.__args__) > 1) {
+\t\t\treturn '{}{}'.format (self.__class__.__name__, repr (tuple (self.__args__)));
+\t\t}
+\t\telse if (len (self.__args__)) {
+\t\t\treturn '{}({})'.format (self.__class__.__name__, repr (self.__args__ [0]));
+\t\t}
+\t\telse {
+\t\t\treturn '{}()'.format (self.__class__.__name__);
+\t\t}
+\t});},
+"""
+
+
+def _lighter(text: str) -> str:
+    """The runtime with plain slices and no exception `repr` (above)."""
+    for kind, pattern in _SLICES.items():
+        if len(pattern.findall(text)) != 1:
+            raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {kind} __getslice__")
+        text = pattern.sub(lambda found, kind=kind: _SLICE.format(kind), text)
+    if text.count(_EXCEPTION_REPR) != 1:
+        raise BundleError("Transcrypt's runtime is not the one prune.py rewrites: Exception.__repr__")
+    return text.replace(_EXCEPTION_REPR, '')
+
+
 def _faster_methods(text: str) -> str:
     """The runtime with the two rewrites above (a BundleError if Transcrypt's text changed)."""
     for old in (_SLOW_BIND, _CLASS_ATTRIBUTES, _METATYPE):
@@ -132,7 +177,7 @@ def prune(modules: Path) -> list[str]:
     """Prune the runtime in the folder of ES modules `modules`; returns the removed names."""
     runtime = modules / RUNTIME
     text = runtime.read_text()
-    text = _faster_methods(text).replace(_KWARGS_DICT, 'var kwargs = {};')
+    text = _lighter(_faster_methods(text)).replace(_KWARGS_DICT, 'var kwargs = {};')
     statements = _statements(text)
     definitions: dict[str, list[str]] = {}
     extensions: set[str] = set()

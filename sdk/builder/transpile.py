@@ -70,6 +70,8 @@ def check_subset(path: Path, text: str, src: Path = PY_SRC) -> None:
             problem = 'str.format needs -sf, which the SDK does not ship; concatenate instead'
         elif isinstance(node, ast.Call) and node.keywords:
             problem = 'keyword arguments are garbled by Transcrypt (no kwargs pragma); pass them by position'
+        elif isinstance(node, ast.Slice) and node.step is not None:
+            problem = 'slices take no step in the SDK (its runtime slices as JavaScript does, step 1)'
         if problem:
             raise TranspileError(problem, _display(path, src), getattr(node, 'lineno', None))
 
