@@ -196,6 +196,42 @@ def test_the_pattern_checker_loads_only_with_content_that_has_patterns(page, col
     assert page.record.errors == []
 
 
+MIXED = [
+    {'id': 'plain', 'title': 'plain', 'completeWhen': {'input': '#project-name', 'op': 'isNotEmpty'}},
+    {
+        'id': 'regex',
+        'title': 'regex',
+        'completeWhen': {'input': '#project-name', 'op': 'matches', 'value': '^[A-Z][a-z]+$'},
+    },
+    {'id': 'open', 'title': 'open', 'completeWhen': {'input': '#project-name', 'op': 'isEmpty'}},
+]
+
+
+@pytest.mark.parametrize('chunk', ['late', 'missing'])
+def test_the_pattern_checker_does_not_hold_up_the_engine(page, collector, chunk):
+    """While the checker is on its way (or if it never comes), the content runs: its `matches`
+    tests are false until it comes, and true as soon as it does; one that cannot load is said."""
+    held = []
+    if chunk == 'late':
+        page.route('**/userflow-patterns.*.js', lambda route: held.append(route))
+    else:
+        page.route('**/userflow-patterns.*.js', lambda route: route.fulfill(status=404, body='gone'))
+    page.goto(collector.url + '/fixtures/flows.html?token=tok_none&late=60000')
+    page.fill('#project-name', 'Apollo')
+    checklist(page, MIXED)
+    wait_for(lambda: done_tasks(page, MIXED) == {'plain'})
+    page.wait_for_timeout(300)
+    assert done_tasks(page, MIXED) == {'plain'}
+    if chunk == 'late':
+        assert len(held) == 1
+        held[0].continue_()
+        wait_for(lambda: done_tasks(page, MIXED) == {'plain', 'regex'})
+    else:
+        wait_for(lambda: any('its matches tests stay false' in m for m in page.record.warnings()))
+        assert done_tasks(page, MIXED) == {'plain'}
+    assert page.record.errors == []
+
+
 def test_remembered_results_follow_text_added_as_nodes_and_elements_removed(page, collector):
     """Results are remembered between evaluations (flows/dom.py): an added text node or a removed
     element must still reach the conditions it concerns; an added empty element changes no text."""

@@ -369,29 +369,37 @@ def test_dismiss_is_for_launchers_and_banners_only_and_ids_are_unique():
     ]
 
 
-def test_without_the_pattern_checker_patterns_are_refused_and_the_rest_kept():
+def test_until_the_pattern_checker_comes_patterns_stay_unchecked_and_never_run():
     """In the browser the checker is a chunk of its own (browser/main.py loads it for content
-    that may have `matches` tests); content checked without it refuses its patterns by name."""
+    that may have `matches` tests, without holding up the engine): content validated before it
+    comes keeps its flows, and its patterns never run; validated again with it (FlowHost.use_patterns),
+    a safe pattern runs and a flow with an unsafe one is dropped by name."""
     content = {
         'version': 1,
         'flows': [
-            {'id': 'plain', 'steps': [{'id': 's', 'type': 'modal', 'title': 'Hi'}]},
             {
-                'id': 'regex',
-                'autoStart': {'when': {'page': {'op': 'matches', 'value': '^https://'}}},
+                'id': 'safe',
+                'autoStart': {'when': {'page': {'op': 'matches', 'value': '^https://unchecked'}}},
+                'steps': [{'id': 's', 'type': 'modal', 'title': 'Hi'}],
+            },
+            {
+                'id': 'unsafe',
+                'autoStart': {'when': {'page': {'op': 'matches', 'value': '(a+)+$'}}},
                 'steps': [{'id': 's', 'type': 'modal', 'title': 'Hi'}],
             },
         ],
     }
     use_pattern_checker(None)
     try:
-        checked = validate(content)
+        early = validate(content)
     finally:
         use_pattern_checker(check_pattern)
-    assert [f['id'] for f in checked['flows']] == ['plain']
+    assert [f['id'] for f in early['flows']] == ['safe', 'unsafe'] and early['errors'] == []
+    assert not matches('^https://unchecked', 'https://unchecked.example/')  # never ran
+    checked = validate(content)
+    assert [f['id'] for f in checked['flows']] == ['safe']
     assert checked['errors'] == [
-        'flow "regex" skipped: $.flows[1].autoStart.when.page.value: '
-        'refused pattern: the pattern checker could not load'
+        'flow "unsafe" skipped: $.flows[1].autoStart.when.page.value: '
+        'refused pattern: nested quantifiers or a repeated alternation can backtrack catastrophically'
     ]
-    assert [f['id'] for f in validate(content)['flows']] == ['plain', 'regex']
-    assert matches('^https://', 'https://app.example.com/')  # accepted by that validation
+    assert matches('^https://unchecked', 'https://unchecked.example/')  # accepted now

@@ -33,6 +33,7 @@ class Sdk:
         self._flows = None
         self._flow_calls = []
         self._loading = 0  # content on its way (fetch, chunk): flow operations wait for it
+        self._pattern_check = None  # the patterns chunk's checker, once loaded
 
     # -- the public API ------------------------------------------------------------------
     # The Sdk's own methods; every other public method is the session's method of that name,
@@ -215,10 +216,10 @@ class Sdk:
                 engine = parts[0]
                 self._flows = __new__(engine(parts[1], self._emit, self._flow_event, self._content_warning))
                 self._flows.learn(self._session.known_attributes)
+                if self._pattern_check is not None:
+                    self._flows.use_patterns(self._pattern_check)
                 self._do(self._session.watch())
             self._flow_op(self._session.flow_settings())
-            if len(parts) > 2 and parts[2] is not None:
-                self._flows.use_patterns(parts[2])
             if content is not None:
                 self._flows.load(content, source)
             self._replay()
@@ -227,15 +228,22 @@ class Sdk:
             self._loading -= 1
             self._content_warning('flows are unavailable: ' + (reason.message or str(reason)))
 
-        def unchecked(reason):  # its patterns are refused (content validation says so), no more
-            self._content_warning(str(reason))
+        def unchecked(reason):  # the content runs; its patterns stay unchecked, never run
+            self._content_warning(str(reason) + ': its matches tests stay false')
 
-        # The engine and its UI: two chunks, loaded at once; with them the pattern checker, for
-        # content that may have `matches` tests
-        chunks = [env.load_chunk('flows'), env.load_chunk('ui')]
-        if content is not None and _may_have_patterns(content):
-            chunks.append(env.load_chunk('patterns').then(None, unchecked))
-        return Promise.all(chunks).then(_guarded(loaded), _guarded(failed))
+        # The pattern checker, for content that may have `matches` tests: it does not hold up
+        # the engine (content validated without it is validated again when it comes).
+        if content is not None and self._pattern_check is None and _may_have_patterns(content):
+            env.load_chunk('patterns').then(_guarded(self._patterns_loaded), _guarded(unchecked))
+        # The engine and its UI: two chunks, loaded at once
+        both = Promise.all([env.load_chunk('flows'), env.load_chunk('ui')])
+        return both.then(_guarded(loaded), _guarded(failed))
+
+    def _patterns_loaded(self, check):
+        if self._pattern_check is None:
+            self._pattern_check = check
+            if self._flows is not None:
+                self._flows.use_patterns(check)
 
     def _content_arrived(self, text):
         self._loading -= 1

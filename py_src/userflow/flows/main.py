@@ -48,6 +48,7 @@ class FlowHost:
         self.page.upgraded = self.observer.schedule
         self._loaded = False
         self._sources = {}  # 'server' / 'app' -> validated content
+        self._raw = {}  # 'server' / 'app' -> that content as given (validated again, see use_patterns)
         self._locale = None  # init's locale, if any
         self._pending_starts = []
         self._navigate_fn = None
@@ -70,10 +71,30 @@ class FlowHost:
                 return self.warn('content refused: not valid JSON')
         elif len(to_json(content) or '') > MAX_CHARS:
             return self.warn('content refused: larger than ' + str(MAX_CHARS) + ' characters')
-        checked = validate(content)
+        self._raw[source] = content
+        self._validate(source)
+        self._use()
+
+    def use_patterns(self, check):
+        """The checker of `matches` patterns (the patterns chunk, which the core loads beside
+        this one for content that may have them). Content that came before it is validated
+        again: its patterns never ran (content.py); now the safe ones do, and a flow with an
+        unsafe one is dropped, with a warning that names it."""
+        use_pattern_checker(check)
+        sources = [name for name in ['server', 'app'] if name in self._raw]
+        for name in sources:
+            self._validate(name)
+        if len(sources) > 0:
+            self._use()
+
+    def _validate(self, source):
+        checked = validate(self._raw[source])
         for message in checked['errors']:
             self.warn(message)
         self._sources[source] = checked
+
+    def _use(self):
+        """Run the content of every source, combined."""
         self._locales()
         ordered = [self._sources[name] for name in ['server', 'app'] if name in self._sources]
         both = combine(ordered)
@@ -90,11 +111,6 @@ class FlowHost:
         for start in starts:
             self.start(start[0], start[1])
         self.reevaluate()
-
-    def use_patterns(self, check):
-        """The checker of `matches` patterns (the patterns chunk), which the core loads with
-        content that may have them, before that content is loaded."""
-        use_pattern_checker(check)
 
     def start(self, flow_id, once):
         if not self._loaded:

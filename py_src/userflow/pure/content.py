@@ -5,7 +5,8 @@
 Unknown keys, wrong types and out-of-range sizes reject the flow they are in; the others keep
 working. Patterns for `matches` must be in the safe subset of safe_patterns.py, whose checker
 the browser loads as a chunk only for content that has patterns (`use_pattern_checker`); what
-it accepts may run (patterns.accept), and without it every pattern is refused.
+it accepts may run (patterns.accept). Until it is given, a pattern is left unchecked: it never
+runs (its test is false), and the flow engine validates the content again once it can.
 """
 
 from userflow.pure.attributes import valid_key
@@ -160,7 +161,9 @@ def _optional(value, key, path, check):
 
 def _pattern(value, path):
     check = _pattern_checker['check']
-    problem = check(value) if check is not None else 'the pattern checker could not load'
+    if check is None:
+        return  # unchecked for now: it never runs (not accepted)
+    problem = check(value)
     if problem is not None:
         raise Invalid(path, 'refused pattern: ' + problem)
     accept(value)
