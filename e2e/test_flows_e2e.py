@@ -218,14 +218,28 @@ def test_the_pattern_checker_does_not_hold_up_the_engine(page, collector, chunk)
         page.route('**/userflow-patterns.*.js', lambda route: route.fulfill(status=404, body='gone'))
     page.goto(collector.url + '/fixtures/flows.html?token=tok_none&late=60000')
     page.fill('#project-name', 'Apollo')
-    checklist(page, MIXED)
-    wait_for(lambda: done_tasks(page, MIXED) == {'plain'})
+    page.evaluate(
+        """async (tasks) => {
+        window.said = [];
+        userflow.on('error', (e) => said.push(e.message));
+        await userflow.identify('flow-user');
+        userflow.loadContent({version: 1, flows: [{id: 'onboarding', steps: [{id: 'o', type: 'hidden'}]},
+                                                  {id: 'broken', steps: [{id: 'b', type: 'nope'}]}],
+                              checklists: [{id: 'conditions', tasks: tasks}]});
+        await userflow.start('onboarding');
+    }""",
+        MIXED,
+    )
+    wait_for(lambda: ui(page, '[data-task=plain]').count() == 1 and done_tasks(page, MIXED) == {'plain'})
     page.wait_for_timeout(300)
     assert done_tasks(page, MIXED) == {'plain'}
     if chunk == 'late':
         assert len(held) == 1
         held[0].continue_()
         wait_for(lambda: done_tasks(page, MIXED) == {'plain', 'regex'})
+        # Validated again with the checker: the content's other problem is not said twice.
+        said = page.evaluate('said')
+        assert len([m for m in said if 'flow "broken" skipped' in m]) == 1, said
     else:
         wait_for(lambda: any('its matches tests stay false' in m for m in page.record.warnings()))
         assert done_tasks(page, MIXED) == {'plain'}

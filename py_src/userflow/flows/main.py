@@ -72,7 +72,7 @@ class FlowHost:
         elif len(to_json(content) or '') > MAX_CHARS:
             return self.warn('content refused: larger than ' + str(MAX_CHARS) + ' characters')
         self._raw[source] = content
-        self._validate(source)
+        self._validate(source, [])
         self._use()
 
     def use_patterns(self, check):
@@ -83,14 +83,15 @@ class FlowHost:
         use_pattern_checker(check)
         sources = [name for name in ['server', 'app'] if name in self._raw]
         for name in sources:
-            self._validate(name)
+            self._validate(name, self._sources[name]['errors'])  # each problem said once
         if len(sources) > 0:
             self._use()
 
-    def _validate(self, source):
+    def _validate(self, source, said):
         checked = validate(self._raw[source])
         for message in checked['errors']:
-            self.warn(message)
+            if message not in said:
+                self.warn(message)
         self._sources[source] = checked
 
     def _use(self):
