@@ -13,8 +13,10 @@ import brotli
 # (issue 15: an app written for it must not meet a missing one before the core loads) add ~190 B
 # of method names the stub must spell; Userflow.js's own stub snippet is 1,209 B gzip.
 LOADER_BUDGET = 1664
-CORE_BUDGET = 16384
-CHUNK_BUDGET = 16384  # each on-demand chunk (flows + UI, sha256, debugger): SPEC §3
+# SPEC §3 allows 16,384 B for the core; the budgets follow the sizes down (issue 17), so that
+# what was cut stays cut: the core was 15,934 B and the largest chunk (flows) 15,286 B when set.
+CORE_BUDGET = 16128
+CHUNK_BUDGET = 15872  # each on-demand chunk (flows, UI, surfaces, patterns, sha256, ...)
 
 
 def sri(data: bytes) -> str:
@@ -70,8 +72,8 @@ def write_manifest(dist: Path, extra: dict, memo: Path | None = None, early: dic
 
 
 def budget_problems(manifest: dict) -> list[str]:
-    """Budget breaches, as messages (SPEC §3: core <= 16,384 B gzip; each on-demand chunk <=
-    16,384 B gzip; the loader <= 1,280 B gzip, where SPEC says 1,024: see LOADER_BUDGET)."""
+    """Budget breaches, as messages (the budgets above: under SPEC §3's 16,384 B gzip for the
+    core and each chunk; the loader's above its 1,024 B, see LOADER_BUDGET)."""
     problems = []
     for name, entry in manifest['files'].items():
         if name == 'userflow.js' and entry['gzip'] > LOADER_BUDGET:
