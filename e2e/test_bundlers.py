@@ -1,7 +1,8 @@
 """The npm package where users build (issue 14): a tiny app per bundler, installed from the
 packed tgz into a folder of its own, built with that bundler's defaults, served and run in
 Chromium. Nothing is copied by hand and no URL is configured: identify reaches the collector,
-content loads and a flow shows, under a strict CSP too."""
+content loads and a flow shows, under a strict CSP too. The flow starts on a `matches` test, so
+it shows only once the bundler's copy of the pattern checker chunk has loaded too."""
 
 import json
 import shutil
