@@ -43,8 +43,10 @@ def vlq(field: str) -> list[int]:
 
 def segments(mappings: str) -> list[tuple]:
     """[(generated line, generated column, source index or None, source line or None)] of a
-    version 3 source map's `mappings` (columns in UTF-16 code units, as the format counts)."""
-    found, source, source_line, source_column, name = [], 0, 0, 0, 0
+    version 3 source map's `mappings` (columns in UTF-16 code units, as the format counts).
+    Each field is relative to the same field of the segment before (the column, to the one
+    before on its line); source columns and names are not needed here."""
+    found, source, source_line = [], 0, 0
     for line, text in enumerate(mappings.split(';')):
         column = 0
         for field in text.split(','):
@@ -57,9 +59,6 @@ def segments(mappings: str) -> list[tuple]:
                 continue
             source += numbers[1]
             source_line += numbers[2]
-            source_column += numbers[3]
-            if len(numbers) > 4:
-                name += numbers[4]
             found.append((line, column, source, source_line))
     return found
 
