@@ -12,7 +12,8 @@ import urllib.request
 
 import pytest
 
-from sdk import ROOT
+from sdk import PY_SRC, ROOT
+from sdk.builder.split import chunk_roots
 from sdk.builder.tools import esbuild_binary
 
 
@@ -85,6 +86,13 @@ def test_the_installed_wheel_builds_and_serves_the_demo(venv, tmp_path):
     assert built.returncode == 0, built.stderr
     manifest = json.loads((tmp_path / 'dist' / 'manifest.json').read_text())
     assert (tmp_path / 'dist' / 'userflow.js').is_file() and manifest['core'].startswith('userflow-core.')
+    # Every folder of py_src/userflow/ came with the wheel: each chunk of the checkout is built.
+    chunks = {
+        name.split('.')[0][len('userflow-') :]
+        for name in manifest['files']
+        if name.startswith('userflow-') and name.endswith('.js') and not name.startswith('userflow-core.')
+    }
+    assert chunks == set(chunk_roots(PY_SRC))
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
         port = probe.getsockname()[1]
