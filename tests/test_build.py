@@ -1,6 +1,7 @@
 """The build: reproducible, incremental, clear about failures, within budget, complete."""
 
 import json
+import re
 import shutil
 import subprocess
 import tarfile
@@ -336,7 +337,6 @@ def test_build_command_prints_one_line_per_stage_with_its_time(tmp_path):
 def test_the_loader_and_the_declarations_come_from_the_api_lists(built):
     """api.py holds the set of methods; the stub and `interface Userflow` are rendered from it,
     and the build refuses a method without a signature (or a signature without a method)."""
-    import re
 
     from sdk.builder import declarations
     from sdk.errors import RenderError
@@ -404,8 +404,9 @@ def results():
 
 
 def test_methods_bound_once_per_instance_behave_as_in_cpython(tmp_path):
-    """prune.py keeps a method bound for an instance on it: each instance its own, subclasses
-    and `Base.method(self)` unbound calls as before, a method passed as a value still bound."""
+    """A method is a marked function (transpile.py) whose getter the class makes (prune.py); it
+    keeps the method bound for an instance on it: each instance its own, subclasses and
+    `Base.method(self)` unbound calls as before, a method passed as a value still bound."""
     from py_mini_racer import MiniRacer
 
     namespace = {}
@@ -421,3 +422,47 @@ def test_methods_bound_once_per_instance_behave_as_in_cpython(tmp_path):
     realm.eval('var window = globalThis;')
     realm.eval(bundle.read_text())
     assert json.loads(realm.eval('JSON.stringify(R())')) == expected
+
+
+def test_method_getters_become_marked_functions_and_a_strange_method_is_refused():
+    """transpile.clean writes each method Transcrypt wrote as a getter as the function itself,
+    marked with `__def__` (imported from the runtime); a method that does not close as
+    Transcrypt closes one is a build error, not a silently broken class."""
+    module = (
+        "import {__get__, object} from './org.transcrypt.__runtime__.js';\n"
+        "import {x} from './userflow.pure.values.js';\n"
+        "export var A =  __class__ ('A', [object], {\n"
+        '\t__module__: __name__,\n'
+        '\tget __init__ () {return __get__ (this, function (self, n) {\n'
+        '\t\tself.n = function () {\n\t\t\treturn n;\n\t\t};\n'
+        '\t});},\n'
+        '\tget m () {return __get__ (this, function (self) {\n'
+        '\t\treturn self.n ();\n'
+        '\t});}\n'
+        '});\n'
+    )
+    text = tp.clean(module, 'userflow.pure.a.js')
+    assert 'get ' not in text and '__get__ (this' not in text
+    assert "import {__def__, __get__, object} from './org.transcrypt.__runtime__.js';" in text
+    assert '\t__init__: __def__ (function (self, n) {\n' in text and '\t}),\n' in text
+    assert '\tm: __def__ (function (self) {\n\t\treturn self.n ();\n\t})\n});' in text
+    assert tp.clean(module, 'org.transcrypt.__runtime__.js') == module  # the runtime's own stay
+    with pytest.raises(TranspileError, match='does not end as Transcrypt writes one'):
+        tp.clean(module.replace('\t});}\n', '\t});}, y: 1\n'), 'userflow.pure.a.js')
+    with pytest.raises(TranspileError, match='has no end'):
+        tp.clean(module.replace('\t});}\n', ''), 'userflow.pure.a.js')
+
+
+def test_no_method_of_the_sdk_is_left_a_getter(built):
+    """Every SDK module's methods went through the rewrite above (a getter left over would
+    still work, but pay what the rewrite saves): read from the transpiled sources the shipped
+    source maps carry."""
+    getter = re.compile(r'^\s*get [\w$]+ \(\) \{return __get__ \(this, function', re.M)
+    marked = 0
+    for source_map in sorted(built.dist.glob('*.js.map')):
+        found = json.loads(source_map.read_text())
+        for name, text in zip(found['sources'], found['sourcesContent'], strict=True):
+            if 'org.transcrypt' not in name:
+                assert not getter.search(text), name
+                marked += text.count(': __def__ (function (self')
+    assert marked > 200

@@ -68,13 +68,21 @@ _FAST_BIND = """            return func.bind (null, aThis.__proxy__ ? aThis.__pr
 # (which is the name esbuild's --mangle-props gave it, read when the class is made), so the
 # next access is a plain property read. Only instances keep one (`__get__`'s own test: an own
 # `__class__`); a class's method stays unbound (`Base.method(self)`, `__init__`).
+# The SDK's own methods come marked instead (`m: __def__ (function (self) {...})`, written by
+# transpile.py in place of Transcrypt's getter, which was one more function per method for V8 to
+# compile and keep: ~40 KB of the page's heap): the class makes their getter (`__method__`),
+# which binds and keeps as above. The runtime's own classes keep Transcrypt's getters.
 _CLASS_ATTRIBUTES = """        for (var attrib in attribs) {
             var descrip = Object.getOwnPropertyDescriptor (attribs, attrib);
             Object.defineProperty (cls, attrib, descrip);
         }"""
 _CLASS_ATTRIBUTES_KEPT = """        for (var attrib in attribs) {
             var descrip = Object.getOwnPropertyDescriptor (attribs, attrib);
-            if (descrip.get && !descrip.set) {
+            if (descrip.value instanceof __def__) {
+                var method = __method__ (attrib, descrip.value.func);
+                descrip = {get: method, enumerable: true, configurable: true};
+            }
+            else if (descrip.get && !descrip.set) {
                 descrip.get = __bound_once__ (attrib, descrip.get);
             }
             Object.defineProperty (cls, attrib, descrip);
@@ -87,6 +95,22 @@ _BOUND_ONCE = """function __bound_once__ (name, get) {
             Object.defineProperty (this, name, {value: bound, writable: true, configurable: true});
         }
         return bound;
+    };
+}
+export function __def__ (func) {
+    if (!(this instanceof __def__)) {
+        return new __def__ (func);
+    }
+    this.func = func;
+}
+function __method__ (name, func) {
+    return function () {
+        if (this.hasOwnProperty ('__class__')) {
+            var bound = func.bind (null, this.__proxy__ ? this.__proxy__ : this);
+            Object.defineProperty (this, name, {value: bound, writable: true, configurable: true});
+            return bound;
+        }
+        return func;
     };
 }
 """

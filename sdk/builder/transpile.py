@@ -39,6 +39,15 @@ _DEFAULT_ARG = re.compile(
     r'\(\1 != null && \1\.hasOwnProperty \("__kwargtrans__"\)\)\) \{'
 )
 _FAULT = re.compile(r"File '([^']+)', line (\d+)")
+# A method is written as a getter that makes a new function each time it runs and binds it:
+# `get m () {return __get__ (this, function (self, a) {...});}`. Each such getter is a function
+# of its own to parse, compile and keep (bytecode, scope, feedback) beside the method's. A method
+# becomes the function itself, marked (`m: __def__ (function (self, a) {...})`), and the class
+# gives every marked method one getter made by the runtime (prune.py's `__method__`), which
+# binds as `__get__` did. Transcrypt writes each method from the start of a line and closes it on
+# the first line after it with the same indent (`});},`, or `});}` for a class's last).
+_METHOD = re.compile(r'^(\t+)get ([\w$]+) \(\) \{return __get__ \(this, (function \([^)]*\) \{)$')
+_RUNTIME_IMPORT = re.compile(r"^import \{(?=.*\} from '\./org\.transcrypt\.__runtime__\.js';$)", re.M)
 
 
 def sources(src: Path = PY_SRC) -> list[Path]:
@@ -228,7 +237,37 @@ def clean(text: str, name: str) -> str:
     """A module as Transcrypt wrote it, without its time stamp, as the bundler wants it."""
     text = _STAMP.sub('', text, count=1)
     text = _CLASS_CALL.sub('= /* @__PURE__ */ __class__ (', text)
+    if name != 'org.transcrypt.__runtime__.js':
+        text = _plain_methods(text, name)
     if name.startswith('userflow.'):
         text = _DICT_LITERAL.sub('({', text)
         text = _DEFAULT_ARG.sub(r"if (typeof \1 == 'undefined') {", text)
+    return text
+
+
+def _plain_methods(text: str, name: str) -> str:
+    """Each method getter of `text` as a marked function (see _METHOD)."""
+    lines = text.split('\n')
+    closing = None  # the line that closes the method being rewritten
+    rewrote = False
+    for i, line in enumerate(lines):
+        if closing is None:
+            found = _METHOD.match(line)
+            if found:
+                indent, method, head = found.groups()
+                lines[i] = f'{indent}{method}: __def__ ({head}'
+                closing = indent + '});}'
+                rewrote = True
+        elif line.startswith(closing):
+            if line not in (closing, closing + ','):
+                raise TranspileError(f'a method of {name} does not end as Transcrypt writes one: {line!r}')
+            lines[i] = line.replace('});}', '})', 1)
+            closing = None
+    if closing is not None:
+        raise TranspileError(f'a method of {name} has no end')
+    text = '\n'.join(lines)
+    if rewrote:
+        text, imports = _RUNTIME_IMPORT.subn('import {__def__, ', text, count=1)
+        if not imports:
+            raise TranspileError(f'{name} does not import the runtime as Transcrypt writes it')
     return text
