@@ -63,15 +63,15 @@ _FAST_BIND = """            return func.bind (null, aThis.__proxy__ ? aThis.__pr
 
 
 # ... and each access to a method (`self.page.remember`) made a new bound function: the getter
-# Transcrypt writes for every method ran `__get__` and allocated a closure on every call. Each
-# method's getter now keeps the function it bound on the instance, under the getter's own name
-# (which is the name esbuild's --mangle-props gave it, read when the class is made), so the
-# next access is a plain property read. Only instances keep one (`__get__`'s own test: an own
-# `__class__`); a class's method stays unbound (`Base.method(self)`, `__init__`).
-# The SDK's own methods come marked instead (`m: __def__ (function (self) {...})`, written by
-# transpile.py in place of Transcrypt's getter, which was one more function per method for V8 to
-# compile and keep: ~40 KB of the page's heap): the class makes their getter (`__method__`),
-# which binds and keeps as above. The runtime's own classes keep Transcrypt's getters.
+# Transcrypt writes for every method (`get m () {return __get__ (this, function (self) {...})}`)
+# ran `__get__` and allocated a closure on every call, and was one more function per method for
+# V8 to compile and keep (~36 KB of the page's heap). Methods come marked instead
+# (`m: __def__ (function (self) {...})`, written by transpile.py, the runtime's own included),
+# and the class gives each a getter (`__method__`) that binds it for an instance once and keeps
+# it on the instance under the method's own name (the name esbuild's --mangle-props gave it,
+# read when the class is made), so the next access is a plain property read. Only instances
+# keep one (`__get__`'s own test: an own `__class__`); a class's method stays unbound
+# (`Base.method(self)`, `__init__`). Any other getter is left as Transcrypt wrote it.
 _CLASS_ATTRIBUTES = """        for (var attrib in attribs) {
             var descrip = Object.getOwnPropertyDescriptor (attribs, attrib);
             Object.defineProperty (cls, attrib, descrip);
@@ -82,22 +82,10 @@ _CLASS_ATTRIBUTES_KEPT = """        for (var attrib in attribs) {
                 var method = __method__ (attrib, descrip.value.func);
                 descrip = {get: method, enumerable: true, configurable: true};
             }
-            else if (descrip.get && !descrip.set) {
-                descrip.get = __bound_once__ (attrib, descrip.get);
-            }
             Object.defineProperty (cls, attrib, descrip);
         }"""
 _METATYPE = 'export var py_metatype = {'
-_BOUND_ONCE = """function __bound_once__ (name, get) {
-    return function () {
-        var bound = get.call (this);
-        if (this.hasOwnProperty ('__class__')) {
-            Object.defineProperty (this, name, {value: bound, writable: true, configurable: true});
-        }
-        return bound;
-    };
-}
-export function __def__ (func) {
+_BOUND_ONCE = """export function __def__ (func) {
     if (!(this instanceof __def__)) {
         return new __def__ (func);
     }
@@ -136,7 +124,7 @@ _SLICE = """{0}.prototype.__getslice__ = function (start, stop, step) {{
 # An exception's `repr` (never asked for: the SDK reports `str(e)`, which `__str__` answers, and
 # `repr` falls back to `__str__`) is the only user of `str.format` (its method is `-sf`'s, which
 # the SDK does not ship): without it, `format` is pruned too.
-_EXCEPTION_REPR = """\tget __repr__ () {return __get__ (this, function (self) {
+_EXCEPTION_REPR = """\t__repr__: __def__ (function (self) {
 \t\tif (len (self.__args__) > 1) {
 \t\t\treturn '{}{}'.format (self.__class__.__name__, repr (tuple (self.__args__)));
 \t\t}
@@ -146,7 +134,7 @@ _EXCEPTION_REPR = """\tget __repr__ () {return __get__ (this, function (self) {
 \t\telse {
 \t\t\treturn '{}()'.format (self.__class__.__name__);
 \t\t}
-\t});},
+\t}),
 """
 
 

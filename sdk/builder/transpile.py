@@ -45,7 +45,8 @@ _FAULT = re.compile(r"File '([^']+)', line (\d+)")
 # becomes the function itself, marked (`m: __def__ (function (self, a) {...})`), and the class
 # gives every marked method one getter made by the runtime (prune.py's `__method__`), which
 # binds as `__get__` did. Transcrypt writes each method from the start of a line and closes it on
-# the first line after it with the same indent (`});},`, or `});}` for a class's last).
+# the first line after it with the same indent (`});},`, or `});}` for a class's last). The
+# runtime's own classes (Exception, ...) too: every method of a build is marked.
 _METHOD = re.compile(r'^(\t+)get ([\w$]+) \(\) \{return __get__ \(this, (function \([^)]*\) \{)$')
 _RUNTIME_IMPORT = re.compile(r"^import \{(?=.*\} from '\./org\.transcrypt\.__runtime__\.js';$)", re.M)
 
@@ -237,8 +238,7 @@ def clean(text: str, name: str) -> str:
     """A module as Transcrypt wrote it, without its time stamp, as the bundler wants it."""
     text = _STAMP.sub('', text, count=1)
     text = _CLASS_CALL.sub('= /* @__PURE__ */ __class__ (', text)
-    if name != 'org.transcrypt.__runtime__.js':
-        text = _plain_methods(text, name)
+    text = _plain_methods(text, name)
     if name.startswith('userflow.'):
         text = _DICT_LITERAL.sub('({', text)
         text = _DEFAULT_ARG.sub(r"if (typeof \1 == 'undefined') {", text)
@@ -266,7 +266,7 @@ def _plain_methods(text: str, name: str) -> str:
     if closing is not None:
         raise TranspileError(f'a method of {name} has no end')
     text = '\n'.join(lines)
-    if rewrote:
+    if rewrote and name != 'org.transcrypt.__runtime__.js':  # the runtime defines __def__ (prune.py)
         text, imports = _RUNTIME_IMPORT.subn('import {__def__, ', text, count=1)
         if not imports:
             raise TranspileError(f'{name} does not import the runtime as Transcrypt writes it')
