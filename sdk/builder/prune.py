@@ -50,28 +50,20 @@ def code_words(text: str) -> frozenset[str]:
 # a plain object holds them as well (nothing reads them as a dict).
 _KWARGS_DICT = 'var kwargs = dict ();'
 _IMPORT = re.compile(r"^import \{([^}]*)\} from '\./" + re.escape(RUNTIME) + "';$", re.M)
-# Every method call on an SDK object goes through `__get__`, which binds the method with
-# `[].slice.apply(arguments)` and `[self].concat(args)`: two arrays and an `arguments` object a
-# call, a third of the flow engine's time per page change (bench/reaction.py). A bound function
-# passes the same arguments (concat spreads only its own argument, the array of arguments), and
-# V8 calls it without a frame of its own. (`__proxy__` is set before `__init__` runs.)
-_SLOW_BIND = """            return function () {
-                var args = [] .slice.apply (arguments);
-                return func.apply (null, [aThis.__proxy__ ? aThis.__proxy__ : aThis] .concat (args));
-            };"""
-_FAST_BIND = """            return func.bind (null, aThis.__proxy__ ? aThis.__proxy__ : aThis);"""
-
-
-# ... and each access to a method (`self.page.remember`) made a new bound function: the getter
-# Transcrypt writes for every method (`get m () {return __get__ (this, function (self) {...})}`)
-# ran `__get__` and allocated a closure on every call, and was one more function per method for
-# V8 to compile and keep (~36 KB of the page's heap). Methods come marked instead
-# (`m: __def__ (function (self) {...})`, written by transpile.py, the runtime's own included),
-# and the class gives each a getter (`__method__`) that binds it for an instance once and keeps
-# it on the instance under the method's own name (the name esbuild's --mangle-props gave it,
-# read when the class is made), so the next access is a plain property read. Only instances
-# keep one (`__get__`'s own test: an own `__class__`); a class's method stays unbound
-# (`Base.method(self)`, `__init__`). Any other getter is left as Transcrypt wrote it.
+# Transcrypt writes every method as a getter (`get m () {return __get__ (this, function (self)
+# {...})}`) that ran `__get__` on each access: a new closure each time, binding with
+# `[].slice.apply(arguments)` and `[self].concat(args)` (two arrays and an `arguments` object a
+# call: a third of the flow engine's time per page change, bench/reaction.py), and one more
+# function per method for V8 to compile and keep (~36 KB of the page's heap). Methods come
+# marked instead (`m: __def__ (function (self) {...})`, written by transpile.py, the runtime's
+# own included), and the class gives each a getter (`__method__`) that binds it with
+# `Function.prototype.bind` (the same arguments, and V8 calls it without a frame of its own;
+# `__proxy__` is set before `__init__` runs) once per instance and keeps it on the instance
+# under the method's own name (the name esbuild's --mangle-props gave it, read when the class is
+# made), so the next access is a plain property read. Only instances keep one (an own
+# `__class__`, `__get__`'s test); a class's method stays unbound (`Base.method(self)`,
+# `__init__`). Any other getter is left as Transcrypt wrote it; `__get__`, which no method
+# calls now, is pruned.
 _CLASS_ATTRIBUTES = """        for (var attrib in attribs) {
             var descrip = Object.getOwnPropertyDescriptor (attribs, attrib);
             Object.defineProperty (cls, attrib, descrip);
@@ -85,7 +77,7 @@ _CLASS_ATTRIBUTES_KEPT = """        for (var attrib in attribs) {
             Object.defineProperty (cls, attrib, descrip);
         }"""
 _METATYPE = 'export var py_metatype = {'
-_BOUND_ONCE = """export function __def__ (func) {
+_MARKED_METHODS = """export function __def__ (func) {
     if (!(this instanceof __def__)) {
         return new __def__ (func);
     }
@@ -150,12 +142,12 @@ def _lighter(text: str) -> str:
 
 
 def _faster_methods(text: str) -> str:
-    """The runtime with the two rewrites above (a BundleError if Transcrypt's text changed)."""
-    for old in (_SLOW_BIND, _CLASS_ATTRIBUTES, _METATYPE):
+    """The runtime with the rewrite above (a BundleError if Transcrypt's text changed)."""
+    for old in (_CLASS_ATTRIBUTES, _METATYPE):
         if text.count(old) != 1:
             raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {old.strip()[:40]!r}")
-    text = text.replace(_SLOW_BIND, _FAST_BIND).replace(_CLASS_ATTRIBUTES, _CLASS_ATTRIBUTES_KEPT)
-    return text.replace(_METATYPE, _BOUND_ONCE + _METATYPE)
+    text = text.replace(_CLASS_ATTRIBUTES, _CLASS_ATTRIBUTES_KEPT)
+    return text.replace(_METATYPE, _MARKED_METHODS + _METATYPE)
 
 
 def _statements(text: str) -> list[str]:
