@@ -176,14 +176,14 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
     {'core': path, 'chunks': {name: (path, file name)}}."""
     chunk_names = list(split.transpiled_chunks(js_dir))
     js = [(p.name, p.read_bytes()) for p in sorted(js_dir.glob('*.js'))]
-    key = _digest(versions()['esbuild'], _code_digest(bundler, prune, split), *[x for f in js for x in f])
+    key = _digest(versions()['esbuild'], _code_digest(bundler, prune, split), 'chunks in cache/chunk-*', *[x for f in js for x in f])
     folder = work / 'cache' / f'split-{key}'
     names_file = folder / 'chunk-names.json'
-    if names_file.exists():
+    if names_file.exists():  # {chunk: [its bundle's folder in the cache, its file name]}
         names = json.loads(names_file.read_text())
         result = {
             'core': folder / 'core.js',
-            'chunks': {c: (folder / f'{c}.js', names[c]) for c in chunk_names},
+            'chunks': {c: (work / 'cache' / names[c][0] / f'{c}.js', names[c][1]) for c in chunk_names},
         }
         return stages.run('bundle', lambda: result, reused=True)
 
@@ -192,26 +192,34 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         # The chunks hold the core's modules (pruned the same way) and generated shims: one
         # check of the core's sources covers every bundle.
         bundler.check_private(folder / 'core-src')
-        chunks, defines = {}, {}
         with ThreadPoolExecutor() as pool:  # one esbuild process a chunk, side by side
-
-            def one(chunk):
-                bundler.bundle(folder / f'{chunk}-src' / f'{chunk}.js', folder / f'{chunk}.js', checked=True)
-
-            list(pool.map(one, chunk_names))
-        for chunk in chunk_names:
-            path = folder / f'{chunk}.js'
-            code = path.read_bytes()
-            name = f'userflow-{chunk}.{hashlib.sha256(code).hexdigest()[:12]}.js'
-            code += f'//# sourceMappingURL={name}.map\n'.encode()
-            path.write_bytes(code)
-            chunks[chunk] = (path, name)
-            defines.setdefault('UF_CHUNKS', {})[chunk] = [name, chunk_pin(code)]
+            chunks = dict(zip(chunk_names, pool.map(lambda c: bundled_chunk(work, folder / f'{c}-src', c), chunk_names)))
+        defines = {'UF_CHUNKS': {c: [name, chunk_pin(path.read_bytes())] for c, (path, name) in chunks.items()}}
         bundler.bundle(folder / 'core-src' / 'core.js', folder / 'core.js', defines=defines, checked=True)
-        names_file.write_text(json.dumps({c: n for c, (_, n) in chunks.items()}))
+        names_file.write_text(json.dumps({c: [p.parent.name, n] for c, (p, n) in chunks.items()}))
         return {'core': folder / 'core.js', 'chunks': chunks}
 
     return stages.run('bundle', fresh)
+
+
+def bundled_chunk(work: Path, sources: Path, chunk: str) -> tuple[Path, str]:
+    """One chunk's bundle and its file name, from the cache when the files its entry reaches
+    (all `sources` holds, see split.prepare) are unchanged: a change to the core's own modules
+    bundles the core alone. Its source map is beside it, its name ends it."""
+    files = [(p.name, p.read_bytes()) for p in sorted(sources.glob('*.js'))]
+    key = _digest(versions()['esbuild'], _code_digest(bundler), chunk, *[x for f in files for x in f])
+    path = work / 'cache' / f'chunk-{chunk}-{key}' / f'{chunk}.js'
+    if not path.exists():
+        tmp = path.parent.with_name(path.parent.name + '.tmp')
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        bundler.bundle(sources / f'{chunk}.js', tmp / f'{chunk}.js', checked=True)
+        code = (tmp / f'{chunk}.js').read_bytes()
+        name = f'userflow-{chunk}.{hashlib.sha256(code).hexdigest()[:12]}.js'
+        (tmp / f'{chunk}.js').write_bytes(code + f'//# sourceMappingURL={name}.map\n'.encode())
+        (tmp / 'name').write_text(name)
+        tmp.rename(path.parent)
+    return path, (path.parent / 'name').read_text()
 
 
 def build_bundle(
@@ -284,15 +292,17 @@ def build(
     }
 
     def write_loader():
-        for mode, fmt, dest in (
-            ('script', None, out / 'userflow.js'),
-            ('esm', 'esm', out / 'npm' / 'index.mjs'),
-            ('cjs', 'cjs', out / 'npm' / 'index.cjs'),
-        ):
-            source = render_js('loader.js.j2', mode=mode, **values)
+        modes = [('script', None, out / 'userflow.js'), ('esm', 'esm', out / 'npm' / 'index.mjs')]
+        modes.append(('cjs', 'cjs', out / 'npm' / 'index.cjs'))
+        sources = [render_js('loader.js.j2', mode=mode, **values) for mode, _, _ in modes]
+
+        def minify(source, mode, fmt, dest):
             # The npm entries use import(), which bundlers and every browser since 2020 know.
             target = 'es2020' if fmt else bundler.TARGET
             dest.write_text(bundler.minify_source(source, fmt, f'loader.{mode}.js', target))
+
+        with ThreadPoolExecutor() as pool:  # three esbuild processes side by side
+            list(pool.map(lambda pair: minify(pair[0], *pair[1]), zip(sources, modes)))
 
     stages.run('loader', write_loader)
 

@@ -179,13 +179,22 @@ def _words(text: str) -> tuple[tuple[str, bool], ...]:
 
 def prune(modules: Path) -> list[str]:
     """Prune the runtime in the folder of ES modules `modules`; returns the removed names."""
-    runtime = modules / RUNTIME
-    text = runtime.read_text()
-    text = _lighter(_faster_methods(text)).replace(_KWARGS_DICT, 'var kwargs = {};')
+    texts = {m.name: m.read_text() for m in modules.glob('*.js')}
+    pruned, dead = prune_texts(texts)
+    for name, text in pruned.items():
+        if text != texts[name]:
+            _rewrite(modules / name, text)
+    return dead
+
+
+def prune_texts(texts: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Prune the runtime among the ES modules `texts` ({file name: text}, the runtime's among
+    them): the modules as pruned, and the removed names."""
+    text = _lighter(_faster_methods(texts[RUNTIME])).replace(_KWARGS_DICT, 'var kwargs = {};')
     statements = _statements(text)
     definitions: dict[str, list[str]] = {}
     extensions: set[str] = set()
-    roots = [_IMPORT.sub('', m.read_text()) for m in sorted(modules.glob('*.js')) if m != runtime]
+    roots = [_IMPORT.sub('', texts[name]) for name in sorted(texts) if name != RUNTIME]
     for statement in statements:
         name = _name(statement)
         if name:
@@ -202,14 +211,11 @@ def prune(modules: Path) -> list[str]:
             live.add(word)
             pending.extend(w for text in definitions[word] for w in _words(text))
     dead = set(definitions) - live
-    _rewrite(runtime, '\n'.join(s for s in statements if _name(s) not in dead))
-    for module in modules.glob('*.js'):
-        if module != runtime:
-            text = module.read_text()
-            kept = _IMPORT.sub(lambda found: _kept_import(found, dead), text)
-            if kept != text:
-                _rewrite(module, kept)
-    return sorted(dead)
+    pruned = {RUNTIME: '\n'.join(s for s in statements if _name(s) not in dead)}
+    for name, text in texts.items():
+        if name != RUNTIME:
+            pruned[name] = _IMPORT.sub(lambda found: _kept_import(found, dead), text)
+    return pruned, sorted(dead)
 
 
 def _rewrite(path: Path, text: str) -> None:

@@ -18,7 +18,7 @@ import re
 import shutil
 from pathlib import Path
 
-from sdk.builder.prune import RUNTIME, code_words, prune
+from sdk.builder.prune import RUNTIME, code_words, prune_texts
 from sdk.errors import BundleError
 
 # The folders of py_src/userflow/ are the chunk map: pure/ and browser/ make the core (entered
@@ -146,7 +146,9 @@ def shared_names(js_dir: Path) -> dict[str, list[str]]:
 
 
 def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
-    """Write the sources of the core (entry core.js) and of each chunk (entry <name>.js)."""
+    """Write the sources of the core (entry core.js) and of each chunk (entry <name>.js). The
+    modules are pruned in memory and each file written once; a chunk's folder holds only what
+    its entry reaches (all esbuild reads), so the folder is also what its bundle depends on."""
     problems = boundary_problems(js_dir)
     if problems:
         raise BundleError("a module crosses its folder's boundary: " + '; '.join(problems))
@@ -154,10 +156,11 @@ def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
     for target in [core_dir, *chunk_dirs.values()]:
         if target.exists():
             shutil.rmtree(target)
-    _copy(js_dir, core_dir, link=False)  # a real copy: prune rewrites it, js_dir is the cache
-    prune(core_dir)  # with the chunks' modules among the roots: what they use stays
-    for chunk_dir in chunk_dirs.values():
-        _copy(core_dir, chunk_dir, link=True)  # the shims below replace links, never write through
+    # With the chunks' modules among the roots: what they use stays.
+    texts, _ = prune_texts({path.name: _read(path) for path in js_dir.glob('*.js')})
+    core_dir.mkdir(parents=True)
+    for name, text in texts.items():
+        (core_dir / name).write_text(text)
     need = shared_names(core_dir)
     lines, table = [], []
     for i, (dep, names) in enumerate(need.items()):
@@ -167,19 +170,26 @@ def prepare(js_dir: Path, core_dir: Path, chunk_dirs: dict[str, Path]) -> None:
     lines.append('window.userflowShared = {' + ', '.join(table) + '};')
     lines.append(f"import './{CORE_ROOT}.js';")
     (core_dir / 'core.js').write_text('\n'.join(lines) + '\n')
+    shims = {}
+    for dep, names in need.items():
+        exports = ', '.join(f"{n} = m['{n}']" for n in names)
+        shims[f'{dep}.js'] = f"var m = window.userflowShared['{dep}'];\nexport var {exports};\n"
     for name, chunk_dir in chunk_dirs.items():
-        for dep, names in need.items():
-            exports = ', '.join(f"{n} = m['{n}']" for n in names)
-            shared = f"var m = window.userflowShared['{dep}'];\nexport var {exports};\n"
-            _replace(chunk_dir / f'{dep}.js', shared)
-        _replace(chunk_dir / f'{name}.js', f"import './{roots[name]}.js';\n")
-
-
-def _copy(source: Path, dest: Path, link: bool) -> None:
-    """The .js files of `source` in a new folder `dest`, copied or hard-linked."""
-    dest.mkdir(parents=True)
-    for path in source.glob('*.js'):
-        (link_or_copy if link else shutil.copyfile)(path, dest / path.name)
+        chunk_dir.mkdir(parents=True)
+        entry = f"import './{roots[name]}.js';\n"
+        (chunk_dir / f'{name}.js').write_text(entry)
+        seen, todo = set(), [roots[name]]
+        while todo:
+            module = todo.pop()
+            if module in seen:
+                continue
+            seen.add(module)
+            file = f'{module}.js'
+            if file in shims:
+                (chunk_dir / file).write_text(shims[file])
+            else:
+                link_or_copy(core_dir / file, chunk_dir / file)  # never written again
+                todo.extend(_imports_of(texts[file]))
 
 
 def link_or_copy(source: Path, dest: Path) -> None:
@@ -188,9 +198,3 @@ def link_or_copy(source: Path, dest: Path) -> None:
         os.link(source, dest)
     except OSError:
         shutil.copyfile(source, dest)
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write `path` as a new file: it may be a hard link to a file other folders share."""
-    path.unlink(missing_ok=True)
-    path.write_text(text)
