@@ -226,6 +226,37 @@ def test_a_rebuild_reuses_every_stage_whose_inputs_did_not_change(tmp_path):
         assert (tmp_path / 'd3' / name).read_bytes() == (tmp_path / 'd4' / name).read_bytes(), name
 
 
+def test_a_rebuild_bundles_again_only_the_chunks_whose_files_changed(tmp_path):
+    """Each chunk's bundle is cached by the files its entry reaches: a change to a module of
+    the core bundles the core alone, one to the UI's view the UI chunk (and the core, which
+    pins it), and the result is still what a full build of the changed tree gives."""
+    src, work = copy_src(tmp_path), tmp_path / 'work'
+    first = build(tmp_path / 'd1', work, quiet, src)
+
+    def chunks():
+        return sorted(p.name for p in (work / 'cache').glob('chunk-*'))
+
+    def chunk_files(result):
+        return sorted(n for n in result.manifest['files'] if '/' not in n and n.startswith('userflow-') and n.endswith('.js'))
+
+    bundled = chunks()
+    assert len(bundled) == len(split.transpiled_chunks(next((work / 'cache').glob('js-core_entry-*'))))
+    retry = src / 'userflow' / 'pure' / 'retry.py'
+    retry.write_text(retry.read_text().replace('CAP_MS = 60000', 'CAP_MS = 30000'))
+    core_changed = build(tmp_path / 'd2', work, quiet, src)
+    assert chunks() == bundled
+    assert core_changed.core_name != first.core_name
+    assert set(chunk_files(core_changed)) - set(chunk_files(first)) == {core_changed.core_name}
+    view = src / 'userflow' / 'ui' / 'view.py'
+    view.write_text(view.read_text().replace('BEACON_SIZE = 24', 'BEACON_SIZE = 26'))
+    ui_changed = build(tmp_path / 'd3', work, quiet, src)
+    assert [c.split('-')[1] for c in sorted(set(chunks()) - set(bundled))] == ['ui']
+    new = set(chunk_files(ui_changed)) - set(chunk_files(core_changed))
+    assert sorted(n.split('.')[0] for n in new) == ['userflow-core', 'userflow-ui']
+    build(tmp_path / 'd4', tmp_path / 'work-full', quiet, src)
+    assert tree(tmp_path / 'd3') == tree(tmp_path / 'd4')
+
+
 def test_an_entry_of_a_few_modules_does_not_spoil_the_per_module_cache(tmp_path):
     """The tests' back-to-back bundles compile entries that import a few modules; such a build
     once cached every module it did not compile as empty, and the next one-file rebuild of the
