@@ -14,6 +14,7 @@ import os
 import platform
 import re
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -38,7 +39,14 @@ def table(results: dict) -> str:
     machine = results['machine']
     lines = [
         f'Measured {results["date"]} on {machine["platform"]}, {machine["cpus"]} cores, headless Chromium '
-        f'{results["page_cost"]["browser"]} (`make bench`, `bench/results.json`).',
+        f'{results["page_cost"]["browser"]} (`make bench`, `bench/results.json`).'
+        + (
+            f' The machine\'s speed, to compare runs by: a fixed CPU loop (`bench/run.py` `cpu_loop`) took '
+            f'{machine["cpu_loop_ms"][0]:.0f} ms at the start of the run and {machine["cpu_loop_ms"][1]:.0f} ms '
+            'at its end.'
+            if 'cpu_loop_ms' in machine
+            else ''
+        ),
         '',
         '**Size** (bytes; minified = esbuild `--bundle --minify` of the shipped browser file, '
         'the same for every library; CSS shipped separately by the peers is extra):',
@@ -328,6 +336,20 @@ def update_readme(text: str) -> None:
         readme.write_text(content)
 
 
+def cpu_loop() -> float:
+    """Milliseconds for a fixed pure-Python loop (the best of 3): how fast this machine is now.
+    Its speed has varied twofold between runs here, which moves every absolute figure."""
+    best = None
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        took = (time.perf_counter() - start) * 1000
+        best = took if best is None else min(best, took)
+    return round(best, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument('--runs', type=int, default=15, help='page-cost runs per variant')
@@ -354,10 +376,12 @@ def main() -> None:
             'python': platform.python_version(),
         },
     }
+    loop_at_start = cpu_loop()
     results['sizes'] = sizes.main()
     results['page_cost'] = page_cost.main(runs)
     results['reaction'] = reaction.main(10 if args.quick else 40)
     results['build'] = build_times.main(2 if args.quick else 5)
+    results['machine']['cpu_loop_ms'] = [loop_at_start, cpu_loop()]
     if (HERE / 'results.json').exists():  # the last run, shown beside this one
         last = json.loads((HERE / 'results.json').read_text())
         last.pop('previous', None)
