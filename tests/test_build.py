@@ -485,6 +485,29 @@ def test_method_getters_become_marked_functions_and_a_strange_method_is_refused(
         tp.clean(module.replace('\t});}\n', ''), 'userflow.pure.a.js')
 
 
+def test_a_plain_raise_is_a_throw_and_a_raise_from_keeps_its_cause(built):
+    """`raise X` is `throw X;` (nothing reads the `__cause__ = null` Transcrypt sets); `raise X
+    from Y` keeps the cause it names. In the build, no SDK module is left setting a null cause."""
+    module = (
+        '\tif (bad) {\n'
+        "\t\tvar __except0__ = Invalid (path, 'must be an object');\n"
+        '\t\t__except0__.__cause__ = null;\n'
+        '\t\tthrow __except0__;\n'
+        '\t}\n'
+        '\tvar __except1__ = ValueError (text);\n'
+        '\t__except1__.__cause__ = error;\n'
+        '\tthrow __except1__;\n'
+    )
+    text = tp.clean(module, 'userflow.pure.a.js')
+    assert "\t\tthrow Invalid (path, 'must be an object');\n\t}\n" in text
+    assert '__except1__.__cause__ = error;\n\tthrow __except1__;' in text
+    sources = json.loads((built.dist / f'{built.core_name}.map').read_text())['sourcesContent']
+    flows = next(n for n in built.manifest['files'] if n.startswith('userflow-flows.') and n.endswith('.js'))
+    sources += json.loads((built.dist / f'{flows}.map').read_text())['sourcesContent']
+    assert sum(s.count('throw ') for s in sources) > 40
+    assert not any('__cause__ = null' in s for s in sources)
+
+
 def test_no_method_of_the_sdk_is_left_a_getter(built):
     """Every method of the build, the runtime's own included, went through the rewrite above
     (the class would not bind a getter left over): read from the transpiled sources the
