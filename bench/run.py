@@ -41,9 +41,9 @@ def table(results: dict) -> str:
         f'Measured {results["date"]} on {machine["platform"]}, {machine["cpus"]} cores, headless Chromium '
         f'{results["page_cost"]["browser"]} (`make bench`, `bench/results.json`).'
         + (
-            f' The machine\'s speed, to compare runs by: a fixed CPU loop (`bench/run.py` `cpu_loop`) took '
-            f'{machine["cpu_loop_ms"][0]:.0f} ms at the start of the run and {machine["cpu_loop_ms"][1]:.0f} ms '
-            'at its end.'
+            " The machine's speed, to compare runs by: a fixed CPU loop (`bench/run.py` `cpu_loop`) took "
+            f'{machine["cpu_loop_ms"][0]:.0f} ms at the start of the run and '
+            f'{machine["cpu_loop_ms"][1]:.0f} ms at its end.'
             if 'cpu_loop_ms' in machine
             else ''
         ),

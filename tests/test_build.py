@@ -237,7 +237,8 @@ def test_a_rebuild_bundles_again_only_the_chunks_whose_files_changed(tmp_path):
         return sorted(p.name for p in (work / 'cache').glob('chunk-*'))
 
     def chunk_files(result):
-        return sorted(n for n in result.manifest['files'] if '/' not in n and n.startswith('userflow-') and n.endswith('.js'))
+        names = result.manifest['files']
+        return sorted(n for n in names if '/' not in n and n.startswith('userflow-') and n.endswith('.js'))
 
     bundled = chunks()
     assert len(bundled) == len(split.transpiled_chunks(next((work / 'cache').glob('js-core_entry-*'))))

@@ -11,6 +11,7 @@ byte-identical.
 import hashlib
 import json
 import shutil
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -176,7 +177,8 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
     {'core': path, 'chunks': {name: (path, file name)}}."""
     chunk_names = list(split.transpiled_chunks(js_dir))
     js = [(p.name, p.read_bytes()) for p in sorted(js_dir.glob('*.js'))]
-    key = _digest(versions()['esbuild'], _code_digest(bundler, prune, split), 'chunks in cache/chunk-*', *[x for f in js for x in f])
+    code = _code_digest(bundler, prune, split, sys.modules[__name__])
+    key = _digest(versions()['esbuild'], code, *[x for f in js for x in f])
     folder = work / 'cache' / f'split-{key}'
     names_file = folder / 'chunk-names.json'
     if names_file.exists():  # {chunk: [its bundle's folder in the cache, its file name]}
@@ -193,8 +195,10 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         # check of the core's sources covers every bundle.
         bundler.check_private(folder / 'core-src')
         with ThreadPoolExecutor() as pool:  # one esbuild process a chunk, side by side
-            chunks = dict(zip(chunk_names, pool.map(lambda c: bundled_chunk(work, folder / f'{c}-src', c), chunk_names)))
-        defines = {'UF_CHUNKS': {c: [name, chunk_pin(path.read_bytes())] for c, (path, name) in chunks.items()}}
+            made = pool.map(lambda c: bundled_chunk(work, folder / f'{c}-src', c), chunk_names)
+            chunks = dict(zip(chunk_names, made, strict=True))
+        pins = {c: [name, chunk_pin(path.read_bytes())] for c, (path, name) in chunks.items()}
+        defines = {'UF_CHUNKS': pins}
         bundler.bundle(folder / 'core-src' / 'core.js', folder / 'core.js', defines=defines, checked=True)
         names_file.write_text(json.dumps({c: [p.parent.name, n] for c, (p, n) in chunks.items()}))
         return {'core': folder / 'core.js', 'chunks': chunks}
@@ -202,12 +206,21 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
     return stages.run('bundle', fresh)
 
 
+def _shipped_map(text: str) -> str:
+    """A bundle's source map as it ships: its sources named `transcrypt/<module>.js`, not by
+    the build folder's paths."""
+    source_map = json.loads(text)
+    source_map['sources'] = ['transcrypt/' + Path(s).name for s in source_map['sources']]
+    return json.dumps(source_map, sort_keys=True)
+
+
 def bundled_chunk(work: Path, sources: Path, chunk: str) -> tuple[Path, str]:
     """One chunk's bundle and its file name, from the cache when the files its entry reaches
     (all `sources` holds, see split.prepare) are unchanged: a change to the core's own modules
     bundles the core alone. Its source map is beside it, its name ends it."""
     files = [(p.name, p.read_bytes()) for p in sorted(sources.glob('*.js'))]
-    key = _digest(versions()['esbuild'], _code_digest(bundler), chunk, *[x for f in files for x in f])
+    code = _code_digest(bundler, sys.modules[__name__])
+    key = _digest(versions()['esbuild'], code, chunk, *[x for f in files for x in f])
     path = work / 'cache' / f'chunk-{chunk}-{key}' / f'{chunk}.js'
     if not path.exists():
         tmp = path.parent.with_name(path.parent.name + '.tmp')
@@ -217,6 +230,7 @@ def bundled_chunk(work: Path, sources: Path, chunk: str) -> tuple[Path, str]:
         code = (tmp / f'{chunk}.js').read_bytes()
         name = f'userflow-{chunk}.{hashlib.sha256(code).hexdigest()[:12]}.js'
         (tmp / f'{chunk}.js').write_bytes(code + f'//# sourceMappingURL={name}.map\n'.encode())
+        (tmp / f'{chunk}.js.map').write_text(_shipped_map((tmp / f'{chunk}.js.map').read_text()))
         (tmp / 'name').write_text(name)
         tmp.rename(path.parent)
     return path, (path.parent / 'name').read_text()
@@ -254,16 +268,12 @@ def build(
     def write_core():
         code = core_file.read_bytes()
         name = f'userflow-core.{hashlib.sha256(code).hexdigest()[:12]}.js'
-        source_map = json.loads(core_file.with_suffix('.js.map').read_text())
-        source_map['sources'] = ['transcrypt/' + Path(s).name for s in source_map['sources']]
         data = code + f'//# sourceMappingURL={name}.map\n'.encode()
         (out / name).write_bytes(data)
-        (out / f'{name}.map').write_text(json.dumps(source_map, sort_keys=True))
-        for path, chunk in bundles['chunks'].values():
-            chunk_map = json.loads(path.with_suffix('.js.map').read_text())
-            chunk_map['sources'] = ['transcrypt/' + Path(s).name for s in chunk_map['sources']]
-            (out / chunk).write_bytes(path.read_bytes())
-            (out / f'{chunk}.map').write_text(json.dumps(chunk_map, sort_keys=True))
+        (out / f'{name}.map').write_text(_shipped_map(core_file.with_suffix('.js.map').read_text()))
+        for path, chunk in bundles['chunks'].values():  # their maps were made ready in the cache
+            shutil.copyfile(path, out / chunk)
+            shutil.copyfile(path.with_suffix('.js.map'), out / f'{chunk}.map')
         return name, data
 
     core_name, core_data = stages.run('core', write_core)
@@ -302,7 +312,7 @@ def build(
             dest.write_text(bundler.minify_source(source, fmt, f'loader.{mode}.js', target))
 
         with ThreadPoolExecutor() as pool:  # three esbuild processes side by side
-            list(pool.map(lambda pair: minify(pair[0], *pair[1]), zip(sources, modes)))
+            list(pool.map(lambda pair: minify(pair[0], *pair[1]), zip(sources, modes, strict=True)))
 
     stages.run('loader', write_loader)
 
