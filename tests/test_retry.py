@@ -32,7 +32,8 @@ def test_backoff_is_full_jitter_capped_at_sixty_seconds():
 
 def test_retry_after_takes_seconds_or_an_http_date():
     now = 784111777000 - 60000  # a minute before Sun, 06 Nov 1994 08:49:37 GMT
-    assert retry_after_ms('5', now) == 5000 and retry_after_ms(' 120 ', now) == 120000
+    assert retry_after_ms('5', now) == 5000 and retry_after_ms('120', now) == 120000
+    assert retry_after_ms(' 120 ', now) is None  # fetch() gives header values trimmed
     assert retry_after_ms('Sun, 06 Nov 1994 08:49:37 GMT', now) == 60000
     assert retry_after_ms('Sun, 06 Nov 1994 08:49:37 GMT', now + 120000) == 0
     assert retry_after_ms('99999999', now) == 3600000

@@ -49,12 +49,14 @@ def _days_from_civil(year, month, day):
     return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
 
 
-def retry_after_ms(value, now_ms):
+def retry_after_ms(text, now_ms):
     """The wait a `Retry-After` header asks for, in ms: delta-seconds (`120`) or an HTTP date
-    (`Sun, 06 Nov 1994 08:49:37 GMT`), capped at an hour; None when absent or malformed."""
-    if value is None:
+    (`Sun, 06 Nov 1994 08:49:37 GMT`), capped at an hour; None when absent or malformed. `text`
+    is as the Fetch API gives it, without surrounding whitespace: it is not stripped here, where
+    CPython's `strip()` would also strip \\x1c-\\x1f and \\x85 and JavaScript's `trim()` does not
+    (the back-to-back test found `'0\\x1f'` read as 0 by one and as malformed by the other)."""
+    if text is None:
         return None
-    text = _trim(value)
     seconds = _digits(text)
     if seconds is not None:
         return least(seconds * 1000, MAX_RETRY_AFTER_MS)
@@ -71,18 +73,6 @@ def retry_after_ms(value, now_ms):
         return None
     at = ((_days_from_civil(year, month + 1, day) * 24 + hms[0]) * 60 + hms[1]) * 60 + hms[2]
     return least(most(0, at * 1000 - now_ms), MAX_RETRY_AFTER_MS)
-
-
-def _trim(text):
-    """`text` without the spaces and tabs around it (HTTP's optional whitespace). Not `strip()`:
-    CPython's also strips \\x1c-\\x1f and \\x85, JavaScript's `trim` does not (a back-to-back
-    test found `'0\\x1f'` read as 0 by one and as malformed by the other)."""
-    start, end = 0, len(text)
-    while start < end and (text[start] == ' ' or text[start] == '\t'):
-        start += 1
-    while end > start and (text[end - 1] == ' ' or text[end - 1] == '\t'):
-        end -= 1
-    return text[start:end]
 
 
 def _month(name):
