@@ -4,6 +4,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import tarfile
 
 import pytest
@@ -224,6 +225,32 @@ def test_a_rebuild_reuses_every_stage_whose_inputs_did_not_change(tmp_path):
     )
     for name in files:
         assert (tmp_path / 'd3' / name).read_bytes() == (tmp_path / 'd4' / name).read_bytes(), name
+
+
+def test_two_builds_of_one_cache_at_once_both_succeed_and_agree(tmp_path):
+    """A watcher and a command, or two terminals: the second build waits for the first and
+    reuses what it made (the two once renamed their stages' folders over each other, and one
+    failed with 'Directory not empty')."""
+    script = (
+        'import sys; from pathlib import Path; from sdk.builder import build; '
+        'r = build(Path(sys.argv[1]), Path(sys.argv[2]), lambda s: None); '
+        'print(",".join(n for n, _, reused in r.stages if reused))'
+    )
+    work = tmp_path / 'work'
+    runs = [
+        subprocess.Popen(
+            [sys.executable, '-c', script, str(tmp_path / f'd{i}'), str(work)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    results = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in results]
+    assert sorted(out.strip() for out, _ in results) == ['', 'transpile,bundle']
+    assert tree(tmp_path / 'd0') == tree(tmp_path / 'd1')
 
 
 def test_a_rebuild_bundles_again_only_the_chunks_whose_files_changed(tmp_path):

@@ -8,8 +8,10 @@ time, from sorted inputs, with no time stamps or absolute paths: two builds of o
 byte-identical.
 """
 
+import contextlib
 import hashlib
 import json
+import os
 import shutil
 import sys
 import time
@@ -223,7 +225,9 @@ def bundled_chunk(work: Path, sources: Path, chunk: str) -> tuple[Path, str]:
     key = _digest(versions()['esbuild'], code, chunk, *[x for f in files for x in f])
     path = work / 'cache' / f'chunk-{chunk}-{key}' / f'{chunk}.js'
     if not path.exists():
-        tmp = path.parent.with_name(path.parent.name + '.tmp')
+        # Written aside, then renamed into place whole: a build that stops midway, or another
+        # build of the same tree at the same time, never leaves or meets half a cache entry.
+        tmp = path.parent.with_name(f'{path.parent.name}.{os.getpid()}.tmp')
         if tmp.exists():
             shutil.rmtree(tmp)
         bundler.bundle(sources / f'{chunk}.js', tmp / f'{chunk}.js', checked=True)
@@ -232,7 +236,12 @@ def bundled_chunk(work: Path, sources: Path, chunk: str) -> tuple[Path, str]:
         (tmp / f'{chunk}.js').write_bytes(code + f'//# sourceMappingURL={name}.map\n'.encode())
         (tmp / f'{chunk}.js.map').write_text(_shipped_map((tmp / f'{chunk}.js.map').read_text()))
         (tmp / 'name').write_text(name)
-        tmp.rename(path.parent)
+        try:
+            tmp.rename(path.parent)
+        except OSError:  # the other build put the same entry there first
+            if not path.exists():
+                raise
+            shutil.rmtree(tmp)
     return path, (path.parent / 'name').read_text()
 
 
@@ -246,15 +255,40 @@ def build_bundle(
     """Transpile and bundle any entry module (the tests' back-to-back bundles use this, with
     the flags and banner that ship)."""
     stages = _Stages(log or _say)
-    js_dir = transpiled(work, entry, entry_source, stages)
-    return bundled(work, js_dir, entry, stages, True, global_name)
+    with _only_build(work):
+        js_dir = transpiled(work, entry, entry_source, stages)
+        return bundled(work, js_dir, entry, stages, True, global_name)
+
+
+@contextlib.contextmanager
+def _only_build(work: Path):
+    """Hold `work`'s lock: a second build of the same cache at the same time (a watcher and a
+    command, two terminals) waits for the first, then reuses what it made, where the two once
+    renamed their stages' folders over each other and one failed. POSIX only (fcntl); elsewhere
+    builds are not serialized."""
+    work.mkdir(parents=True, exist_ok=True)
+    with open(work / 'build.lock', 'w') as lock:
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            yield
+            return
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def build(
     out: Path | None = None, work: Path = WORK, log: Callable[[str], None] | None = None, src: Path = PY_SRC
 ) -> BuildResult:
     """Build dist/ into `out` from the sources in `src`, caching stages under `work`."""
-    out = out or default_dist()
+    with _only_build(work):
+        return _build(out or default_dist(), work, log, src)
+
+
+def _build(out: Path, work: Path, log: Callable[[str], None] | None, src: Path) -> BuildResult:
     stages = _Stages(log or _say)
     version = _read_py(src / 'userflow' / 'pure' / 'version.py')['VERSION']
     js_dir = transpiled(work, CORE_ENTRY, split.entry_source(src), stages, src)
