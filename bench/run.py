@@ -338,7 +338,7 @@ def update_readme(text: str) -> None:
 
 def cpu_loop() -> float:
     """Milliseconds for a fixed pure-Python loop (the best of 3): how fast this machine is now.
-    Its speed has varied twofold between runs here, which moves every absolute figure."""
+    Its speed has varied about 3.5-fold within a day here, which moves every absolute figure."""
     best = None
     for _ in range(3):
         start = time.perf_counter()

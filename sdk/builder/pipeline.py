@@ -11,7 +11,6 @@ byte-identical.
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 import sys
 import time
@@ -196,8 +195,9 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         # The chunks hold the core's modules (pruned the same way) and generated shims: one
         # check of the core's sources covers every bundle.
         bundler.check_private(folder / 'core-src')
+        chunk_code = _code_digest(bundler, sys.modules[__name__])  # what a chunk's bundle is made by
         with ThreadPoolExecutor() as pool:  # one esbuild process a chunk, side by side
-            made = pool.map(lambda c: bundled_chunk(work, folder / f'{c}-src', c), chunk_names)
+            made = pool.map(lambda c: bundled_chunk(work, folder / f'{c}-src', c, chunk_code), chunk_names)
             chunks = dict(zip(chunk_names, made, strict=True))
         pins = {c: [name, chunk_pin(path.read_bytes())] for c, (path, name) in chunks.items()}
         defines = {'UF_CHUNKS': pins}
@@ -216,18 +216,17 @@ def _shipped_map(text: str) -> str:
     return json.dumps(source_map, sort_keys=True)
 
 
-def bundled_chunk(work: Path, sources: Path, chunk: str) -> tuple[Path, str]:
+def bundled_chunk(work: Path, sources: Path, chunk: str, code: str) -> tuple[Path, str]:
     """One chunk's bundle and its file name, from the cache when the files its entry reaches
-    (all `sources` holds, see split.prepare) are unchanged: a change to the core's own modules
-    bundles the core alone. Its source map is beside it, its name ends it."""
+    (all `sources` holds, see split.prepare) and the `code` making it are unchanged: a change to
+    the core's own modules bundles the core alone. Its source map is beside it, its name ends it."""
     files = [(p.name, p.read_bytes()) for p in sorted(sources.glob('*.js'))]
-    code = _code_digest(bundler, sys.modules[__name__])
     key = _digest(versions()['esbuild'], code, chunk, *[x for f in files for x in f])
     path = work / 'cache' / f'chunk-{chunk}-{key}' / f'{chunk}.js'
     if not path.exists():
-        # Written aside, then renamed into place whole: a build that stops midway, or another
-        # build of the same tree at the same time, never leaves or meets half a cache entry.
-        tmp = path.parent.with_name(f'{path.parent.name}.{os.getpid()}.tmp')
+        # Written aside, then renamed into place whole, as the other stages' entries are: a
+        # build that stops midway leaves no half entry (builds of one cache take turns).
+        tmp = path.parent.with_name(path.parent.name + '.tmp')
         if tmp.exists():
             shutil.rmtree(tmp)
         bundler.bundle(sources / f'{chunk}.js', tmp / f'{chunk}.js', checked=True)
@@ -236,12 +235,7 @@ def bundled_chunk(work: Path, sources: Path, chunk: str) -> tuple[Path, str]:
         (tmp / f'{chunk}.js').write_bytes(code + f'//# sourceMappingURL={name}.map\n'.encode())
         (tmp / f'{chunk}.js.map').write_text(_shipped_map((tmp / f'{chunk}.js.map').read_text()))
         (tmp / 'name').write_text(name)
-        try:
-            tmp.rename(path.parent)
-        except OSError:  # the other build put the same entry there first
-            if not path.exists():
-                raise
-            shutil.rmtree(tmp)
+        tmp.rename(path.parent)
     return path, (path.parent / 'name').read_text()
 
 
@@ -336,8 +330,11 @@ def _build(out: Path, work: Path, log: Callable[[str], None] | None, src: Path) 
     }
 
     def write_loader():
-        modes = [('script', None, out / 'userflow.js'), ('esm', 'esm', out / 'npm' / 'index.mjs')]
-        modes.append(('cjs', 'cjs', out / 'npm' / 'index.cjs'))
+        modes = [
+            ('script', None, out / 'userflow.js'),
+            ('esm', 'esm', out / 'npm' / 'index.mjs'),
+            ('cjs', 'cjs', out / 'npm' / 'index.cjs'),
+        ]
         sources = [render_js('loader.js.j2', mode=mode, **values) for mode, _, _ in modes]
 
         def minify(source, mode, fmt, dest):
