@@ -97,6 +97,35 @@ def test_init_with_an_endpoint_requests_the_content_and_chunks_while_the_core_is
     assert not [m for m in page.record.console if 'preload' in m]
 
 
+def test_a_return_visit_requests_only_the_content_the_sdk_files_come_from_the_cache(page, collector):
+    """The loader for 5 minutes, the content-named core and chunks for a year (immutable): a
+    second visit in the same browser loads all three from its cache and sends one request, for
+    the content (the collector serves dist/ as the README tells self-hosters to)."""
+    url = collector.url + '/fixtures/flows.html'
+    page.goto(url)
+    wait_for(lambda: page.evaluate("!!document.querySelector('userflow-ui')"))
+    first = [r.path for r in collector.sink.requests]
+    assert {p.rsplit('/', 1)[1].split('.')[0] for p in first if p.startswith('/dist/')} == {
+        'userflow',
+        'userflow-core',
+        'userflow-flows',
+        'userflow-ui',
+    }
+    page.goto('about:blank')
+    collector.sink.clear()
+    page.goto(url)
+    content = '/v1/content/tok_flows'
+    wait_for(lambda: content in [r.path for r in collector.sink.requests])
+    files = """() => [window, document.querySelector('iframe').contentWindow].flatMap(w =>
+        w.performance.getEntriesByType('resource').filter(e => /userflow[-.]/.test(e.name))
+          .map(e => [e.name.split('/').pop().split('.')[0], e.transferSize]))"""
+    loaded = wait_for(lambda: len(page.evaluate(files)) == 4 and page.evaluate(files))
+    assert sorted(loaded) == [['userflow', 0], ['userflow-core', 0], ['userflow-flows', 0], ['userflow-ui', 0]]
+    page.wait_for_timeout(300)
+    sent = [r.path for r in collector.sink.requests]
+    assert [p for p in sent if not p.startswith('/fixtures/') and p != '/v1/events'] == [content]
+
+
 def test_an_endpoint_the_core_would_rewrite_gets_no_early_request_and_one_from_the_core(page, collector):
     # A trailing slash: the core strips it, so the loader leaves the request to the core.
     page.goto(collector.url + '/fixtures/basic.html?endpoint=' + collector.url + '/')

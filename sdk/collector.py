@@ -161,8 +161,8 @@ def make_app(
             record(request, body, 101)
             return response
         response.headers['Access-Control-Allow-Origin'] = '*'
-        if 'ETag' not in response.headers:
-            response.headers['Cache-Control'] = 'no-store'
+        if 'ETag' not in response.headers:  # what says how long it may be kept says so itself
+            response.headers.setdefault('Cache-Control', 'no-store')
         if https:
             response.headers['Strict-Transport-Security'] = HSTS
         record(request, body, 0 if response.status == DROPPED else response.status)
@@ -284,6 +284,9 @@ def make_app(
             kind = 'text/javascript'
         if file.is_relative_to(dist_dir):
             headers['Cache-Control'] = cache_control(file.name)
+        elif path.startswith('/bench/node_modules/'):
+            # The peers the benchmarks load, cached as a CDN serves a versioned package, as ours are.
+            headers['Cache-Control'] = 'public, max-age=31536000, immutable'
         charset = 'utf-8' if kind.startswith('text/') else None
         return web.Response(body=data, content_type=kind, charset=charset, headers=headers)
 

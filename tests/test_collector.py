@@ -98,3 +98,31 @@ def test_the_packaged_wire_schema_equals_the_shared_one_when_it_is_checked_out()
     if not shared.is_file():
         pytest.skip('no ../shared checkout beside this repository (a bare clone)')
     assert json.loads(shared.read_text()) == load_schema()
+
+
+def get_headers(collector, path):
+    host, port = collector.url.split('://')[1].split(':')
+    conn = http.client.HTTPConnection(host, int(port))
+    conn.request('GET', path)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status, dict(response.getheaders())
+
+
+def test_dist_files_are_served_with_the_lifetimes_the_readme_gives(tmp_path):
+    """Content-named files for a year (immutable), the loader for 5 minutes, the rest
+    revalidated, API answers never stored: what the README's Embed it section tells self-hosters."""
+    names = ['userflow-core.0123456789ab.js', 'userflow-flows.0123456789ab.js.map', 'userflow.js', 'snippet.html']
+    for name in names:
+        (tmp_path / name).write_text('x')
+    with Collector(dist=tmp_path) as server:
+        lifetimes = {name: get_headers(server, '/dist/' + name)[1]['Cache-Control'] for name in names}
+        _, posted, _ = post(server, body(EVENT))
+    assert lifetimes == {
+        names[0]: 'public, max-age=31536000, immutable',
+        names[1]: 'public, max-age=31536000, immutable',
+        'userflow.js': 'public, max-age=300',
+        'snippet.html': 'no-cache',
+    }
+    assert posted['Cache-Control'] == 'no-store'
