@@ -8,7 +8,10 @@ TaskDuration, ms), JS heap after init (after a forced GC, bytes: the page's and 
 isolate share one heap), long tasks (count, total ms).
 
 Each variant runs twice: as served, and with a 100 ms round trip emulated on every request
-(CDP Network.emulateNetworkConditions), where sequential loads cost most.
+(CDP Network.emulateNetworkConditions), where sequential loads cost most. Each run then visits
+the page again in the same context (a return visit: the browser's cache holds what the server
+let it keep, every library's files served as a CDN serves a versioned file; the page's storage
+cleared, so the tooltip shows again as on a first visit).
 
     .venv/bin/python bench/page_cost.py [RUNS] [DIST]   (DIST: another build of ours, e.g. an older one)
 """
@@ -28,6 +31,17 @@ VARIANTS = ['none', 'iframe', 'ours', 'served', 'driver']  # served: ours, conte
 LATENCY_MS = 100
 
 
+def visit(page, address: str) -> dict:
+    """The page's `__cost` once its tooltip is shown. Waited for by the page's console message,
+    not by polling: Playwright's wait_for_function first evaluates its injected script (~300 KB)
+    in the page, a ~30 ms task on the main thread that landed inside the measured span of
+    whichever variant was still working when navigation returned (ours, whose load event comes
+    before its tooltip)."""
+    with page.expect_console_message(lambda message: message.text == 'cost-ready', timeout=15000):
+        page.goto(address, wait_until='commit')
+    return page.evaluate('window.__cost')
+
+
 def one(browser, url: str, variant: str, latency: int = 0) -> dict:
     context = browser.new_context()
     page = context.new_page()
@@ -39,19 +53,19 @@ def one(browser, url: str, variant: str, latency: int = 0) -> dict:
             'Network.emulateNetworkConditions',
             {'offline': False, 'latency': latency, 'downloadThroughput': -1, 'uploadThroughput': -1},
         )
-    # Waited for by the page's console message, not by polling it: Playwright's
-    # wait_for_function first evaluates its injected script (~300 KB) in the page, a ~30 ms task
-    # on the main thread that landed inside the measured span of whichever variant was still
-    # working when navigation returned (ours, whose load event comes before its tooltip).
-    with page.expect_console_message(lambda message: message.text == 'cost-ready', timeout=15000):
-        page.goto(f'{url}/fixtures/cost.html?variant={variant}', wait_until='commit')
+    address = f'{url}/fixtures/cost.html?variant={variant}'
+    visit(page, address)
     page.wait_for_timeout(300)  # late long tasks
     cdp.send('HeapProfiler.collectGarbage')
     metrics = {m['name']: m['value'] for m in cdp.send('Performance.getMetrics')['metrics']}
     cost = page.evaluate('window.__cost')
+    page.goto('about:blank')
+    cdp.send('Storage.clearDataForOrigin', {'origin': url, 'storageTypes': 'local_storage'})
+    again = visit(page, address)
     context.close()
     return {
         'ready_ms': cost['ready'] - cost['start'],
+        'return_ms': again['ready'] - again['start'],
         'task_ms': metrics['TaskDuration'] * 1000,
         'script_ms': metrics['ScriptDuration'] * 1000,
         'heap_bytes': metrics['JSHeapUsedSize'],
@@ -71,13 +85,15 @@ def main(runs: int, dist: Path | None = None) -> dict:
         for _ in range(runs):
             for variant in VARIANTS:
                 samples[variant].append(one(browser, server.url, variant))
-                slow[variant].append(one(browser, server.url, variant, LATENCY_MS)['ready_ms'])
+                slow[variant].append(one(browser, server.url, variant, LATENCY_MS))
         version = browser.version
         browser.close()
     result = {'runs': runs, 'browser': version, 'latency_ms': LATENCY_MS}
     for variant, rows in samples.items():
         result[variant] = {key: round(statistics.median(r[key] for r in rows), 2) for key in rows[0]}
-        result[variant]['ready_latency_ms'] = round(statistics.median(slow[variant]), 2)
+        for key in ('ready', 'return'):
+            late = statistics.median(r[f'{key}_ms'] for r in slow[variant])
+            result[variant][f'{key}_latency_ms'] = round(late, 2)
     return result
 
 
