@@ -54,8 +54,8 @@ def one(browser, url: str, variant: str, latency: int = 0) -> dict:
             {'offline': False, 'latency': latency, 'downloadThroughput': -1, 'uploadThroughput': -1},
         )
     address = f'{url}/fixtures/cost.html?variant={variant}'
-    visit(page, address)
-    page.wait_for_timeout(300)  # late long tasks
+    visit(page, address)  # its __cost is read below, after the late long tasks
+    page.wait_for_timeout(300)
     cdp.send('HeapProfiler.collectGarbage')
     metrics = {m['name']: m['value'] for m in cdp.send('Performance.getMetrics')['metrics']}
     cost = page.evaluate('window.__cost')
