@@ -152,6 +152,84 @@ def measure(browser, url: str, rounds: int, modes: list) -> dict:
     return results
 
 
+# What runs a library's code on the main thread (devtools.timeline trace events): a callback
+# Blink calls (a mutation observer's, a listener), a frame's animation callbacks, a timer, and the
+# microtasks a callback leaves. The outermost of these holding the library's code is counted
+# whole; style, layout and paint of the frame after it are not (the page with no script pays them
+# too), a layout the library forces inside its callback is.
+_RUNS_CODE = {'FunctionCall', 'FireAnimationFrame', 'TimerFire', 'RunMicrotasks', 'EventDispatch'}
+
+
+def _own_time(events: list, marker: str) -> list:
+    """[(start µs, ms)] of the outermost code-running events on the renderer's main thread that
+    contain a function call into a script whose URL holds `marker`."""
+    calls = [
+        e
+        for e in events
+        if e.get('ph') == 'X'
+        and e['name'] == 'FunctionCall'
+        and marker in str(((e.get('args') or {}).get('data') or {}).get('url', ''))
+    ]
+    if not calls:
+        return []
+    thread = (calls[0]['pid'], calls[0]['tid'])
+    runs = sorted(
+        (
+            e
+            for e in events
+            if e.get('ph') == 'X' and e['name'] in _RUNS_CODE and (e['pid'], e['tid']) == thread
+        ),
+        key=lambda e: (e['ts'], -e['dur']),
+    )
+    starts = sorted(c['ts'] for c in calls)
+    found, end = [], -1
+    for e in runs:
+        if e['ts'] < end:
+            continue  # inside one already counted
+        first = next((t for t in starts if t >= e['ts']), None)
+        if first is not None and first <= e['ts'] + e['dur']:
+            found.append((e['ts'], e['dur'] / 1000))
+            end = e['ts'] + e['dur']
+    return found
+
+
+def attributed(browser, url: str, rounds: int) -> dict:
+    """The main-thread time of the library's own code, from a trace (not the difference of two
+    pages' totals, which the machine's noise moves by a millisecond or more): per change for
+    ours (each change marked in the trace with console.timeStamp), per timer run for the poller.
+    Pages of their own, traced one at a time, after the side-by-side measurement."""
+    ours, poller = Tab(browser, url, 'sdk'), Tab(browser, url, 'poll')
+    for _ in range(5):  # as in measure(), where each page has made changes before most rounds
+        ours.change()
+    browser.start_tracing(page=ours.page, categories=['devtools.timeline'])
+    for _ in range(rounds):
+        ours.page.evaluate('bench.arm()')
+        ours.page.wait_for_timeout(50)
+        ours.page.evaluate("console.timeStamp('change')")
+        ours.page.evaluate('bench.fire()')
+        ours.page.wait_for_timeout(250)
+        ours.page.evaluate("console.timeStamp('end')")  # the next arm() is not the change's
+    events = json.loads(browser.stop_tracing())['traceEvents']
+    marks = sorted(e['ts'] for e in events if e['name'] == 'TimeStamp')
+    runs = _own_time(events, '/dist/userflow')
+    windows = zip(marks[::2], marks[1::2], strict=True)
+    per_change = [sum(ms for at, ms in runs if start <= at < stop) for start, stop in windows]
+    browser.start_tracing(page=poller.page, categories=['devtools.timeline'])
+    poller.page.wait_for_timeout(200 * rounds)
+    polls = [
+        ms for _, ms in _own_time(json.loads(browser.stop_tracing())['traceEvents'], 'fixtures/bench.js')
+    ]
+    for tab in (ours, poller):
+        tab.context.close()
+    return {
+        'changes': len(per_change),
+        'polls': len(polls),
+        'own_ms_per_change': round(statistics.median(per_change), 3),
+        'own_ms_per_change_mean': round(statistics.fmean(per_change), 3),
+        'own_ms_per_poll': round(statistics.median(polls), 3),
+    }
+
+
 def main(rounds: int, dist: Path | None = None, save: bool = True) -> dict:
     """`dist`: another build to measure (an older one, say); else dist/ is built first."""
     if dist is None:
@@ -172,6 +250,7 @@ def main(rounds: int, dist: Path | None = None, save: bool = True) -> dict:
         results['browser'] = browser.version
         results.update(measure(browser, server.url, rounds, MODES))
         results['shadow'] = measure(browser, server.url, rounds, SHADOW_MODES)['shadow']
+        results['attributed'] = attributed(browser, server.url, rounds)
         browser.close()
     if save:
         out = Path(__file__).with_name('results-reaction.json')
