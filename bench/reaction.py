@@ -66,9 +66,13 @@ class Tab:
         self.page.wait_for_timeout(5000)
         return (task_seconds(self.cdp) - before) * 1000 / 5
 
-    def change(self) -> None:
+    def change(self, marked: bool = False) -> None:
+        """One change, its main-thread time kept; `marked`: between a 'change' and an 'end'
+        console.timeStamp, for a trace (attributed())."""
         self.page.evaluate('bench.arm()')
         self.page.wait_for_timeout(50)
+        if marked:
+            self.page.evaluate("console.timeStamp('change')")
         start = task_seconds(self.cdp)
         if self.mode in ('none', 'control'):  # the change alone: what it costs with no script
             self.page.evaluate('bench.fire(), 0')
@@ -76,6 +80,8 @@ class Tab:
             self.latencies.append(self.page.evaluate('bench.fire()'))
         self.page.wait_for_timeout(250)
         self.batch.append((task_seconds(self.cdp) - start) * 1000)
+        if marked:
+            self.page.evaluate("console.timeStamp('end')")  # the next arm() is not the change's
 
     def churn(self) -> None:
         start = task_seconds(self.cdp)
@@ -205,12 +211,7 @@ def attributed(browser, url: str, rounds: int) -> dict:
         ours.change()
     browser.start_tracing(page=ours.page, categories=['devtools.timeline'])
     for _ in range(rounds):
-        ours.page.evaluate('bench.arm()')
-        ours.page.wait_for_timeout(50)
-        ours.page.evaluate("console.timeStamp('change')")
-        ours.page.evaluate('bench.fire()')
-        ours.page.wait_for_timeout(250)
-        ours.page.evaluate("console.timeStamp('end')")  # the next arm() is not the change's
+        ours.change(marked=True)
     events = json.loads(browser.stop_tracing())['traceEvents']
     marks = sorted(e['ts'] for e in events if e['name'] == 'TimeStamp')
     runs = _own_time(events, '/dist/userflow')

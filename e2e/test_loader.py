@@ -99,8 +99,8 @@ def test_init_with_an_endpoint_requests_the_content_and_chunks_while_the_core_is
 
 def test_a_return_visit_requests_only_the_content_the_sdk_files_come_from_the_cache(page, collector):
     """The loader for 5 minutes, the content-named core and chunks for a year (immutable): a
-    second visit in the same browser loads all three from its cache and sends one request, for
-    the content (the collector serves dist/ as the README tells self-hosters to)."""
+    second visit in the same browser loads the loader, core and chunks from its cache and sends
+    one request, for the content (the collector serves dist/ as the README tells self-hosters to)."""
     url = collector.url + '/fixtures/flows.html'
     page.goto(url)
     wait_for(lambda: page.evaluate("!!document.querySelector('userflow-ui')"))

@@ -286,7 +286,7 @@ def make_app(
             headers['Cache-Control'] = cache_control(file.name)
         elif path.startswith('/bench/node_modules/'):
             # The peers the benchmarks load, cached as a CDN serves a versioned package, as ours are.
-            headers['Cache-Control'] = 'public, max-age=31536000, immutable'
+            headers['Cache-Control'] = IMMUTABLE
         charset = 'utf-8' if kind.startswith('text/') else None
         return web.Response(body=data, content_type=kind, charset=charset, headers=headers)
 
@@ -301,13 +301,14 @@ def make_app(
 
 
 HASHED = re.compile(r'userflow-[a-z0-9]+\.[0-9a-f]{12}\.js(\.map)?')
+IMMUTABLE = 'public, max-age=31536000, immutable'
 
 
 def cache_control(name: str) -> str:
     """How long a browser may keep a file of dist/: the core and chunks are named by their
     content (and pinned by SRI), so never change; the loader and the rest are revalidated."""
     if HASHED.fullmatch(name):
-        return 'public, max-age=31536000, immutable'
+        return IMMUTABLE
     return 'public, max-age=300' if name == 'userflow.js' else 'no-cache'
 
 

@@ -20,17 +20,21 @@ EVENT = {
 }
 
 
-def post(collector, body, context=None):
+def send(collector, method, path, context=None, **request):
+    """(status, headers, text) of one request to the collector."""
     host, port = collector.url.split('://')[1].split(':')
     cls = http.client.HTTPSConnection if context else http.client.HTTPConnection
     conn = cls(host, int(port), context=context) if context else cls(host, int(port))
-    conn.request(
-        'POST', '/v1/events', body=json.dumps(body), headers={'Content-Type': 'text/plain;charset=UTF-8'}
-    )
+    conn.request(method, path, **request)
     response = conn.getresponse()
     result = (response.status, dict(response.getheaders()), response.read().decode())
     conn.close()
     return result
+
+
+def post(collector, body, context=None):
+    headers = {'Content-Type': 'text/plain;charset=UTF-8'}
+    return send(collector, 'POST', '/v1/events', context, body=json.dumps(body), headers=headers)
 
 
 def body(*events, token='tok'):
@@ -100,16 +104,6 @@ def test_the_packaged_wire_schema_equals_the_shared_one_when_it_is_checked_out()
     assert json.loads(shared.read_text()) == load_schema()
 
 
-def get_headers(collector, path):
-    host, port = collector.url.split('://')[1].split(':')
-    conn = http.client.HTTPConnection(host, int(port))
-    conn.request('GET', path)
-    response = conn.getresponse()
-    response.read()
-    conn.close()
-    return response.status, dict(response.getheaders())
-
-
 def test_dist_files_are_served_with_the_lifetimes_the_readme_gives(tmp_path):
     """Content-named files for a year (immutable), the loader for 5 minutes, the rest
     revalidated, API answers never stored: what the README's Embed it section tells self-hosters."""
@@ -118,7 +112,7 @@ def test_dist_files_are_served_with_the_lifetimes_the_readme_gives(tmp_path):
     for name in names:
         (tmp_path / name).write_text('x')
     with Collector(dist=tmp_path) as server:
-        lifetimes = {name: get_headers(server, '/dist/' + name)[1]['Cache-Control'] for name in names}
+        lifetimes = {name: send(server, 'GET', '/dist/' + name)[1]['Cache-Control'] for name in names}
         _, posted, _ = post(server, body(EVENT))
     assert lifetimes == {
         hashed[0]: 'public, max-age=31536000, immutable',
