@@ -191,7 +191,8 @@ class FlowHost:
         """Evaluate conditions again; `raw`: what changed on the page since the last time
         (Observer.taken), or None when nothing there did (only what it may affect runs again)."""
         if self._loaded:
-            calm = self.page.begin(raw) and not raw['other'] and self._inputs() == self._settled
+            calm = self.page.begin(raw) and not raw['other']
+            calm = calm and self._settled is not None and self._inputs() == self._settled
             if calm:  # nothing any condition reads has changed: the last evaluation's answer stands
                 self.page.end()
                 if len(raw['records']) > 0 and self._follows_page():

@@ -19,7 +19,7 @@ Launchers, banners and the resource center (content.py) are shown while their `w
 `evaluate(test)` is the reactive part: `test(condition)` says whether a condition holds now.
 """
 
-from userflow.pure.values import map_get
+from userflow.pure.values import has_key, map_get, new_map
 
 
 def blank_state():
@@ -250,7 +250,9 @@ class FlowRuntime:
 
     def _tasks(self, test):
         effects = []
-        done = self.done
+        done = new_map()  # the tasks done, looked up once each (not a scan of the list per task)
+        for key in self.state['tasks']:
+            done[key] = True
         for checklist in self.checklists:
             cid = checklist['id']
             if _has(self.state['closed'], cid):
@@ -258,7 +260,7 @@ class FlowRuntime:
             finished = True
             for task in checklist['tasks']:
                 when = map_get(task, 'completeWhen')
-                complete = done(cid, task['id'])
+                complete = has_key(done, cid + '\n' + task['id'])
                 if when is not None and not complete and test(when):
                     self.state['tasks'].append(cid + '\n' + task['id'])
                     effects.append({'kind': 'task', 'checklist': cid, 'task': task['id']})
