@@ -201,6 +201,12 @@ def table(results: dict) -> str:
                 f'one poll {a["own_ms_per_poll"]:.2f} ms: '
                 f'{ratio(a["own_ms_per_change"], a["own_ms_per_poll"])} one poll.'
             )
+            if 'own_ms_per_keystroke' in a:
+                lines[-1] += (
+                    f' Per keystroke into the field no condition reads ({a["keystrokes"]} keys; its '
+                    f"listener and the evaluation after it, not the browser's editing of the field): "
+                    f'{a["own_ms_per_keystroke"]:.2f} ms (mean {a["own_ms_per_keystroke_mean"]:.2f}).'
+                )
     previous = results.get('previous')
     if previous:
         lines += [
@@ -259,6 +265,10 @@ def compare(old: dict, new: dict) -> list:
         a = results.get('reaction', {}).get('attributed')
         return f'{a["own_ms_per_change"] / a["own_ms_per_poll"]:.2f}×' if a else '—'
 
+    def own_key(results):
+        a = results.get('reaction', {}).get('attributed') or {}
+        return f'{a["own_ms_per_keystroke"]:.2f} ms' if 'own_ms_per_keystroke' in a else '—'
+
     def get(results, *path, unit=' ms', digits=1):
         node = results
         for key in path:
@@ -285,6 +295,7 @@ def compare(old: dict, new: dict) -> list:
         ('… in polls of the same conditions (the ratio the issue targets)', polls),
         ('… the same, attributed from a trace', own),
         ('main thread added per keystroke', lambda r: added(r, 'task_ms_per_keystroke', 'keystroke')),
+        ('… the same, attributed from a trace', own_key),
         (
             'main thread added per change no condition watches',
             lambda r: get(r, 'reaction', 'sdk', 'added_ms_per_unwatched_change', digits=2),
