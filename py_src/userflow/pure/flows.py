@@ -40,6 +40,11 @@ def _find(items, item_id):
     return None
 
 
+def _task_key(checklist_id, task_id):
+    """How a done task is listed in the state's `tasks`."""
+    return checklist_id + '\n' + task_id
+
+
 def _index(steps, step_id):
     for i in range(len(steps)):
         if steps[i]['id'] == step_id:
@@ -246,7 +251,7 @@ class FlowRuntime:
         return seen + '; ' + why
 
     def done(self, checklist_id, task_id):
-        return _has(self.state['tasks'], checklist_id + '\n' + task_id)
+        return _has(self.state['tasks'], _task_key(checklist_id, task_id))
 
     def _tasks(self, test):
         effects = []
@@ -260,9 +265,10 @@ class FlowRuntime:
             finished = True
             for task in checklist['tasks']:
                 when = map_get(task, 'completeWhen')
-                complete = has_key(done, cid + '\n' + task['id'])
+                key = _task_key(cid, task['id'])
+                complete = has_key(done, key)
                 if when is not None and not complete and test(when):
-                    self.state['tasks'].append(cid + '\n' + task['id'])
+                    self.state['tasks'].append(key)
                     effects.append({'kind': 'task', 'checklist': cid, 'task': task['id']})
                     complete = True
                 finished = finished and complete
