@@ -8,6 +8,8 @@ The results are read from the debugger panel, which explains each flow's `autoSt
 with the page's remembered results after every evaluation; the page's answer is computed here,
 in the page, from scratch (`ORACLE`, the conditions' rules for the forms used)."""
 
+import itertools
+
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 
@@ -165,21 +167,31 @@ def stage(browser, collector, request):
     context.close()
 
 
-def settled(page, truth):
-    """What the panel shows once it shows `truth`, or after about two seconds: a result that
-    stays wrong stays wrong, a panel not drawn yet (a slow machine) catches up."""
-    now = shown(page, len(truth))
+# The checklist's tasks as the panel lists them: done or not, in order.
+TASKS = """(count) => {
+  const panel = document.querySelector('userflow-debugger').shadowRoot;
+  const done = Array.from(panel.querySelectorAll('li'))
+    .filter((li) => /^task t\\d+: /.test(li.textContent))
+    .map((li) => li.textContent.endsWith(': done'));
+  return done.length === count ? done : null;
+}"""
+
+
+def settled(page, truth, read=SHOWN):
+    """What the panel shows (`read`) once it shows `truth`, or after about two seconds: a
+    result that stays wrong stays wrong, a panel not drawn yet (a slow machine) catches up."""
+    now = shown(page, len(truth), read)
     for _ in range(8):
         if now == truth:
             break
         page.wait_for_timeout(250)
-        now = shown(page, len(truth))
+        now = shown(page, len(truth), read)
     return now
 
 
-def shown(page, count):
+def shown(page, count, read=SHOWN):
     page.evaluate(FRAMES)
-    return page.evaluate(SHOWN, count)
+    return page.evaluate(read, count)
 
 
 EMPTY_KA = {'tag': 'em', 'id': 'ka', 'classes': ['kb'], 'data': None, 'text': None, 'inner': False}
@@ -254,3 +266,43 @@ def test_the_oracle_and_the_panel_see_one_example_alike(stage):
     assert settled(page, [True, False]) == [True, False] == page.evaluate(ORACLE, conditions)
     page.evaluate(APPLY, [['append', 1, 'say hi']])
     assert settled(page, [True, True]) == [True, True] == page.evaluate(ORACLE, conditions)
+
+
+CHECKLISTS = itertools.count()
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@example(  # a change the tasks do not read (their pass is skipped), then one they do
+    conditions=[{'element': '#ka'}, {'element': '.kb', 'text': {'op': 'contains', 'value': 'hi'}}],
+    frames=[
+        [('add', 0, {**EMPTY_KA, 'id': 'zz', 'classes': ['kd']})],
+        [('add', 0, EMPTY_KA)],
+        [('append', 1, 'hi')],
+    ],
+)
+@given(
+    conditions=st.lists(CONDITION, min_size=1, max_size=8, unique_by=lambda c: repr(sorted(c.items()))),
+    frames=st.lists(FRAME, min_size=1, max_size=6),
+)
+def test_checklist_tasks_complete_when_their_conditions_hold(stage, conditions, frames):
+    """The checklist pass is skipped when a change can affect none of the results its tasks
+    read (flows/main.py `_task_reads`): after every frame, a task is done exactly when its
+    condition held at the end of a frame so far (the page's answer, `ORACLE`). A task that
+    never holds keeps the checklist open."""
+    page = stage
+    page.evaluate(STAGE + '.replaceChildren()')
+    tasks = [{'id': f't{i}', 'title': f'task {i}', 'completeWhen': c} for i, c in enumerate(conditions)]
+    never = {'id': f't{len(tasks)}', 'title': 'never', 'completeWhen': {'element': '#nowhere'}}
+    checklist = {'id': f'k{next(CHECKLISTS)}', 'tasks': [*tasks, never]}  # a new one: none done
+    page.evaluate('(c) => userflow.loadContent({version: 1, checklists: [c]})', checklist)
+    done = [*page.evaluate(ORACLE, conditions), False]
+    assert settled(page, done, TASKS) == done
+    for frame in frames:
+        page.evaluate(APPLY, frame)
+        done = [a or b for a, b in zip(done, [*page.evaluate(ORACLE, conditions), False], strict=True)]
+        assert settled(page, done, TASKS) == done, (frame, page.evaluate(STAGE + '.innerHTML'))

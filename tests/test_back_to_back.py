@@ -514,6 +514,7 @@ script_steps = st.lists(
             ),
         ),
         st.tuples(st.just('evaluate')),
+        st.tuples(st.just('evaluate_skipping_tasks')),
         st.tuples(st.just('end_all')),
         st.tuples(st.just('close'), st.sampled_from(['start', 'nope'])),
         st.tuples(st.just('page')),

@@ -89,6 +89,18 @@ def test_checklist_tasks_complete_on_their_conditions():
     assert r.open_checklists() == []
 
 
+def test_tasks_are_tested_apart_or_skipped_when_the_binding_says_so():
+    """`task_test` tests the tasks alone (the browser notes what they read); False skips them
+    (nothing they read changed), while triggers and autoStarts are still tested."""
+    r = runtime({'active': None, 'seen': [], 'completed': [], 'tasks': [], 'closed': []})
+    asked = []
+    effects = r.evaluate(lambda c: False, lambda c: asked.append(c) or True)
+    assert asked == [TRUE] and kinds(effects) == [('task', None, None)] and r.done('k', 't1')
+    r = runtime({'active': None, 'seen': [], 'completed': [], 'tasks': [], 'closed': []})
+    assert kinds(r.evaluate(lambda c: True, False))[:1] == [('started', 'a', 'a1')]
+    assert not r.done('k', 't1')
+
+
 def test_state_for_removed_content_is_dropped():
     r = runtime(
         {'active': {'flow': 'gone', 'step': 'x'}, 'seen': [], 'completed': [], 'tasks': [], 'closed': []}

@@ -42,8 +42,15 @@ class LivePage:
         self.volatile = False  # in the last evaluation, a result that is never remembered was read
         self._index = _blank()  # what the remembered leaves say, kept as _memo changes (_add)
         self._quiet = Object.create(None)  # selector -> what a change touching none of it looks like
+        self.watched = __new__(Set())  # remembered results whose dropping is noted in `dropped`:
+        self.dropped = True  # one of them is no longer remembered (or none is watched yet)
+        # While set (a Set; the checklist pass): the remembered results read are added to it,
+        # and None for anything else read (a URL, an attribute, an event, a flow's state, a
+        # result never remembered).
+        self.reads = None
 
     def url(self):
+        self._read(None)
         return env.host.location.href
 
     def search_shadow(self, shadow):
@@ -57,6 +64,7 @@ class LivePage:
         """Remember nothing (new content, custom inputs, shadow root search switched)."""
         self._memo = __new__(Map())
         self._index = _blank()
+        self.dropped = True
 
     def begin(self, raw):
         """Start an evaluation after the changes in `raw` ({'records', 'targets', 'overflow'}
@@ -97,19 +105,29 @@ class LivePage:
                 listed.splice(listed.indexOf(leaf), 1)
                 index['untouched'].delete(leaf)
                 calm = False
+                if self.watched.has(leaf):
+                    self.dropped = True
         return calm
 
     def end(self):
         """The evaluation is over: elements are looked up afresh until the next one."""
         self._asked = None
+        self.reads = None
+
+    def _read(self, what):
+        if self.reads is not None:
+            self.reads.add(what)
 
     def remember(self, leaf, compute):
         """The result of `leaf` (an element or input condition): remembered, or `compute()`."""
         if self._memo.has(leaf):  # only a remembered leaf is
+            self._read(leaf)
             return self._memo.js_get(leaf)
         if not remembered(leaf):
             self.volatile = True
+            self._read(None)
             return compute()
+        self._read(leaf)
         value = compute()
         self._memo.set(leaf, value)
         self._add(leaf)
@@ -369,14 +387,17 @@ class LivePage:
         return None
 
     def attribute(self, name):
+        self._read(None)
         if has_key(self.attributes, name):
             return {'known': True, 'value': self.attributes[name]}
         return {'known': False, 'value': None}
 
     def tracked(self, name):
+        self._read(None)
         return env.remembered_events().indexOf(name) >= 0
 
     def flow_state(self, flow_id, state):
+        self._read(None)
         return self.flows.flow_state(flow_id, state)
 
     # -- what the page learns from the app and the user ---------------------------------

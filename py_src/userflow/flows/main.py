@@ -55,6 +55,7 @@ class FlowHost:
         self._navigate_on_click_only = False
         self._debugger_panel = None  # the debugger chunk's panel, once opened
         self._settled = None  # _inputs() after an evaluation that changed nothing
+        self._tasks_read = None  # what the last checklist pass depended on (_task_test)
         self._images = []  # sources of the content's images, loaded when the content arrived
         env.listen(env.host, 'storage', self._other_tab)
 
@@ -201,14 +202,56 @@ class FlowHost:
                     self.ui.position()  # what is shown stays, at most it moved
             else:
                 self.page.volatile = False
+                reads = self._task_reads(raw)
                 try:
-                    effects = self.runtime.evaluate(lambda condition: evaluate(condition, self.page))
+                    effects = self.runtime.evaluate(
+                        lambda condition: evaluate(condition, self.page),
+                        False if reads is None else lambda condition: self._task_test(condition, reads),
+                    )
                 finally:
                     self.page.end()
+                self._tasks_passed(reads)
                 self._apply(effects)
                 self._settled = self._inputs() if len(effects) == 0 else None
         if self._debugger_panel is not None:
             self._debugger_panel.render(self.runtime, self.page)
+
+    def _task_reads(self, raw):
+        """The Set this evaluation's checklist pass notes what it reads in (LivePage.reads), or
+        None when the pass can be skipped: the last one read only remembered element and input
+        results, none of which has been dropped since, nothing else happened (an event, a
+        navigation, a click, a setting) and the tasks done and checklists closed are as it left
+        them. An answer can differ from the last pass's only if what it read did."""
+        runtime = self.runtime
+        last = self._tasks_read
+        if (
+            raw is not None
+            and not raw['other']
+            and last is not None
+            and not self.page.dropped
+            and last[0] is runtime.state
+            and last[1] is runtime.checklists
+            and last[2] == len(runtime.state['tasks']) + len(runtime.state['closed'])
+        ):
+            return None
+        self._tasks_read = None  # until this pass is over (it may raise)
+        return __new__(Set())
+
+    def _task_test(self, condition, reads):
+        self.page.reads = reads
+        answer = evaluate(condition, self.page)
+        self.page.reads = None
+        return answer
+
+    def _tasks_passed(self, reads):
+        """After an evaluation: what its checklist pass (if it ran) depended on, if only
+        remembered results."""
+        if reads is not None and not reads.has(None):
+            runtime = self.runtime
+            state = runtime.state  # they only grow, unless replaced
+            self._tasks_read = [state, runtime.checklists, len(state['tasks']) + len(state['closed'])]
+            self.page.watched = reads
+            self.page.dropped = False
 
     def _follows_page(self):
         """Whether what is shown depends on the page's elements beyond the conditions: a step
