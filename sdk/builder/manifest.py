@@ -14,9 +14,9 @@ import brotli
 # of method names the stub must spell; Userflow.js's own stub snippet is 1,209 B gzip.
 LOADER_BUDGET = 1664
 # SPEC §3 allows 16,384 B for the core; the budgets follow the sizes down (issue 17), so that
-# what was cut stays cut: the core was 15,934 B when its budget was set, the largest chunk
-# (flows) 15,067 B when theirs was.
-CORE_BUDGET = 16128
+# what was cut stays cut: the core was 15,808 B when its budget was set (15.5 KiB), the largest
+# chunk (flows) 15,067 B when theirs was.
+CORE_BUDGET = 15872
 CHUNK_BUDGET = 15360  # each on-demand chunk (flows, UI, surfaces, patterns, sha256, ...)
 
 
