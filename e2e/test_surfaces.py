@@ -224,3 +224,15 @@ def test_content_without_surfaces_never_loads_their_chunk(page, collector):
     page.evaluate("userflow.loadContent({version: 1, banners: [{id: 'b', body: 'Now one'}]})")
     wait_for(lambda: ui(page, '[data-banner=b]').count() == 1)
     assert any('/userflow-surfaces.' in r['url'] for r in page.record.requests)
+
+
+def test_a_checklist_alone_loads_the_surfaces_chunk_which_draws_it(page, collector):
+    """Checklists are drawn by the surfaces chunk (issue 17: a plain flow does not load them)."""
+    page.goto(collector.url + '/fixtures/stage.html')
+    page.evaluate(
+        """() => userflow.loadContent({version: 1, checklists: [{id: 'c', title: 'Get going',
+            tasks: [{id: 't', title: 'One'}, {id: 'u', title: 'Two'}]}]})"""
+    )
+    ui(page, '[data-checklist=c] [data-task=u]').wait_for()
+    assert any('/userflow-surfaces.' in r['url'] for r in page.record.requests)
+    assert ui(page, '[data-checklist=c] .summary').inner_text() == '0 of 2 done'

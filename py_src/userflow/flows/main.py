@@ -103,7 +103,10 @@ class FlowHost:
         self.runtime.load(both['flows'], both['checklists'], both)
         self.page.forget()
         self._preload(both)
-        if len(both['launchers']) + len(both['banners']) > 0 or both['resourceCenter'] is not None:
+        # The surfaces chunk draws checklists, launchers, banners and the resource center.
+        if both['resourceCenter'] is not None or len(both['checklists']) + len(both['launchers']) + len(
+            both['banners']
+        ):
             self._load_surfaces()
         self.ui.view = None  # same IDs may carry new text: draw again
         self._loaded = True
@@ -159,7 +162,7 @@ class FlowHost:
                 self.ui.set_locales(tags, table)
                 self._render()
 
-        env.load_chunk('locales').then(loaded, lambda reason: self.warn(str(reason)))
+        self._chunk('locales', loaded)
 
     def learn(self, attributes):
         self.page.learn(attributes)
@@ -350,7 +353,7 @@ class FlowHost:
             self._debugger_panel.open(self._debugger_panel.close)
             self._debugger_panel.render(self.runtime, self.page)
 
-        return env.load_chunk('debugger').then(loaded, lambda reason: self.warn(str(reason)))
+        return self._chunk('debugger', loaded)
 
     def _center(self, method, open_it):
         if self.runtime.center is None:
@@ -371,15 +374,20 @@ class FlowHost:
         self._apply(effects, True)
 
     def _load_surfaces(self):
-        """The surfaces chunk, loaded only for content that has launchers, banners or a
-        resource center."""
+        """The surfaces chunk, loaded only for content that has checklists, launchers, banners
+        or a resource center."""
 
         def loaded(surfaces_class):
             if self.ui.surfaces is None:
                 self.ui.surfaces = __new__(surfaces_class(self.ui))
                 self._render()
 
-        env.load_chunk('surfaces').then(loaded, lambda reason: self.warn(str(reason)))
+        self._chunk('surfaces', loaded)
+
+    def _chunk(self, name, loaded):
+        """Load chunk `name` (env.load_chunk), `loaded` then takes what it exports; a chunk that
+        cannot load is a warning."""
+        return env.load_chunk(name).then(loaded, lambda reason: self.warn(str(reason)))
 
     def _preload(self, content):
         """Load every image of the content now, whatever will show: a request for an image

@@ -13,7 +13,7 @@ page instead of covering it.
 
 from userflow.browser import env
 from userflow.pure.position import beacon_spot, off_screen
-from userflow.pure.values import map_get
+from userflow.pure.values import map_get, most
 from userflow.surfaces.css import CSS
 
 INLINE = 'userflow-banner'
@@ -35,8 +35,13 @@ class Surfaces:
         self._panel = None  # the resource center's panel, when open
         self._query = ''  # its search, typed here and never sent
 
-    def draw(self, layer, surfaces, done):
-        """Draw `surfaces` (see Ui.render) into `layer`; inline banners into their own hosts."""
+    def draw(self, layer, checklists, surfaces, done):
+        """Draw the open `checklists` and the `surfaces` (see Ui.render) into `layer`; inline
+        banners into their own hosts."""
+        if len(checklists) > 0:
+            dock = self.ui.el('div', layer, 'dock', None)
+            for i in range(len(checklists)):
+                self.checklist(dock, checklists[i], done, i, False)
         self._launchers = []
         self._tip = None
         self._panel = None
@@ -155,6 +160,73 @@ class Surfaces:
         elif not opening:
             self.ui.focus_key('launcher:' + launcher_id)
 
+    # -- checklists -----------------------------------------------------------------
+    def checklist(self, dock, checklist, done, index, in_center):
+        ui = self.ui
+        cid = checklist['id']
+        tasks = checklist['tasks']
+        finished = len([t for t in tasks if done(cid, t['id'])])
+        collapsed = cid in ui.folded
+        box = ui.el('section', dock, 'checklist', None)
+        box.setAttribute('data-checklist', cid)
+        box.setAttribute('dir', 'rtl' if ui.rtl else 'auto')
+        box.setAttribute('aria-labelledby', 'uf-cl' + str(index))
+        head = ui.el('div', box, 'head', None)
+        words = ui.words
+        title = ui.t(map_get(checklist, 'title')) or words['checklist']
+        ui.el('h2', head, None, title).id = 'uf-cl' + str(index)
+        toggle = ui.button(
+            head,
+            'icon',
+            '\u25b4' if collapsed else '\u25be',
+            'toggle:' + cid,
+            words['show'] if collapsed else words['hide'],
+        )
+        toggle.setAttribute('aria-expanded', 'false' if collapsed else 'true')
+        toggle.addEventListener('click', ui.guarded(lambda event: self._fold(cid)))
+        if not in_center:  # in the resource center it stays listed
+            close = ui.button(head, 'icon', '\u00d7', 'close:' + cid, words['dismiss'])
+            close.addEventListener('click', ui.guarded(lambda event: ui.on_close(cid)))
+        progress = str(finished) + ' ' + words['of'] + ' ' + str(len(tasks)) + ' ' + words['done']
+        bar = ui.el('div', box, 'bar', None)
+        bar.setAttribute('role', 'progressbar')
+        bar.setAttribute('aria-valuemin', '0')
+        bar.setAttribute('aria-valuemax', str(len(tasks)))
+        bar.setAttribute('aria-valuenow', str(finished))
+        bar.setAttribute('aria-valuetext', progress)
+        bar.setAttribute('aria-labelledby', 'uf-cl' + str(index))
+        share = str(round(100 * finished / most(1, len(tasks)))) + '%'
+        ui.el('span', bar, None, None).style.setProperty('width', share)
+        ui.el('p', box, 'summary', progress)
+        if collapsed:
+            return
+        items = ui.el('ul', box, None, None)
+        for task in tasks:
+            finished_task = done(cid, task['id'])
+            item = ui.el('li', items, 'done' if finished_task else None, None)
+            item.setAttribute('data-task', task['id'])
+            mark = ui.el('span', item, None, '\u2713' if finished_task else '\u25cb')
+            mark.setAttribute('aria-hidden', 'true')
+            if map_get(task, 'action') and not finished_task:
+                node = ui.button(item, None, ui.t(task['title']), 'task:' + task['id'], None)
+                node.addEventListener('click', self._task(cid, task['id']))
+            else:
+                ui.el('span', item, None, ui.t(task['title']))
+            if finished_task:
+                ui.el('span', item, 'sr', ' (' + words['done'] + ')')
+
+    def _fold(self, checklist_id):
+        """Collapse or expand a checklist (the Ui keeps which are folded: its render compares)."""
+        folded = self.ui.folded
+        if checklist_id in folded:
+            self.ui.folded = [c for c in folded if c != checklist_id]
+        else:
+            folded.append(checklist_id)
+        self.ui.refresh()
+
+    def _task(self, checklist_id, task_id):
+        return self.ui.guarded(lambda event: self.ui.on_task(checklist_id, task_id))
+
     # -- the resource center ---------------------------------------------------------
     def _center(self, layer, surfaces, done):
         state = surfaces['center_state']
@@ -199,7 +271,7 @@ class Surfaces:
     def _center_item(self, items, entry, done, index):
         row = self.ui.el('li', items, None, None)
         if entry['kind'] == 'checklist':
-            self.ui.checklist(row, entry['checklist'], done, 100 + index, True)
+            self.checklist(row, entry['checklist'], done, 100 + index, True)
             row.setAttribute('data-text', self.ui.t(map_get(entry['checklist'], 'title')) or '')
             return
         title = self.ui.t(entry['title'])

@@ -58,20 +58,6 @@ CSS = ''.join(
         'background:var(--a);pointer-events:auto;box-shadow:0 0 0 3px var(--bg)}',
         '.beacon::after{content:"";position:absolute;inset:0;border-radius:50%;border:3px solid var(--a);'
         'animation:uf-pulse 1.6s ease-out infinite}',
-        '.dock{position:fixed;right:16px;bottom:16px;display:flex;flex-direction:column;gap:12px;'
-        'width:var(--uf-checklist-width,300px);max-width:calc(100vw - 32px)}',
-        '.checklist{position:relative;background:var(--bg);border-radius:var(--r);padding:14px 16px;'
-        'box-shadow:0 12px 32px rgba(0,0,0,.24);pointer-events:auto;animation:uf-in .18s ease-out}',
-        '.head{display:flex;align-items:center;gap:4px}.head h2{flex:1;padding:0}',
-        '.icon{width:32px;height:32px;padding:0;border:0;background:none;color:var(--mu);font-size:18px}',
-        '.bar{height:6px;border-radius:3px;background:var(--bd);overflow:hidden;margin-top:8px}',
-        '.bar>span{display:block;height:100%;background:var(--a);transition:width .3s}',
-        '.summary{margin:4px 0 0;color:var(--mu);font-size:.9em}',
-        'ul{list-style:none;margin:8px 0 0;padding:0}',
-        'li{display:flex;gap:8px;align-items:baseline;padding:6px 0}',
-        'li>button{flex:1;display:flex;gap:8px;text-align:start;border:0;padding:0;background:none;'
-        'color:var(--a);text-decoration:underline}',
-        '.done{color:var(--mu);text-decoration:line-through}',
         # Rich text (richtext.py)
         '.body p:first-child{margin-top:0}.card>.body{margin-top:6px}',
         '.body img{display:block;max-width:100%;height:auto;border-radius:6px;margin-top:8px}',

@@ -1,4 +1,5 @@
-"""Binding: what the end user sees. Modals, tooltips, beacons and checklists in one
+"""Binding: what the end user sees. Modals, tooltips and beacons (checklists, launchers, banners
+and the resource center through the surfaces chunk, surfaces/main.py) in one
 `<userflow-ui data-userflow>` element with an open shadow root, styled by a constructable
 stylesheet (`uicss.py`), so host CSS cannot reach in and nothing needs `unsafe-inline`.
 
@@ -21,7 +22,7 @@ from userflow.ui.uicss import CSS
 from userflow.ui.draw import button, el, guarded, markup
 from userflow.pure.locales import ENGLISH, pick, right_to_left
 from userflow.pure.locales import words as ui_words
-from userflow.pure.values import map_get, most
+from userflow.pure.values import map_get
 
 TAG = 'userflow-ui'
 BASE_Z = 2147483000
@@ -32,13 +33,13 @@ ARROW_HALF = 6
 class Ui:
     def __init__(self, on_action, on_task, on_close, on_surface, refresh, parse):
         self._on_action = on_action  # a button's action; {'end': True} for close and Escape
-        self._on_task = on_task  # (checklist id, task id) clicked
-        self._on_close = on_close  # checklist id dismissed
+        self.on_task = on_task  # (checklist id, task id) clicked
+        self.on_close = on_close  # checklist id dismissed
         self.on_surface = on_surface  # (surface, action): a launcher's, banner's or the center's control
         self.refresh = refresh  # render again from the runtime's state
         self._parse = parse  # richtext.parse, from the flows chunk (which validates with it)
         # For the surfaces chunk, a separate bundle: the public members it uses.
-        self.surfaces = None  # its drawer, once the content needs it
+        self.surfaces = None  # its drawer (checklists too), once the content needs it
         self.el = el
         self.button = button
         self.guarded = guarded
@@ -51,7 +52,7 @@ class Ui:
         self._step_key = None  # the active flow/step, shown or waiting for its target
         self._focused_key = None  # the card that already took focus
         self._beacon_open = False
-        self._folded = []  # checklist ids the user collapsed
+        self.folded = []  # checklist ids the user collapsed (the surfaces chunk toggles them)
         self._card = None
         self._arrow = None
         self._beacon = None
@@ -162,6 +163,7 @@ class Ui:
         launchers = [x for x in surfaces['launchers'] if x[1] is not None]
         surfaces['launchers'] = launchers
         if self.surfaces is None:  # not loaded yet: drawn when it is
+            checklists = []
             launchers = []
             surfaces = {
                 'launchers': [],
@@ -179,10 +181,10 @@ class Ui:
         ):
             self.unmount()
             return
-        lists = [[c['id'], self._collapsed(c['id'])] for c in checklists]
+        lists = [[c['id'], c['id'] in self.folded] for c in checklists]
         for entry in surfaces['center_items']:
             if entry['kind'] == 'checklist':
-                lists.append([entry['checklist']['id'], self._collapsed(entry['checklist']['id'])])
+                lists.append([entry['checklist']['id'], entry['checklist']['id'] in self.folded])
         signature = JSON.stringify(
             [
                 key if shown else '',
@@ -224,12 +226,8 @@ class Ui:
         layer = el('div', self._root, 'layer', None)
         if here is not None:
             self._step(layer, here['flow'], here['step'])
-        if len(checklists) > 0:
-            dock = el('div', layer, 'dock', None)
-            for i in range(len(checklists)):
-                self.checklist(dock, checklists[i], done, i, False)
         if self.surfaces is not None:
-            self.surfaces.draw(layer, surfaces, done)
+            self.surfaces.draw(layer, checklists, surfaces, done)
         if self._card is not None:
             self._resizes.observe(self._card)  # its size decides where it goes
         else:
@@ -311,59 +309,6 @@ class Ui:
             self._spot_padding = map_get(spot, 'padding') if map_get(spot, 'padding') is not None else 6
             if map_get(spot, 'blockClicks') is True:
                 self._blocks = [el('div', layer, 'block', None) for side in range(4)]
-
-    def checklist(self, dock, checklist, done, index, in_center):
-        cid = checklist['id']
-        tasks = checklist['tasks']
-        finished = len([t for t in tasks if done(cid, t['id'])])
-        collapsed = self._collapsed(cid)
-        box = el('section', dock, 'checklist', None)
-        box.setAttribute('data-checklist', cid)
-        box.setAttribute('dir', 'rtl' if self.rtl else 'auto')
-        box.setAttribute('aria-labelledby', 'uf-cl' + str(index))
-        head = el('div', box, 'head', None)
-        words = self.words
-        title = self.t(map_get(checklist, 'title')) or words['checklist']
-        el('h2', head, None, title).id = 'uf-cl' + str(index)
-        toggle = button(
-            head,
-            'icon',
-            '\u25b4' if collapsed else '\u25be',
-            'toggle:' + cid,
-            words['show'] if collapsed else words['hide'],
-        )
-        toggle.setAttribute('aria-expanded', 'false' if collapsed else 'true')
-        toggle.addEventListener('click', guarded(lambda event: self._toggle(cid)))
-        if not in_center:  # in the resource center it stays listed
-            close = button(head, 'icon', '\u00d7', 'close:' + cid, words['dismiss'])
-            close.addEventListener('click', guarded(lambda event: self._on_close(cid)))
-        progress = str(finished) + ' ' + words['of'] + ' ' + str(len(tasks)) + ' ' + words['done']
-        bar = el('div', box, 'bar', None)
-        bar.setAttribute('role', 'progressbar')
-        bar.setAttribute('aria-valuemin', '0')
-        bar.setAttribute('aria-valuemax', str(len(tasks)))
-        bar.setAttribute('aria-valuenow', str(finished))
-        bar.setAttribute('aria-valuetext', progress)
-        bar.setAttribute('aria-labelledby', 'uf-cl' + str(index))
-        share = str(round(100 * finished / most(1, len(tasks)))) + '%'
-        el('span', bar, None, None).style.setProperty('width', share)
-        el('p', box, 'summary', progress)
-        if collapsed:
-            return
-        items = el('ul', box, None, None)
-        for task in tasks:
-            finished_task = done(cid, task['id'])
-            item = el('li', items, 'done' if finished_task else None, None)
-            item.setAttribute('data-task', task['id'])
-            mark = el('span', item, None, '\u2713' if finished_task else '\u25cb')
-            mark.setAttribute('aria-hidden', 'true')
-            if map_get(task, 'action') and not finished_task:
-                node = button(item, None, self.t(task['title']), 'task:' + task['id'], None)
-                node.addEventListener('click', self._task(cid, task['id']))
-            else:
-                el('span', item, None, self.t(task['title']))
-            if finished_task:
-                el('span', item, 'sr', ' (' + words['done'] + ')')
 
     # -- focus and keys ----------------------------------------------------------------
     def _has_focus(self):
@@ -541,25 +486,12 @@ class Ui:
         arrow.style.removeProperty('top' if vertical else 'left')
 
     # -- user actions ------------------------------------------------------------------
-    def _collapsed(self, checklist_id):
-        return checklist_id in self._folded
-
-    def _toggle(self, checklist_id):
-        if self._collapsed(checklist_id):
-            self._folded = [c for c in self._folded if c != checklist_id]
-        else:
-            self._folded.append(checklist_id)
-        self.refresh()
-
     def _open_beacon(self, event):
         self._beacon_open = True
         self.refresh()
 
     def _act(self, action):
         return guarded(lambda event: self._on_action(action))
-
-    def _task(self, checklist_id, task_id):
-        return guarded(lambda event: self._on_task(checklist_id, task_id))
 
 
 def _progress(card, flow, step, words):
