@@ -41,7 +41,7 @@ class Surfaces:
         if len(checklists) > 0:
             dock = self.ui.el('div', layer, 'dock', None)
             for i in range(len(checklists)):
-                self.checklist(dock, checklists[i], done, i, False)
+                self._checklist(dock, checklists[i], done, i, False)
         self._launchers = []
         self._tip = None
         self._panel = None
@@ -161,7 +161,7 @@ class Surfaces:
             self.ui.focus_key('launcher:' + launcher_id)
 
     # -- checklists -----------------------------------------------------------------
-    def checklist(self, dock, checklist, done, index, in_center):
+    def _checklist(self, dock, checklist, done, index, in_center):
         ui = self.ui
         cid = checklist['id']
         tasks = checklist['tasks']
@@ -271,7 +271,7 @@ class Surfaces:
     def _center_item(self, items, entry, done, index):
         row = self.ui.el('li', items, None, None)
         if entry['kind'] == 'checklist':
-            self.checklist(row, entry['checklist'], done, 100 + index, True)
+            self._checklist(row, entry['checklist'], done, 100 + index, True)
             row.setAttribute('data-text', self.ui.t(map_get(entry['checklist'], 'title')) or '')
             return
         title = self.ui.t(entry['title'])
