@@ -28,6 +28,9 @@ def test_bad_calls_are_refused_with_a_named_warning_and_never_reach_the_host(pag
         const hostile = {get plan() { throw new Error('getter bomb'); }};
         userflow.on('error', () => { throw new Error('listener bomb'); });
         userflow.on('nonsense', () => {});
+        userflow.on(null, () => {});
+        userflow.on(true, () => {});
+        userflow.on(Object.create(null), () => {});
         userflow.setUrlFilter(() => { throw new Error('filter bomb'); });
         await userflow.identify(undefined);
         await userflow.identify({});
@@ -60,6 +63,10 @@ def test_bad_calls_are_refused_with_a_named_warning_and_never_reach_the_host(pag
         'track refused: event name must be a string of 1 to 128 characters',
         'updateGroup refused: call group() first',
         'on refused: unknown event "nonsense"',
+        # What the app passed, spelled as JavaScript spells it (prune.py's `str`)
+        'on refused: unknown event "null"',
+        'on refused: unknown event "true"',
+        'on refused: unknown event "<object>"',
         'init refused: token must be',
         'init refused: privacy must be',
         'setServerEndpoint refused: endpoint must be an absolute https:// URL',

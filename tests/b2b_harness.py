@@ -91,17 +91,29 @@ def _slice(value, start, stop):
     return [value[start:stop], value[start:], value[:stop]]
 
 
+class _Refused(Exception):
+    def __init__(self, path, message):
+        super().__init__(path + ': ' + message)
+
+
 def _raised(message):
-    """What `str` makes of exceptions the SDK raises and catches (prune.py leaves them no repr)."""
+    """What `str` makes of exceptions as the SDK raises them (one message; check_subset refuses
+    more) and of the numbers and strings it names in messages: prune.py's `str`, with no repr."""
     said = []
     try:
         raise ValueError(message)
     except ValueError as error:
         said.append(str(error))
     try:
-        raise Exception(message, 'second')
+        raise _Refused('$.flows[0]', message)
     except Exception as error:  # noqa: BLE001
         said.append(str(error))
+    try:
+        raise Exception()
+    except Exception as error:  # noqa: BLE001
+        said.append(str(error))
+    for value in [message, 0, -7, 42, 1000000, 2147483648, 9007199254740991]:
+        said.append(str(value))
     return said
 
 

@@ -14,9 +14,10 @@ import brotli
 # of method names the stub must spell; Userflow.js's own stub snippet is 1,209 B gzip.
 LOADER_BUDGET = 1664
 # SPEC §3 allows 16,384 B for the core; the budgets follow the sizes down (issue 17), so that
-# what was cut stays cut: the core was 15,808 B when its budget was set (15.5 KiB), the largest
-# chunk (flows) 15,067 B when theirs was.
-CORE_BUDGET = 15872
+# what was cut stays cut: the core was 15,444 B when its budget was set (15,488 B: 15,808 B
+# before `str` stopped bringing Transcrypt's `repr`, prune.py), the largest chunk (flows)
+# 15,067 B when theirs was.
+CORE_BUDGET = 15488
 CHUNK_BUDGET = 15360  # each on-demand chunk (flows, UI, surfaces, patterns, sha256, ...)
 
 

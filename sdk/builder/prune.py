@@ -130,15 +130,69 @@ _EXCEPTION_REPR = """\t__repr__: __def__ (function (self) {
 """
 
 
+# `str(x)`: an object that has `__str__` (an exception) answers; anything else is JavaScript's
+# `String(x)` (an object an app passed that cannot be made a string, `<object>`). Transcrypt's fell back on `repr`, which spells a list, a dict, None and booleans
+# as Python does (`[1, 2]`, `{'a': 1}`, `None`, `True`) and brought `repr`, `__repr__` of strings
+# and arrays, `__specialattrib__`, `isnumeric` and `capitalize` (about 330 B gzip of the core).
+# The SDK calls `str` on numbers, strings and exceptions; the values an app passes (a flow id, an
+# event name) are named in warnings as JavaScript spells them (`null`, `true`), which is what a
+# JavaScript developer reads. tests/test_back_to_back.py compares both on numbers and strings.
+_STR = (
+    """export function str (stringable) {
+    if (typeof stringable === 'number')
+        return stringable.toString();
+    else {
+        try {
+            return stringable.__str__ ();
+        }
+        catch (exception) {
+            try {
+                return repr (stringable);
+            }
+            catch (exception) {
+                return String (stringable);
+            }
+        }
+    }
+};""",
+    """export function str (stringable) {
+    if (typeof stringable != 'object' || stringable === null) {
+        return String (stringable);
+    }
+    try {
+        return stringable.__str__ ();
+    }
+    catch (exception) {
+    }
+    try {
+        return String (stringable);
+    }
+    catch (exception) {
+        return '<object>';
+    }
+};""",
+)
+_BUILTIN_STR = (
+    'Array.prototype.__str__ = Array.prototype.__repr__;\n',
+    """String.prototype.__str__ = function () {
+    return this;
+};
+""",
+)
+
+
 def _lighter(text: str) -> str:
-    """The runtime with plain slices and no exception `repr` (above)."""
+    """The runtime with plain slices, no exception `repr` and a plain `str` (above)."""
     for kind, pattern in _SLICES.items():
         if len(pattern.findall(text)) != 1:
             raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {kind} __getslice__")
         text = pattern.sub(lambda found, kind=kind: _SLICE.format(kind), text)
-    if text.count(_EXCEPTION_REPR) != 1:
-        raise BundleError("Transcrypt's runtime is not the one prune.py rewrites: Exception.__repr__")
-    return text.replace(_EXCEPTION_REPR, '')
+    for old in (_EXCEPTION_REPR, _STR[0], *_BUILTIN_STR):
+        if text.count(old) != 1:
+            raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {old.strip()[:40]!r}")
+    for old in _BUILTIN_STR:
+        text = text.replace(old, '')
+    return text.replace(_EXCEPTION_REPR, '').replace(*_STR)
 
 
 def _faster_methods(text: str) -> str:

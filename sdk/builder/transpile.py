@@ -13,6 +13,7 @@ byte-identical to a full build, module by module.
 """
 
 import ast
+import builtins
 import re
 import shutil
 from pathlib import Path
@@ -86,8 +87,44 @@ def check_subset(path: Path, text: str, src: Path = PY_SRC) -> None:
             problem = 'keyword arguments are garbled by Transcrypt (no kwargs pragma); pass them by position'
         elif isinstance(node, ast.Slice) and node.step is not None:
             problem = 'slices take no step in the SDK (its runtime slices as JavaScript does, step 1)'
+        elif _exception_args(node, tree) > 1:
+            problem = (
+                'an exception takes one message in the SDK (its runtime spells no tuple: prune.py `str`)'
+            )
         if problem:
             raise TranspileError(problem, _display(path, src), getattr(node, 'lineno', None))
+
+
+_EXCEPTIONS = {
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+}
+
+
+def _exception_args(node: ast.AST, tree: ast.Module) -> int:
+    """How many arguments `node` gives an exception's constructor: a built-in exception called,
+    or `super().__init__(...)` in a class the module derives from one (0 for anything else)."""
+    if not isinstance(node, ast.Call):
+        return 0
+    func = node.func
+    if isinstance(func, ast.Name) and func.id in _EXCEPTIONS:
+        return len(node.args)
+    is_super_init = (
+        isinstance(func, ast.Attribute)
+        and func.attr == '__init__'
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == 'super'
+    )
+    if is_super_init and any(
+        isinstance(c, ast.ClassDef)
+        and any(isinstance(b, ast.Name) and b.id in _EXCEPTIONS for b in c.bases)
+        and any(n is node for n in ast.walk(c))
+        for c in ast.walk(tree)
+    ):
+        return len(node.args)
+    return 0
 
 
 def _skipped_lines(text: str) -> set[int]:
