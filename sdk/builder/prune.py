@@ -131,9 +131,10 @@ _EXCEPTION_REPR = """\t__repr__: __def__ (function (self) {
 
 
 # `str(x)`: an object that has `__str__` (an exception) answers; anything else is JavaScript's
-# `String(x)` (an object an app passed that cannot be made a string, `<object>`). Transcrypt's fell back on `repr`, which spells a list, a dict, None and booleans
-# as Python does (`[1, 2]`, `{'a': 1}`, `None`, `True`) and brought `repr`, `__repr__` of strings
-# and arrays, `__specialattrib__`, `isnumeric` and `capitalize` (about 330 B gzip of the core).
+# `String(x)` (an object an app passed that cannot be made a string, `<object>`). Transcrypt's
+# fell back on `repr`, which spells a list, a dict, None and booleans as Python does (`[1, 2]`,
+# `{'a': 1}`, `None`, `True`) and brought `repr`, `__repr__` of strings and arrays,
+# `__specialattrib__`, `isnumeric` and `capitalize` (365 B gzip of the core).
 # The SDK calls `str` on numbers, strings and exceptions; the values an app passes (a flow id, an
 # event name) are named in warnings as JavaScript spells them (`null`, `true`), which is what a
 # JavaScript developer reads. tests/test_back_to_back.py compares both on numbers and strings.
@@ -172,6 +173,40 @@ _STR = (
     }
 };""",
 )
+# `float(x)`: the SDK converts only strings of ASCII digits it checked (a port, Retry-After
+# seconds, a pattern's `{m,n}`), where JavaScript's `+x` is Python's float(x); Transcrypt's
+# version reads 'inf' and 'nan' and raises for anything else, with a message built by `str`.
+# tests/test_back_to_back.py compares the callers on generated text (retry, endpoints, patterns).
+_FLOAT = (
+    """export function float (any) {
+    if (any == 'inf') {
+        return Infinity;
+    }
+    else if (any == '-inf') {
+        return -Infinity;
+    }
+    else if (any == 'nan') {
+        return NaN;
+    }
+    else if (isNaN (parseFloat (any))) {
+        if (any === false) {
+            return 0;
+        }
+        else if (any === true) {
+            return 1;
+        }
+        else {
+            throw ValueError ("could not convert string to float: '" + str(any) + "'", new Error ());
+        }
+    }
+    else {
+        return +any;
+    }
+};""",
+    """export function float (any) {
+    return +any;
+};""",
+)
 _BUILTIN_STR = (
     'Array.prototype.__str__ = Array.prototype.__repr__;\n',
     """String.prototype.__str__ = function () {
@@ -187,12 +222,12 @@ def _lighter(text: str) -> str:
         if len(pattern.findall(text)) != 1:
             raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {kind} __getslice__")
         text = pattern.sub(lambda found, kind=kind: _SLICE.format(kind), text)
-    for old in (_EXCEPTION_REPR, _STR[0], *_BUILTIN_STR):
+    for old in (_EXCEPTION_REPR, _STR[0], _FLOAT[0], *_BUILTIN_STR):
         if text.count(old) != 1:
             raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {old.strip()[:40]!r}")
     for old in _BUILTIN_STR:
         text = text.replace(old, '')
-    return text.replace(_EXCEPTION_REPR, '').replace(*_STR)
+    return text.replace(_EXCEPTION_REPR, '').replace(*_STR).replace(*_FLOAT)
 
 
 def _faster_methods(text: str) -> str:
@@ -202,6 +237,91 @@ def _faster_methods(text: str) -> str:
             raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {old.strip()[:40]!r}")
     text = text.replace(_CLASS_ATTRIBUTES, _CLASS_ATTRIBUTES_KEPT)
     return text.replace(_METATYPE, _MARKED_METHODS + _METATYPE)
+
+
+# Methods that take `self` from `this`. A method the SDK only ever calls (`x.m (...)`) needs no
+# binding: it is written as a plain function on its class, `m: function (a) {var self = this;
+# ...}`, found through the prototype like any JavaScript method, so an instance keeps no bound
+# function and no getter runs. Measured on the page-cost fixture: per method a getter closure
+# fewer, per instance no own property (and no hidden class) per method called. A method whose
+# name is ever read as a value anywhere in the build (`.m` not followed by a call) keeps its
+# getter, which binds once per instance (above), and so do `__init__` and the other special
+# methods the runtime calls with `self` first. Python reaches a method by a name in a string
+# only through `getattr` (the dispatcher: `getattr(sdk, name)(a, b, c)`), which binds what it
+# returns, and `hasattr`, which finds it on the class. `super().m (...)` calls with `.call
+# (self, ...)`, and a method called through its class (`C.m (self)`) is a build error (it would
+# run with the class as `this`).
+_METHOD_HEAD = re.compile(r'^(\t+)([\w$]+): __def__ \(function \(self(?:, ([^)]*))?\) \{$', re.M)
+_CLASS_NAME = re.compile(r'^export var ([\w$]+) = {2}/\* @__PURE__ \*/ __class__ \(', re.M)
+_SELF = re.compile(r'(?<![\w$.])self(?![\w$])')
+_CALL_THROUGH = re.compile(r'(?<![\w$.])([\w$]+)\.([\w$]+) \(')
+_GETATTR = (
+    """export function getattr (obj, name) {
+    return name in obj ? obj [name] : obj ['py_' + name];
+};""",
+    """export function getattr (obj, name) {
+    var value = name in obj ? obj [name] : obj ['py_' + name];
+    return typeof value == 'function' ? value.bind (obj) : value;
+};""",
+)
+
+
+def _called_only(texts: dict[str, str]) -> set[str]:
+    """The SDK's method names that no module reads as a value (see _METHOD_HEAD)."""
+    names = {
+        found.group(2)
+        for name, text in texts.items()
+        if name != RUNTIME
+        for found in _METHOD_HEAD.finditer(text)
+        if not found.group(2).startswith('__')
+    }
+    everything = '\n'.join(texts.values())
+    return names - set(re.findall(r'\.([\w$]+)(?! \()(?![\w$])', everything))
+
+
+def this_methods(texts: dict[str, str]) -> dict[str, str]:
+    """The modules with each called-only method written to take `self` from `this` (above)."""
+    plain = _called_only(texts)
+    classes = {c for text in texts.values() for c in _CLASS_NAME.findall(text)}
+    out = {}
+    for name, text in texts.items():
+        if name == RUNTIME:
+            if text.count(_GETATTR[0]) != 1:
+                raise BundleError("Transcrypt's runtime is not the one prune.py rewrites: getattr")
+            out[name] = text.replace(*_GETATTR)
+            continue
+        for found in _CALL_THROUGH.finditer(text):
+            if found.group(1) in classes and found.group(2) in plain:
+                raise BundleError(f'{name}: {found.group(0)} calls a method through its class')
+        text = re.sub(
+            r"(__super__ \([\w$]+, '([\w$]+)'\)) \(",
+            lambda found: found.group(1) + (' .call (' if found.group(2) in plain else ' ('),
+            text,
+        )
+        out[name] = _rewrite_heads(text, plain, name)
+    return out
+
+
+def _rewrite_heads(text: str, plain: set[str], module: str) -> str:
+    lines = text.split('\n')
+    closing = None
+    for i, line in enumerate(lines):
+        if closing is None:
+            found = _METHOD_HEAD.match(line)
+            if found and found.group(2) in plain:
+                indent, method, params = found.groups()
+                lines[i] = f'{indent}{method} ({params or ""}) {{'
+                head, closing = i, indent + '})'
+        elif line.startswith(closing):
+            if line not in (closing, closing + ','):
+                raise BundleError(f'a method of {module} does not end as transpile.py writes one: {line!r}')
+            lines[i] = line.replace('})', '}', 1)
+            if _SELF.search('\n'.join(lines[head + 1 : i])):
+                lines[head] += 'var self = this;'
+            closing = None
+    if closing is not None:
+        raise BundleError(f'a method of {module} has no end')
+    return '\n'.join(lines)
 
 
 def _statements(text: str) -> list[str]:
@@ -244,6 +364,7 @@ def prune(modules: Path) -> list[str]:
 def prune_texts(texts: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """Prune the runtime among the ES modules `texts` ({file name: text}, the runtime's among
     them): the modules as pruned, and the removed names."""
+    texts = this_methods(texts)
     text = _lighter(_faster_methods(texts[RUNTIME])).replace(_KWARGS_DICT, 'var kwargs = {};')
     statements = _statements(text)
     definitions: dict[str, list[str]] = {}
