@@ -510,7 +510,8 @@ def test_methods_bound_once_per_instance_behave_as_in_cpython(tmp_path):
 
 def test_called_only_methods_take_self_from_this_and_a_call_through_the_class_is_refused():
     """prune.this_methods: a method no module reads as a value is a plain method of its class
-    (`self` from `this`); one read as a value keeps its binding getter, `__init__` too; and a
+    (`self` from `this`); one read as a value keeps its binding getter; `__init__`, which is
+    only called with `self` first, is a plain function with no getter; and a
     called-only method called through its class would run with the class as `this`: refused."""
     from sdk.builder import prune
 
@@ -528,7 +529,7 @@ def test_called_only_methods_take_self_from_this_and_a_call_through_the_class_is
     texts = {prune.RUNTIME: prune._GETATTR[0], 'userflow.a.js': module}  # the runtime's getattr
     out = prune.this_methods(texts)['userflow.a.js']
     assert prune.this_methods(texts)[prune.RUNTIME] == prune._GETATTR[1]  # binds what it finds
-    assert '\t__init__: __def__ (function (self) {' in out  # the runtime calls it with self first
+    assert '\t__init__: function (self) {' in out and '\t},\n\thandler' in out  # self first, no getter
     assert '\thandler: __def__ (function (self, e) {' in out  # read as a value: bound
     assert '\tcount (a, b) {var self = this;\n\t\treturn self.f (a) + b;\n\t},\n' in out
     assert '\tnone () {\n\t\treturn 1;\n\t}\n});' in out  # no `self` in it: none taken

@@ -312,11 +312,16 @@ def _rewrite_heads(text: str, plain: set[str], module: str) -> str:
                 indent, method, params = found.groups()
                 lines[i] = f'{indent}{method} ({params or ""}) {{'
                 head, closing = i, indent + '})'
+            elif found and found.group(2) == '__init__':
+                # Only ever called with `self` first (the class's `__new__`, `super().__init__`):
+                # a plain function of the class, with no getter (see this_methods).
+                lines[i] = line.replace(': __def__ (function (', ': function (', 1)
+                head, closing = None, found.group(1) + '})'
         elif line.startswith(closing):
             if line not in (closing, closing + ','):
                 raise BundleError(f'a method of {module} does not end as transpile.py writes one: {line!r}')
             lines[i] = line.replace('})', '}', 1)
-            if _SELF.search('\n'.join(lines[head + 1 : i])):
+            if head is not None and _SELF.search('\n'.join(lines[head + 1 : i])):
                 lines[head] += 'var self = this;'
             closing = None
     if closing is not None:
