@@ -207,6 +207,31 @@ _FLOAT = (
     return +any;
 };""",
 )
+# `list.pop()` / `list.pop(i)`: the SDK pops only from lists it has just found non-empty (the
+# outbox's oldest event, the egress log's oldest line, a pattern's group frames), where
+# JavaScript's own `pop` and `splice` answer as Python's; Transcrypt's checked for an empty list
+# and an index out of range to raise IndexError (CPython, where the tests run the same code,
+# still does).
+_POP = (
+    """Array.prototype.py_pop = function (index) {
+    if(this.length === 0){
+        throw IndexError("pop from empty list", new Error())
+    }
+    if (index === undefined) {
+        return this.pop ();
+    }
+    else {
+        const idx = index < 0 ? this.length + index : index
+        if(this[idx] === undefined){
+            throw IndexError("pop index out of range", new Error())
+        }
+        return this.splice (idx, 1) [0];
+    }
+};""",
+    """Array.prototype.py_pop = function (index) {
+    return index === undefined ? this.pop () : this.splice (index, 1) [0];
+};""",
+)
 _BUILTIN_STR = (
     'Array.prototype.__str__ = Array.prototype.__repr__;\n',
     """String.prototype.__str__ = function () {
@@ -222,12 +247,12 @@ def _lighter(text: str) -> str:
         if len(pattern.findall(text)) != 1:
             raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {kind} __getslice__")
         text = pattern.sub(lambda found, kind=kind: _SLICE.format(kind), text)
-    for old in (_EXCEPTION_REPR, _STR[0], _FLOAT[0], *_BUILTIN_STR):
+    for old in (_EXCEPTION_REPR, _STR[0], _FLOAT[0], _POP[0], *_BUILTIN_STR):
         if text.count(old) != 1:
             raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {old.strip()[:40]!r}")
     for old in _BUILTIN_STR:
         text = text.replace(old, '')
-    return text.replace(_EXCEPTION_REPR, '').replace(*_STR).replace(*_FLOAT)
+    return text.replace(_EXCEPTION_REPR, '').replace(*_STR).replace(*_FLOAT).replace(*_POP)
 
 
 def _faster_methods(text: str) -> str:
