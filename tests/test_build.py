@@ -6,10 +6,9 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from pathlib import Path
 
 import pytest
-
-from pathlib import Path
 
 from sdk import PY_SRC, ROOT
 from sdk.builder import build, pipeline

@@ -247,21 +247,25 @@ def _lighter(text: str) -> str:
         if len(pattern.findall(text)) != 1:
             raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {kind} __getslice__")
         text = pattern.sub(lambda found, kind=kind: _SLICE.format(kind), text)
-    for old in (_EXCEPTION_REPR, _STR[0], _FLOAT[0], _POP[0], *_BUILTIN_STR):
+    removed = [(old, '') for old in (_EXCEPTION_REPR, *_BUILTIN_STR)]
+    return _rewritten(text, *removed, _STR, _FLOAT, _POP)
+
+
+def _rewritten(text: str, *pairs: tuple[str, str]) -> str:
+    """`text` with each (old, new) of `pairs` replaced; each old must occur exactly once, else
+    Transcrypt's runtime is not the one this file rewrites (a BundleError)."""
+    for old, new in pairs:
         if text.count(old) != 1:
             raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {old.strip()[:40]!r}")
-    for old in _BUILTIN_STR:
-        text = text.replace(old, '')
-    return text.replace(_EXCEPTION_REPR, '').replace(*_STR).replace(*_FLOAT).replace(*_POP)
+        text = text.replace(old, new)
+    return text
 
 
 def _faster_methods(text: str) -> str:
     """The runtime with the rewrite above (a BundleError if Transcrypt's text changed)."""
-    for old in (_CLASS_ATTRIBUTES, _METATYPE):
-        if text.count(old) != 1:
-            raise BundleError(f"Transcrypt's runtime is not the one prune.py rewrites: {old.strip()[:40]!r}")
-    text = text.replace(_CLASS_ATTRIBUTES, _CLASS_ATTRIBUTES_KEPT)
-    return text.replace(_METATYPE, _MARKED_METHODS + _METATYPE)
+    return _rewritten(
+        text, (_CLASS_ATTRIBUTES, _CLASS_ATTRIBUTES_KEPT), (_METATYPE, _MARKED_METHODS + _METATYPE)
+    )
 
 
 # Methods that take `self` from `this`. A method the SDK only ever calls (`x.m (...)`) needs no
@@ -311,9 +315,7 @@ def this_methods(texts: dict[str, str]) -> dict[str, str]:
     out = {}
     for name, text in texts.items():
         if name == RUNTIME:
-            if text.count(_GETATTR[0]) != 1:
-                raise BundleError("Transcrypt's runtime is not the one prune.py rewrites: getattr")
-            out[name] = text.replace(*_GETATTR)
+            out[name] = _rewritten(text, _GETATTR)
             continue
         for found in _CALL_THROUGH.finditer(text):
             if found.group(1) in classes and found.group(2) in plain:
