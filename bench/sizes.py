@@ -28,7 +28,7 @@ def measure(data: bytes) -> dict:
     return {'gzip': len(gzip.compress(data, 9, mtime=0)), 'brotli': len(brotli.compress(data, quality=11))}
 
 
-TOTAL = 'Userflow.js (this): a page with one flow'  # loader, core, flows and UI chunks
+TOTAL = 'Userflow.js (this): a page with one flow'  # loader, core, flows chunk (engine and UI)
 
 
 def minified(entry: Path, name: str) -> bytes:
@@ -60,13 +60,11 @@ def main() -> dict:
     files = manifest['files']
     core = next(n for n in files if n.startswith('userflow-core.') and n.endswith('.js'))
     flows = next(n for n in files if n.startswith('userflow-flows.') and n.endswith('.js'))
-    ui = next(n for n in files if n.startswith('userflow-ui.') and n.endswith('.js'))
     rows = {}
     for label, name in [
         ('Userflow.js (this) loader', 'userflow.js'),
         ('Userflow.js (this) core', core),
-        ('Userflow.js (this) flows chunk', flows),
-        ('Userflow.js (this) UI chunk', ui),
+        ('Userflow.js (this) flows chunk (the engine and its UI)', flows),
     ]:
         data = (ROOT / 'dist' / name).read_bytes()
         rows[label] = {'version': '', 'raw': len(data), 'minified': len(data), **measure(data), 'css_gzip': 0}

@@ -63,7 +63,7 @@ def test_host_globals_and_builtin_prototypes_are_untouched_except_userflow(page,
 
 def test_init_with_an_endpoint_requests_the_content_and_chunks_while_the_core_is_on_its_way(page, collector):
     """One round trip after the loader: the loader starts the content request and preloads the
-    engine and UI chunks on init; the core, once it runs, takes those responses (each file and the
+    engine's chunk (with its UI) on init; the core, once it runs, takes those responses (each file and the
     content requested once, each request in the egress log once)."""
     held = []
     page.route('**/userflow-core.*.js', lambda route: held.append(route))  # on its way until released
@@ -77,12 +77,11 @@ def test_init_with_an_endpoint_requests_the_content_and_chunks_while_the_core_is
             if '/userflow-' in r['url'] or '/v1/' in r['url']
         ]
 
-    early = wait_for(lambda: len(sdk_requests()) >= 4 and sdk_requests())
+    early = wait_for(lambda: len(sdk_requests()) >= 3 and sdk_requests())
     assert held and sorted(n.split('.')[0] for n in early) == [
         'tok_flows',
         'userflow-core',
         'userflow-flows',
-        'userflow-ui',
     ]
     assert page.evaluate('document.querySelector("iframe").contentWindow.userflowBoot.content[0]') == (
         collector.url + '/v1/content/tok_flows'
@@ -110,7 +109,7 @@ def test_a_return_visit_requests_only_the_content_the_sdk_files_come_from_the_ca
     url = collector.url + '/fixtures/flows.html'
     page.goto(url)
     # The content has a checklist: the surfaces chunk draws it.
-    sdk_files = ['userflow', 'userflow-core', 'userflow-flows', 'userflow-surfaces', 'userflow-ui']
+    sdk_files = ['userflow', 'userflow-core', 'userflow-flows', 'userflow-surfaces']
 
     def first():
         return sorted(

@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-PAGE = ('userflow.js', 'userflow-core.', 'userflow-flows.', 'userflow-ui.')  # a page with one flow
+PAGE = ('userflow.js', 'userflow-core.', 'userflow-flows.')  # a page with one flow
 RUNTIME = 'org.transcrypt.__runtime__'
 BUNDLER = '(bundler)'  # bytes no source maps to: esbuild's wrapper, separators
 _B64 = {c: i for i, c in enumerate('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')}
@@ -163,7 +163,7 @@ def weigh_file(path: Path) -> dict:
 
 
 def page_files(dist: Path) -> list[Path]:
-    """The scripts a page with one flow loads: the loader, the core, the flows and UI chunks."""
+    """The scripts a page with one flow loads: the loader, the core, the flows chunk (engine and UI)."""
     scripts = sorted(dist.glob('userflow*.js'))
     return [
         p

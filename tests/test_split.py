@@ -35,7 +35,6 @@ def test_the_chunks_are_the_folders_beside_pure_and_browser():
         'patterns': 'userflow.patterns.main',
         'sha256': 'userflow.sha256.main',
         'surfaces': 'userflow.surfaces.main',
-        'ui': 'userflow.ui.main',
     }
     assert entry_source(PY_SRC).splitlines() == [
         'import userflow.browser.main',
@@ -45,7 +44,6 @@ def test_the_chunks_are_the_folders_beside_pure_and_browser():
         'import userflow.patterns.main',
         'import userflow.sha256.main',
         'import userflow.surfaces.main',
-        'import userflow.ui.main',
     ]
 
 

@@ -323,9 +323,7 @@ def _build(out: Path, work: Path, log: Callable[[str], None] | None, src: Path) 
         'version': version,
         'sources': ['core', *sorted(chunk_names)],
         # What the core loads on init with an endpoint: the loader preloads them then.
-        'preload': [
-            (chunk_names[c], chunk_pin(bundles['chunks'][c][0].read_bytes())) for c in ['flows', 'ui']
-        ],
+        'preload': [(chunk_names[c], chunk_pin(bundles['chunks'][c][0].read_bytes())) for c in ['flows']],
         **declarations.loader_values(api),
     }
 

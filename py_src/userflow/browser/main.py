@@ -122,9 +122,8 @@ class Sdk:
             self._loading += 1  # flow operations wait for the server's content too
             self._egress.fetch_content().then(_guarded(self._content_arrived))
             # The engine and its UI load while the content is on its way (one round trip, not
-            # two); content that turns out empty costs their bytes, never a request about the user.
-            for name in ['flows', 'ui']:
-                env.load_chunk(name).then(None, _ignore)
+            # two); content that turns out empty costs its bytes, never a request about the user.
+            env.load_chunk('flows').then(None, _ignore)
         elif kind == 'watch':
             self._watch_page()
         return None
@@ -210,11 +209,10 @@ class Sdk:
     def _load_content(self, content, source):
         self._loading += 1
 
-        def loaded(parts):
+        def loaded(engine):
             self._loading -= 1
             if self._flows is None:
-                engine = parts[0]
-                self._flows = __new__(engine(parts[1], self._emit, self._flow_event, self._content_warning))
+                self._flows = __new__(engine(self._emit, self._flow_event, self._content_warning))
                 self._flows.learn(self._session.known_attributes)
                 if self._pattern_check is not None:
                     self._flows.use_patterns(self._pattern_check)
@@ -235,9 +233,8 @@ class Sdk:
         # the engine (content validated without it is validated again when it comes).
         if content is not None and self._pattern_check is None and _may_have_patterns(content):
             env.load_chunk('patterns').then(_guarded(self._patterns_loaded), _guarded(unchecked))
-        # The engine and its UI: two chunks, loaded at once
-        both = Promise.all([env.load_chunk('flows'), env.load_chunk('ui')])
-        return both.then(_guarded(loaded), _guarded(failed))
+        # The engine and its UI: one chunk
+        return env.load_chunk('flows').then(_guarded(loaded), _guarded(failed))
 
     def _patterns_loaded(self, check):
         if self._pattern_check is None:

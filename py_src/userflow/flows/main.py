@@ -24,6 +24,7 @@ from userflow.flows.dom import LivePage
 from userflow.pure.flows import FlowRuntime, blank_state
 from userflow.pure.locales import chain, translated, valid_tag
 from userflow.flows.observe import Observer
+from userflow.flows.view import Ui
 from userflow.pure.urls import split_url
 from userflow.pure.richtext import images, parse
 from userflow.pure.values import from_json, kind, map_get, map_keys, to_json
@@ -33,16 +34,13 @@ _WIRE_ACTION = {'started': 'started', 'step': 'stepSeen'}
 
 
 class FlowHost:
-    def __init__(self, ui_class, emit, send, warn):
-        # ui_class: the `ui` chunk's Ui, loaded beside this chunk by the core
+    def __init__(self, emit, send, warn):
         self.emit = emit  # emit(event name, payload) to on() listeners
         self.send = send  # send(fields) queues a `flow` event (the caller applies privacy)
         self.warn = warn
         self.runtime = FlowRuntime(_stored_state())
         self.page = LivePage(self.runtime)
-        self.ui = __new__(
-            ui_class(self._button, self._task, self._close_checklist, self._surface, self._render, parse)
-        )
+        self.ui = Ui(self._button, self._task, self._close_checklist, self._surface, self._render, parse)
         self.observer = Observer(self.reevaluate, self.page.record_click)
         self.page.watch = self.observer.watch
         self.page.upgraded = self.observer.schedule

@@ -18,8 +18,8 @@ returns where it was when the UI goes away; Escape dismisses; everything is a re
 
 from userflow.browser import env
 from userflow.pure.position import beacon_spot, off_screen, place, spotlight
-from userflow.ui.uicss import CSS
-from userflow.ui.draw import button, el, guarded, markup
+from userflow.flows.uicss import CSS
+from userflow.flows.draw import button, el, guarded, markup
 from userflow.pure.locales import ENGLISH, pick, right_to_left
 from userflow.pure.locales import words as ui_words
 from userflow.pure.values import map_get
