@@ -129,7 +129,7 @@ def test_a_return_visit_requests_only_the_content_the_sdk_files_come_from_the_ca
     files = """() => [window, document.querySelector('iframe').contentWindow].flatMap(w =>
         w.performance.getEntriesByType('resource').filter(e => /userflow[-.]/.test(e.name))
           .map(e => [e.name.split('/').pop().split('.')[0], e.transferSize]))"""
-    loaded = wait_for(lambda: len(page.evaluate(files)) == 5 and page.evaluate(files))
+    loaded = wait_for(lambda: len(page.evaluate(files)) == len(sdk_files) and page.evaluate(files))
     assert sorted(loaded) == [[name, 0] for name in sdk_files], 'each from the cache: nothing transferred'
     page.wait_for_timeout(300)
     sent = [r.path for r in collector.sink.requests]

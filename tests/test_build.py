@@ -111,7 +111,7 @@ def test_sizes_attributes_every_byte_of_the_build_to_a_module(built):
     weighed = weigh(built.dist)
     files = json.loads((built.dist / 'manifest.json').read_text())['files']
     page = weighed['page']
-    assert page['files'][0] == 'userflow.js' and len(page['files']) == 4  # loader, core, flows, ui
+    assert page['files'][0] == 'userflow.js' and len(page['files']) == 3  # loader, core, flows (with the UI)
     assert page['gzip'] == sum(files[name]['gzip'] for name in page['files'])
     for f in weighed['files']:
         assert sum(r['bytes'] for r in f['modules']) == f['raw'] == files[f['file']]['raw']
