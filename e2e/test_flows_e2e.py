@@ -171,7 +171,7 @@ def test_the_pattern_checker_loads_only_with_content_that_has_patterns(page, col
             if '/userflow-' in r['url']
         ]
 
-    assert 'userflow-flows' in chunks() and 'userflow-patterns' not in chunks()
+    assert 'userflow-app' in chunks() and 'userflow-patterns' not in chunks()
     tasks = [
         {
             'id': 'safe',

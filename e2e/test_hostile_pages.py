@@ -301,7 +301,7 @@ def test_ten_megabytes_of_content_are_refused(page, collector):
 
 def test_a_tampered_flows_chunk_is_refused_and_the_page_keeps_working(page, collector):
     tamper(page, '**/userflow-flows.*.js')
-    page.goto(collector.url + '/fixtures/flows.html?csp=strict')
+    page.goto(collector.url + '/fixtures/flows.html?csp=strict&init=later')  # the engine as a chunk
     page.wait_for_timeout(1500)
     assert page.locator('[data-userflow]').count() == 0  # no flow engine: no UI, fail closed
     frame = page.evaluate('document.querySelector("iframe").contentWindow.tampered')

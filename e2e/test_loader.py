@@ -61,13 +61,19 @@ def test_host_globals_and_builtin_prototypes_are_untouched_except_userflow(page,
             assert after[name] == before[name], f'{name}.prototype changed'
 
 
-def test_init_with_an_endpoint_requests_the_content_and_chunks_while_the_core_is_on_its_way(page, collector):
-    """One round trip after the loader: the loader starts the content request and preloads the
-    engine's chunk (with its UI) on init; the core, once it runs, takes those responses (each file and the
-    content requested once, each request in the egress log once)."""
+@pytest.mark.parametrize('when', ['first', 'later'])
+def test_init_with_an_endpoint_requests_the_content_and_chunks_while_the_core_is_on_its_way(
+    page, collector, when
+):
+    """One round trip after the loader: on init with an endpoint the loader starts the content
+    request and loads the core with the engine in one file (the app file) when init comes before
+    it booted (`first`, as the snippet has it); else (`later`: the core alone is on its way) it
+    preloads the engine's chunk. The core, once it runs, takes those responses (each file and
+    the content requested once, each request in the egress log once)."""
     held = []
-    page.route('**/userflow-core.*.js', lambda route: held.append(route))  # on its way until released
-    page.goto(collector.url + '/fixtures/flows.html', wait_until='domcontentloaded')
+    core = 'userflow-app' if when == 'first' else 'userflow-core'
+    page.route(f'**/{core}.*.js', lambda route: held.append(route))  # on its way until released
+    page.goto(collector.url + f'/fixtures/flows.html?init={when}', wait_until='domcontentloaded')
 
     def sdk_requests():
         page.wait_for_timeout(20)  # a call into Playwright: only then are its request events heard
@@ -77,12 +83,9 @@ def test_init_with_an_endpoint_requests_the_content_and_chunks_while_the_core_is
             if '/userflow-' in r['url'] or '/v1/' in r['url']
         ]
 
-    early = wait_for(lambda: len(sdk_requests()) >= 3 and sdk_requests())
-    assert held and sorted(n.split('.')[0] for n in early) == [
-        'tok_flows',
-        'userflow-core',
-        'userflow-flows',
-    ]
+    expected = ['tok_flows', core] + ([] if when == 'first' else ['userflow-flows'])
+    early = wait_for(lambda: len(sdk_requests()) >= len(expected) and sdk_requests())
+    assert held and sorted(n.split('.')[0] for n in early) == sorted(expected)
     assert page.evaluate('document.querySelector("iframe").contentWindow.userflowBoot.content[0]') == (
         collector.url + '/v1/content/tok_flows'
     )
@@ -109,7 +112,7 @@ def test_a_return_visit_requests_only_the_content_the_sdk_files_come_from_the_ca
     url = collector.url + '/fixtures/flows.html'
     page.goto(url)
     # The content has a checklist: the surfaces chunk draws it.
-    sdk_files = ['userflow', 'userflow-core', 'userflow-flows', 'userflow-surfaces']
+    sdk_files = ['userflow', 'userflow-app', 'userflow-surfaces']
 
     def first():
         return sorted(

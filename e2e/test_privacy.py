@@ -36,9 +36,10 @@ def test_the_user_id_on_the_wire_is_the_hmac_python_computes(page, collector):
     open_basic(page, collector, '')
     assert page.evaluate('isSecureContext') is True  # WebCrypto path
     chunks = [r.path.split('.')[0] for r in collector.sink.requests if r.path.startswith('/dist/userflow-')]
-    # WebCrypto at hand: no sha256 chunk. The engine and its UI (one chunk) load beside the
-    # content request (issue 17: one round trip), whether or not the content turns out to have flows.
-    assert sorted(chunks) == ['/dist/userflow-core', '/dist/userflow-flows']
+    # WebCrypto at hand: no sha256 chunk. init with an endpoint came first: the core comes with
+    # the engine and its UI in one file, beside the content request (issue 17: one round trip),
+    # whether or not the content turns out to have flows.
+    assert sorted(chunks) == ['/dist/userflow-app']
     users = {e['user'] for e in collector.sink.events()}
     assert users == {hmac_hex(TOKEN, USER)}
     assert all(e['hashed'] is True for e in collector.sink.events())
@@ -123,7 +124,7 @@ def test_an_sdk_hosted_elsewhere_gets_no_cookie_and_no_referer_at_all(page, coll
         page.wait_for_url('**/other.html**')
         wait_for(lambda: len(cdn.sink.events_posts()) >= 2)
         assert {r.path for r in cdn.sink.requests} >= {'/dist/userflow.js', '/v1/events'}
-        assert any(r.path.startswith('/dist/userflow-core.') for r in cdn.sink.requests)
+        assert any(r.path.startswith('/dist/userflow-app.') for r in cdn.sink.requests)  # core and engine
         for request in cdn.sink.requests:
             assert 'cookie' not in request.headers, request.path
             assert 'referer' not in request.headers, request.path

@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-PAGE = ('userflow.js', 'userflow-core.', 'userflow-flows.')  # a page with one flow
+PAGE = ('userflow.js', 'userflow-app.')  # a page with one flow: the loader, the core with the engine
 RUNTIME = 'org.transcrypt.__runtime__'
 BUNDLER = '(bundler)'  # bytes no source maps to: esbuild's wrapper, separators
 _B64 = {c: i for i, c in enumerate('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')}
@@ -163,7 +163,8 @@ def weigh_file(path: Path) -> dict:
 
 
 def page_files(dist: Path) -> list[Path]:
-    """The scripts a page with one flow loads: the loader, the core, the flows chunk (engine and UI)."""
+    """The scripts a page with one flow loads: the loader and the app file (the core and the flows
+    chunk in one, loaded when `init` with an endpoint comes first, as the snippet has it)."""
     scripts = sorted(dist.glob('userflow*.js'))
     return [
         p

@@ -14,7 +14,7 @@ from sdk import PY_SRC, ROOT
 from sdk.builder import build, pipeline
 from sdk.builder.pipeline import build_bundle
 from sdk.builder import bundle as bundler
-from sdk.builder.manifest import LOADER_BUDGET, budget_problems, sri
+from sdk.builder.manifest import LOADER_BUDGET, budget_problems, chunk_pin, sri
 from sdk.builder import split
 from sdk.builder import transpile as tp
 from sdk.builder.transpile import check_subset
@@ -78,13 +78,17 @@ def test_manifest_sizes_and_hashes_are_true_and_within_budget(built):
         data = (built.dist / name).read_bytes()
         assert entry['raw'] == len(data) and entry['sha384'] == sri(data)
     assert manifest['files']['userflow.js']['gzip'] <= LOADER_BUDGET == 1664  # SPEC: 1,024 (manifest.py)
-    assert manifest['budgets'] == {'userflow.js': 1664, 'core': 15488, 'chunk': 15488, 'flows': 21504}
+    budgets = {'userflow.js': 1664, 'core': 15488, 'chunk': 15488, 'flows': 21504, 'app': 35840}
+    assert manifest['budgets'] == budgets
     assert manifest['files'][built.core_name]['gzip'] <= 15488 < 16384  # SPEC §3: 16,384
     chunks = [
         n
         for n in manifest['files']
-        if n.startswith('userflow-') and not n.startswith('userflow-core.') and n.endswith('.js')
+        if n.startswith('userflow-')
+        and not n.startswith(('userflow-core.', 'userflow-app.'))
+        and n.endswith('.js')
     ]
+    assert manifest['files'][manifest['app']]['gzip'] <= 35840  # the core and the flows chunk in one
     assert len(chunks) == 6
     assert all(manifest['files'][n]['gzip'] <= (21504 if 'flows' in n else 15488) for n in chunks)
     assert set(manifest['tools']) == {'transcrypt', 'esbuild', 'jinja2'}
@@ -111,7 +115,7 @@ def test_sizes_attributes_every_byte_of_the_build_to_a_module(built):
     weighed = weigh(built.dist)
     files = json.loads((built.dist / 'manifest.json').read_text())['files']
     page = weighed['page']
-    assert page['files'][0] == 'userflow.js' and len(page['files']) == 3  # loader, core, flows (with the UI)
+    assert page['files'][0] == 'userflow.js' and len(page['files']) == 2  # loader, app (core with engine)
     assert page['gzip'] == sum(files[name]['gzip'] for name in page['files'])
     for f in weighed['files']:
         assert sum(r['bytes'] for r in f['modules']) == f['raw'] == files[f['file']]['raw']
@@ -123,7 +127,8 @@ def test_sizes_attributes_every_byte_of_the_build_to_a_module(built):
     assert runtime['__class__'] > 0 and runtime['py_metatype'] > 0  # by function, the core only
     in_core = next(r['bytes'] for r in core['modules'] if r['name'] == 'org.transcrypt.__runtime__')
     assert sum(runtime.values()) == in_core
-    assert all(f['runtime'] == [] for f in weighed['files'] if f is not core)
+    # The runtime by function in the core and in the app file (the core with the engine) only.
+    assert all(f['runtime'] == [] for f in weighed['files'] if f is not core and 'app' not in f['file'])
 
 
 def test_snippet_and_loader_pin_what_they_load_with_sri(built):
@@ -132,6 +137,8 @@ def test_snippet_and_loader_pin_what_they_load_with_sri(built):
     assert f'integrity="{sri(loader)}"' in snippet and 'crossorigin="anonymous"' in snippet
     assert sri((built.dist / built.core_name).read_bytes()).encode() in loader
     assert built.core_name.encode() in loader
+    app = built.manifest['app']  # the core with the engine, pinned as the chunks are (sha256)
+    assert chunk_pin((built.dist / app).read_bytes()).encode() in loader and app.encode() in loader
 
 
 def test_npm_tarball_is_an_npm_pack_layout_with_exports(built):
@@ -259,8 +266,9 @@ def test_two_builds_of_one_cache_at_once_both_succeed_and_agree(tmp_path):
 
 def test_a_rebuild_bundles_again_only_the_chunks_whose_files_changed(tmp_path):
     """Each chunk's bundle is cached by the files its entry reaches: a change to a module of
-    the core bundles the core alone, one to the UI's view the flows chunk (and the core, which
-    pins it), and the result is still what a full build of the changed tree gives."""
+    the core bundles the core alone (and the app file, the core with the flows chunk), one to
+    the UI's view the flows chunk (and the core, which pins it, and the app file), and the
+    result is still what a full build of the changed tree gives."""
     src, work = copy_src(tmp_path), tmp_path / 'work'
     first = build(tmp_path / 'd1', work, quiet, src)
 
@@ -278,13 +286,14 @@ def test_a_rebuild_bundles_again_only_the_chunks_whose_files_changed(tmp_path):
     core_changed = build(tmp_path / 'd2', work, quiet, src)
     assert chunks() == bundled
     assert core_changed.core_name != first.core_name
-    assert set(chunk_files(core_changed)) - set(chunk_files(first)) == {core_changed.core_name}
+    app = core_changed.manifest['app']
+    assert set(chunk_files(core_changed)) - set(chunk_files(first)) == {core_changed.core_name, app}
     view = src / 'userflow' / 'flows' / 'view.py'
     view.write_text(view.read_text().replace('BEACON_SIZE = 24', 'BEACON_SIZE = 26'))
     ui_changed = build(tmp_path / 'd3', work, quiet, src)
     assert [c.split('-')[1] for c in sorted(set(chunks()) - set(bundled))] == ['flows']
     new = set(chunk_files(ui_changed)) - set(chunk_files(core_changed))
-    assert sorted(n.split('.')[0] for n in new) == ['userflow-core', 'userflow-flows']
+    assert sorted(n.split('.')[0] for n in new) == ['userflow-app', 'userflow-core', 'userflow-flows']
     build(tmp_path / 'd4', tmp_path / 'work-full', quiet, src)
     assert tree(tmp_path / 'd3') == tree(tmp_path / 'd4')
 

@@ -90,7 +90,9 @@ def test_the_installed_wheel_builds_and_serves_the_demo(venv, tmp_path):
     chunks = {
         name.split('.')[0][len('userflow-') :]
         for name in manifest['files']
-        if name.startswith('userflow-') and name.endswith('.js') and not name.startswith('userflow-core.')
+        if name.startswith('userflow-')
+        and name.endswith('.js')
+        and not name.startswith(('userflow-core.', 'userflow-app.'))
     }
     assert chunks == set(chunk_roots(PY_SRC))
     with socket.socket() as probe:

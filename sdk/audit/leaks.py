@@ -317,7 +317,7 @@ SDK_LEAKS = [
     Leak(
         'sdk-file-manifest',
         "the XOR-ed data as the hash in a chunk's file name",
-        'realFetch(me.replace(/userflow-core\\.[0-9a-f]{12}/, '
+        'realFetch(me.replace(/userflow-(core|app)\\.[0-9a-f]{12}/, '
         "'userflow-flows.' + xorhex(secret()).slice(0, 12)));",
         'sdk-file',
         'sdk-file-manifest',
@@ -468,24 +468,32 @@ LEAKS += SDK_LEAKS
 
 
 def leaky_build(dist: Path, leak: Leak) -> Path:
-    """A copy of the build in `dist` whose core starts with `leak`'s code, its SRI hash in the
-    loader and its manifest entry made to match (what a compromised build would ship)."""
+    """A copy of the build in `dist` whose core (and app file: the core with the engine, which
+    the loader loads instead when `init` with an endpoint comes first) starts with `leak`'s
+    code, their pins in the loader and their manifest entries made to match (what a compromised
+    build would ship)."""
     out = Path(tempfile.mkdtemp(prefix=f'uf-leaky-{leak.name}-'))
     for file in dist.iterdir():
         if file.is_file():
             shutil.copy2(file, out / file.name)
     manifest = json.loads((dist / 'manifest.json').read_text())
-    core = out / manifest['core']
-    old = manifest['files'][manifest['core']]['sha384']
-    original = core.read_bytes()
-    strict = b'"use strict";'  # the directive stays first: the core runs in strict mode
-    head = strict if original.startswith(strict) else b''
-    data = head + b'\n' + leak.core_script().encode() + b'\n' + original[len(head) :]
-    core.write_bytes(data)
-    new = 'sha384-' + base64.b64encode(hashlib.sha384(data).digest()).decode()
-    manifest['files'][manifest['core']]['sha384'] = new
     loader = out / 'userflow.js'
-    loader.write_text(loader.read_text().replace(old, new))
+    text = loader.read_text()
+    for name in [manifest['core'], manifest.get('app')]:
+        if not name:
+            continue
+        original = (out / name).read_bytes()
+        strict = b'"use strict";'  # the directive stays first: the core runs in strict mode
+        head = strict if original.startswith(strict) else b''
+        data = head + b'\n' + leak.core_script().encode() + b'\n' + original[len(head) :]
+        (out / name).write_bytes(data)
+        for kind, digest in (('sha384', hashlib.sha384), ('sha256', hashlib.sha256)):
+            old = kind + '-' + base64.b64encode(digest(original).digest()).decode()
+            text = text.replace(old, kind + '-' + base64.b64encode(digest(data).digest()).decode())
+        manifest['files'][name]['sha384'] = (
+            'sha384-' + base64.b64encode(hashlib.sha384(data).digest()).decode()
+        )
+    loader.write_text(text)
     manifest['files']['userflow.js']['sha384'] = (
         'sha384-' + base64.b64encode(hashlib.sha384(loader.read_bytes()).digest()).decode()
     )

@@ -29,6 +29,7 @@ from sdk.builder.render import render, render_js
 from sdk.builder.tools import versions
 
 CORE_ENTRY = 'core_entry'
+APP_CHUNK = 'userflow.flows.main'  # the chunk the app file holds beside the core
 
 
 @dataclass
@@ -174,8 +175,10 @@ def bundled(
 
 
 def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
-    """The core and its chunks (see split.py), from the cache when the modules are unchanged:
-    {'core': path, 'chunks': {name: (path, file name)}}."""
+    """The core and its chunks (see split.py), and the core with the engine's chunk in one file
+    (`app`: what the loader loads when `init` with an endpoint comes before it boots), from the
+    cache when the modules are unchanged: {'core': path, 'app': path, 'chunks': {name: (path,
+    file name)}}."""
     chunk_names = list(split.transpiled_chunks(js_dir))
     js = [(p.name, p.read_bytes()) for p in sorted(js_dir.glob('*.js'))]
     code = _code_digest(bundler, prune, split, sys.modules[__name__])
@@ -186,6 +189,7 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         names = json.loads(names_file.read_text())
         result = {
             'core': folder / 'core.js',
+            'app': folder / 'app.js',
             'chunks': {c: (work / 'cache' / names[c][0] / f'{c}.js', names[c][1]) for c in chunk_names},
         }
         return stages.run('bundle', lambda: result, reused=True)
@@ -202,8 +206,12 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         pins = {c: [name, chunk_pin(path.read_bytes())] for c, (path, name) in chunks.items()}
         defines = {'UF_CHUNKS': pins}
         bundler.bundle(folder / 'core-src' / 'core.js', folder / 'core.js', defines=defines, checked=True)
+        # The engine's modules first: the chunk publishes itself before the core runs and asks
+        # for it (env.load_chunk finds it published); the core's modules are the same ones.
+        (folder / 'core-src' / 'app.js').write_text(f"import './{APP_CHUNK}.js';\nimport './core.js';\n")
+        bundler.bundle(folder / 'core-src' / 'app.js', folder / 'app.js', defines=defines, checked=True)
         names_file.write_text(json.dumps({c: [p.parent.name, n] for c, (p, n) in chunks.items()}))
-        return {'core': folder / 'core.js', 'chunks': chunks}
+        return {'core': folder / 'core.js', 'app': folder / 'app.js', 'chunks': chunks}
 
     return stages.run('bundle', fresh)
 
@@ -293,18 +301,21 @@ def _build(out: Path, work: Path, log: Callable[[str], None] | None, src: Path) 
         shutil.rmtree(out)
     (out / 'npm').mkdir(parents=True)
 
-    def write_core():
-        code = core_file.read_bytes()
-        name = f'userflow-core.{hashlib.sha256(code).hexdigest()[:12]}.js'
+    def write_bundle(kind, bundle_file):
+        code = bundle_file.read_bytes()
+        name = f'userflow-{kind}.{hashlib.sha256(code).hexdigest()[:12]}.js'
         data = code + f'//# sourceMappingURL={name}.map\n'.encode()
         (out / name).write_bytes(data)
-        (out / f'{name}.map').write_text(_shipped_map(core_file.with_suffix('.js.map').read_text()))
+        (out / f'{name}.map').write_text(_shipped_map(bundle_file.with_suffix('.js.map').read_text()))
+        return name, data
+
+    def write_core():
         for path, chunk in bundles['chunks'].values():  # their maps were made ready in the cache
             shutil.copyfile(path, out / chunk)
             shutil.copyfile(path.with_suffix('.js.map'), out / f'{chunk}.map')
-        return name, data
+        return write_bundle('core', core_file), write_bundle('app', bundles['app'])
 
-    core_name, core_data = stages.run('core', write_core)
+    (core_name, core_data), (app_name, app_data) = stages.run('core', write_core)
     # The sizes slowest to measure (the core's brotli, its source map's gzip: ~0.1 s) are
     # measured while the loader and the package are written.
     measuring = ThreadPoolExecutor(max_workers=2)
@@ -320,9 +331,12 @@ def _build(out: Path, work: Path, log: Callable[[str], None] | None, src: Path) 
     values = {
         'core_name': core_name,
         'core_sri': sri(core_data),
+        'app_name': app_name,
+        'app_sri': chunk_pin(app_data),  # sha256, as the chunks: 20 fewer characters in the loader
         'version': version,
         'sources': ['core', *sorted(chunk_names)],
-        # What the core loads on init with an endpoint: the loader preloads them then.
+        # What the core loads on init with an endpoint: the loader preloads it then (unless it
+        # loaded the app file, which holds it).
         'preload': [(chunk_names[c], chunk_pin(bundles['chunks'][c][0].read_bytes())) for c in ['flows']],
         **declarations.loader_values(api),
     }
@@ -384,7 +398,7 @@ def _build(out: Path, work: Path, log: Callable[[str], None] | None, src: Path) 
         )
         return write_manifest(
             out,
-            {'version': version, 'core': core_name, 'tools': tools, 'source_digest': digest},
+            {'version': version, 'core': core_name, 'app': app_name, 'tools': tools, 'source_digest': digest},
             work / 'cache' / 'sizes.json',
             early,
         )
