@@ -330,9 +330,9 @@ def _build(out: Path, work: Path, log: Callable[[str], None] | None, src: Path) 
     chunk_names = {chunk: name for chunk, (_, name) in bundles['chunks'].items()}
     values = {
         'core_name': core_name,
-        'core_sri': sri(core_data),
+        'core_sri': chunk_pin(core_data),  # sha256 as the chunks' pins: 20 characters fewer
         'app_name': app_name,
-        'app_sri': chunk_pin(app_data),  # sha256, as the chunks: 20 fewer characters in the loader
+        'app_sri': chunk_pin(app_data),
         'version': version,
         'sources': ['core', *sorted(chunk_names)],
         # What the core loads on init with an endpoint: the loader preloads it then (unless it
