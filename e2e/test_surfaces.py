@@ -219,7 +219,7 @@ def test_content_without_surfaces_never_loads_their_chunk(page, collector):
     ui(page, '.card strong').wait_for()
     frames(page, 3)
     loaded = [r['url'].rsplit('/', 1)[-1] for r in page.record.requests if '/userflow-' in r['url']]
-    assert any(name.startswith('userflow-flows.') for name in loaded)
+    assert any(name.startswith('userflow-app.') for name in loaded)  # the core with the engine
     assert not any(name.startswith('userflow-surfaces.') for name in loaded), loaded
     page.evaluate("userflow.loadContent({version: 1, banners: [{id: 'b', body: 'Now one'}]})")
     wait_for(lambda: ui(page, '[data-banner=b]').count() == 1)
