@@ -205,11 +205,21 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
             chunks = dict(zip(chunk_names, made, strict=True))
         pins = {c: [name, chunk_pin(path.read_bytes())] for c, (path, name) in chunks.items()}
         defines = {'UF_CHUNKS': pins}
-        bundler.bundle(folder / 'core-src' / 'core.js', folder / 'core.js', defines=defines, checked=True)
-        # The engine's modules first: the chunk publishes itself before the core runs and asks
-        # for it (env.load_chunk finds it published); the core's modules are the same ones.
+        # The app file: the engine's modules first, so that the chunk publishes itself before the
+        # core runs and asks for it (env.load_chunk finds it published); the core's modules are
+        # the same ones. Bundled beside the core (two esbuild processes at once).
         (folder / 'core-src' / 'app.js').write_text(f"import './{APP_CHUNK}.js';\nimport './core.js';\n")
-        bundler.bundle(folder / 'core-src' / 'app.js', folder / 'app.js', defines=defines, checked=True)
+        with ThreadPoolExecutor() as pool:
+            entries = ['core', 'app']
+            src = folder / 'core-src'
+            done = [
+                pool.submit(
+                    bundler.bundle, src / f'{e}.js', folder / f'{e}.js', defines=defines, checked=True
+                )
+                for e in entries
+            ]
+            for future in done:
+                future.result()
         names_file.write_text(json.dumps({c: [p.parent.name, n] for c, (p, n) in chunks.items()}))
         return {'core': folder / 'core.js', 'app': folder / 'app.js', 'chunks': chunks}
 
@@ -316,14 +326,14 @@ def _build(out: Path, work: Path, log: Callable[[str], None] | None, src: Path) 
         return write_bundle('core', core_file), write_bundle('app', bundles['app'])
 
     (core_name, core_data), (app_name, app_data) = stages.run('core', write_core)
-    # The sizes slowest to measure (the core's brotli, its source map's gzip: ~0.1 s) are
-    # measured while the loader and the package are written.
+    # The sizes slowest to measure (the core's and the app file's brotli, their source maps'
+    # gzip: ~0.1 s each) are measured while the loader and the package are written.
     measuring = ThreadPoolExecutor(max_workers=2)
-    core_map = (out / f'{core_name}.map').read_bytes()
-    early = {
-        sri(core_data): measuring.submit(sizes, core_data, core_name),
-        sri(core_map): measuring.submit(sizes, core_map, f'{core_name}.map'),
-    }
+    early = {}
+    for name, data in ((core_name, core_data), (app_name, app_data)):
+        source_map = (out / f'{name}.map').read_bytes()
+        early[sri(data)] = measuring.submit(sizes, data, name)
+        early[sri(source_map)] = measuring.submit(sizes, source_map, f'{name}.map')
     measuring.shutdown(wait=False)
 
     api = _read_py(src / 'userflow' / 'pure' / 'api.py')
