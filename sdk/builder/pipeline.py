@@ -209,17 +209,12 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         # core runs and asks for it (env.load_chunk finds it published); the core's modules are
         # the same ones. Bundled beside the core (two esbuild processes at once).
         (folder / 'core-src' / 'app.js').write_text(f"import './{APP_CHUNK}.js';\nimport './core.js';\n")
+        src = folder / 'core-src'
         with ThreadPoolExecutor() as pool:
-            entries = ['core', 'app']
-            src = folder / 'core-src'
-            done = [
-                pool.submit(
-                    bundler.bundle, src / f'{e}.js', folder / f'{e}.js', defines=defines, checked=True
-                )
-                for e in entries
-            ]
-            for future in done:
-                future.result()
+            bundle = lambda e: bundler.bundle(
+                src / f'{e}.js', folder / f'{e}.js', defines=defines, checked=True
+            )  # noqa: E731
+            list(pool.map(bundle, ['core', 'app']))
         names_file.write_text(json.dumps({c: [p.parent.name, n] for c, (p, n) in chunks.items()}))
         return {'core': folder / 'core.js', 'app': folder / 'app.js', 'chunks': chunks}
 
