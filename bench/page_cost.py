@@ -26,8 +26,9 @@ from playwright.sync_api import sync_playwright
 from sdk.browser import executable
 from sdk.collector import Collector
 
-VARIANTS = ['none', 'iframe', 'ours', 'served', 'driver']  # served: ours, content from the server;
-# iframe: an empty same-origin iframe alone, the floor of the isolated realm
+VARIANTS = ['none', 'iframe', 'floor', 'ours', 'served', 'driver']  # served: ours, content from the
+# server; iframe: an empty same-origin iframe alone, the floor of the isolated realm; floor: the
+# design's floor (bench/floor/: a loader, its iframe, a second script that draws the tooltip)
 LATENCY_MS = 100
 
 

@@ -259,7 +259,7 @@ def make_app(
         elif path.startswith('/fixtures/spa/') and not file.is_file():
             file = root / 'fixtures' / 'spa' / 'index.html'  # history-mode fallback
         # build/apps: the apps the bundler tests build from the npm package (e2e/test_bundlers.py)
-        roots = ('fixtures', 'node_modules', 'bench/node_modules', 'build/apps')
+        roots = ('fixtures', 'node_modules', 'bench/node_modules', 'bench/floor', 'build/apps')
         allowed = [dist_dir] + [(root / d).resolve() for d in roots]
         if not any(file.is_relative_to(a) for a in allowed) or not file.is_file():
             return web.Response(status=404, text='not found')
@@ -284,8 +284,9 @@ def make_app(
             kind = 'text/javascript'
         if file.is_relative_to(dist_dir):
             headers['Cache-Control'] = cache_control(file.name)
-        elif path.startswith('/bench/node_modules/'):
-            # The peers the benchmarks load, cached as a CDN serves a versioned package, as ours are.
+        elif path.startswith(('/bench/node_modules/', '/bench/floor/')):
+            # The peers the benchmarks load (and bench/floor/, the design's floor), cached as a CDN
+            # serves a versioned package, as ours are.
             headers['Cache-Control'] = IMMUTABLE
         charset = 'utf-8' if kind.startswith('text/') else None
         return web.Response(body=data, content_type=kind, charset=charset, headers=headers)
