@@ -11,8 +11,13 @@ import brotli
 
 # SPEC §3 says 1,024 B; the stub held 21 methods within it. Userflow.js 2.14's public methods
 # (issue 15: an app written for it must not meet a missing one before the core loads) add ~190 B
-# of method names the stub must spell; Userflow.js's own stub snippet is 1,209 B gzip.
-LOADER_BUDGET = 1664
+# of method names the stub must spell; Userflow.js's own stub snippet is 1,209 B gzip. A third
+# of the loader is hashes (the core's, the app file's and the flows chunk's names and pins), which
+# gzip cannot compress and which change with every build: the same loader measured 1,671 to
+# 1,685 B over 300 sets of random hashes (median 1,680 B, 2026-12-02, after `init` began opening
+# the page's storage early: ~24 B for ~5 ms sooner to the first tooltip); the budget leaves room
+# for that spread.
+LOADER_BUDGET = 1696
 # SPEC §3 allows 16,384 B for the core; the budgets follow the sizes down (issue 17), so that
 # what was cut stays cut: the core was 15,444 B when its budget was set (15,488 B: 15,808 B
 # before `str` stopped bringing Transcrypt's `repr`, prune.py); the largest chunk (flows) was
