@@ -209,10 +209,14 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         # core runs and asks for it (env.load_chunk finds it published); the core's modules are
         # the same ones. Bundled beside the core (two esbuild processes at once).
         (folder / 'core-src' / 'app.js').write_text(f"import './{APP_CHUNK}.js';\nimport './core.js';\n")
+        # The app file's table of chunks leaves out the one it holds: that chunk has published
+        # itself when the core asks for it, so its name and pin would never be read (~50 B gzip).
         src = folder / 'core-src'
+        held = APP_CHUNK.split('.')[1]  # userflow.flows.main: the flows chunk
+        own = {'core': defines, 'app': {'UF_CHUNKS': {c: p for c, p in pins.items() if c != held}}}
         with ThreadPoolExecutor() as pool:
             bundle = lambda e: bundler.bundle(
-                src / f'{e}.js', folder / f'{e}.js', defines=defines, checked=True
+                src / f'{e}.js', folder / f'{e}.js', defines=own[e], checked=True
             )  # noqa: E731
             list(pool.map(bundle, ['core', 'app']))
         names_file.write_text(json.dumps({c: [p.parent.name, n] for c, (p, n) in chunks.items()}))
