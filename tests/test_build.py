@@ -497,26 +497,29 @@ def results():
 """
 
 
-def test_methods_bound_once_per_instance_behave_as_in_cpython(tmp_path):
-    """A method is a marked function (transpile.py) whose getter the class makes (prune.py); it
-    keeps the method bound for an instance on it: each instance its own, subclasses and
-    `Base.method(self)` unbound calls as before, a method passed as a value still bound."""
+def _results_in_cpython_and_v8(name: str, source: str, tmp_path: Path) -> tuple:
+    """`results()` of the Python `source` run by CPython and, built as the SDK is, by V8: (CPython's
+    answer, V8's answer, the bundle's transpiled sources)."""
     from py_mini_racer import MiniRacer
 
     namespace = {}
-    exec(METHODS, namespace)
-    expected = namespace['results']()
+    exec(source, namespace)
     bundle = build_bundle(
-        'methods',
-        METHODS + '\n__pragma__("js", "{}", "globalThis.R = results")\n',
-        tmp_path,
-        log=lambda s: None,
+        name, source + '\n__pragma__("js", "{}", "globalThis.R = results")\n', tmp_path, log=lambda s: None
     )
     realm = MiniRacer()
     realm.eval('var window = globalThis;')
     realm.eval(bundle.read_text())
-    assert json.loads(realm.eval('JSON.stringify(R())')) == expected
-    source = json.loads(Path(str(bundle) + '.map').read_text())['sourcesContent']
+    sources = json.loads(Path(str(bundle) + '.map').read_text())['sourcesContent']
+    return namespace['results'](), json.loads(realm.eval('JSON.stringify(R())')), sources
+
+
+def test_methods_bound_once_per_instance_behave_as_in_cpython(tmp_path):
+    """A method is a marked function (transpile.py) whose getter the class makes (prune.py); it
+    keeps the method bound for an instance on it: each instance its own, subclasses and
+    `Base.method(self)` unbound calls as before, a method passed as a value still bound."""
+    expected, got, source = _results_in_cpython_and_v8('methods', METHODS, tmp_path)
+    assert got == expected
     assert any('describe (prefix) {var self = this;' in text for text in source)
     assert any("__super__ (Child, 'describe') .call (self, " in text for text in source)
 
@@ -629,7 +632,7 @@ def results():
     kept = [x for x in [5, 0, 7, 0] if x > 0]
     odd_words = [w for w in ['aa', 'b', 'cc', 'd'] if len(w) == 1]
     shown = [x * 10 for x in [1, 2, 3] if x != 2]  # filter and map: left as Transcrypt wrote it
-    late = [lambda: x for x in [1, 2, 3]]  # makes a function: left (one `x` for all, as in Python)
+    late = [lambda: x for x in [1, 2, 3]]  # a lambda spans lines: left (one `x` for all, as in Python)
     nested = [a + b for a in 'xy' for b in '12']
     seen = []
 
@@ -646,25 +649,21 @@ def test_plain_comprehensions_are_javascripts_own_and_give_what_cpython_gives(tm
     """prune.comprehensions: `[e for x in y]` and `[x for x in y if c]` become `Array.from`
     (with `.filter`), the other forms stay Transcrypt's; each gives in V8 what it gives in CPython
     (the same items, in the same order, the test run once per item in order)."""
-    from py_mini_racer import MiniRacer
-
-    namespace = {}
-    exec(COMPREHENSIONS, namespace)
-    expected = namespace['results']()
+    expected, got, sources = _results_in_cpython_and_v8('comprehensions', COMPREHENSIONS, tmp_path)
     assert expected[6] == [3, 3, 3]  # late binding, as the kept form must keep it
-    bundle = build_bundle(
-        'comprehensions',
-        COMPREHENSIONS + '\n__pragma__("js", "{}", "globalThis.R = results")\n',
-        tmp_path,
-        log=lambda s: None,
-    )
-    realm = MiniRacer()
-    realm.eval('var window = globalThis;')
-    realm.eval(bundle.read_text())
-    assert json.loads(realm.eval('JSON.stringify(R())')) == expected
-    source = '\n'.join(json.loads(Path(str(bundle) + '.map').read_text())['sourcesContent'])
+    assert got == expected
+    source = '\n'.join(sources)
     assert 'Array.from ([1, 2, 3], (n) => n * 2)' in source
     assert 'Array.from (py_items, ([v, k]) => k + str (v))' in source  # Transcrypt renames `items`
     assert 'Array.from ([5, 0, 7, 0]).filter ((x) => x > 0)' in source
     assert 'Array.from ([1, 2, 3]).filter ((n) => note (n))' in source
     assert source.count('var __accu0__ = [];') == 3  # filter and map, the lambdas, the nested loops
+    from sdk.builder.prune import comprehensions
+
+    def written(item):  # a comprehension as Transcrypt writes one, with `item` on one line
+        body = f'\tvar __accu0__ = [];\n\tfor (var x of y) {{\n\t\t__accu0__.append ({item});\n\t}}\n'
+        return '(function () {\n' + body + '\treturn __accu0__;\n}) ()'
+
+    assert comprehensions(written('x + 1')) == 'Array.from (y, (x) => x + 1)'
+    for item in ['function () {return x;}', '() => x', 'this.x', 'arguments [0]']:  # left as they are
+        assert comprehensions(written(item)) == written(item)
