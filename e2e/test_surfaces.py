@@ -226,6 +226,49 @@ def test_content_without_surfaces_never_loads_their_chunk(page, collector):
     assert any('/userflow-surfaces.' in r['url'] for r in page.record.requests)
 
 
+def _show(page, body):
+    page.evaluate(
+        """(body) => { userflow.endAll(); userflow.loadContent({version: 1, flows: [{id: 'f', steps: [
+            {id: 's', type: 'modal', title: 'Rich?', body: body}]}]}); return userflow.start('f'); }""",
+        body,
+    )
+
+
+def test_only_content_with_markup_loads_the_richtext_chunk_and_no_markup_shows_first(page, collector):
+    """Rich text is a chunk (issue 17): a plain body is drawn without it; a body with markup
+    waits for it, so that `**` never shows, and is drawn as written when it cannot load."""
+    held = []
+    page.route('**/userflow-richtext.*.js', lambda route: held.append(route))  # until the test lets it on
+    page.goto(collector.url + '/fixtures/stage.html')
+    _show(page, 'Plain words (only), 3 steps: no marks!')
+    assert ui(page, '.card .body').inner_html() == '<p>Plain words (only), 3 steps: no marks!</p>'
+    _show(page, 'Some **rich** text')
+    wait_for(lambda: len(held) == 1)
+    frames(page, 5)
+    assert ui(page, '.card').count() == 0 or 'rich?' not in ui(page, '.card').inner_text().lower()
+    assert '**' not in page.evaluate(
+        "document.querySelector('[data-userflow]')?.shadowRoot.textContent || ''"
+    )
+    held[0].continue_()
+    ui(page, '.card strong').wait_for()
+    assert ui(page, '.card .body').inner_html() == '<p>Some <strong>rich</strong> text</p>'
+    loaded = [r['url'] for r in page.record.requests if '/userflow-richtext.' in r['url']]
+    assert len(loaded) == 1, loaded
+    _show(page, '- one\n- two')  # the chunk is there: drawn at once
+    wait_for(lambda: ui(page, '.card li').count() == 2)
+    assert page.record.errors == []
+
+
+def test_a_body_is_shown_as_written_when_the_richtext_chunk_cannot_load(page, collector):
+    page.route('**/userflow-richtext.*.js', lambda route: route.abort())
+    page.goto(collector.url + '/fixtures/stage.html')
+    _show(page, 'Some **rich** text')
+    ui(page, '.card').wait_for()
+    assert ui(page, '.card .body').inner_html() == '<p>Some **rich** text</p>'
+    assert any('richtext chunk failed to load' in line for line in page.record.console), page.record.console
+    assert page.record.errors == []
+
+
 def test_a_checklist_alone_loads_the_surfaces_chunk_which_draws_it(page, collector):
     """Checklists are drawn by the surfaces chunk (issue 17: a plain flow does not load them)."""
     page.goto(collector.url + '/fixtures/stage.html')

@@ -27,7 +27,8 @@ from userflow.pure.position import place, beacon_spot, spotlight
 from userflow.pure.links import text_links
 from userflow.pure.session import Session
 from userflow.pure.locales import chain, pick, right_to_left, valid_tag
-from userflow.pure.richtext import parse as parse_markup, plain, problems as markup_problems
+from userflow.pure.bodies import images, marked, problems as markup_problems
+from userflow.pure.richtext import parse as parse_markup, plain
 from userflow.pure.affects import key, stale, traits, untouched_stale
 
 
@@ -258,7 +259,13 @@ CASES = {
     'text_links': text_links,
     'run_session': _run_session,
     'locale_pick': _locale_pick,
-    'markup': lambda text: [parse_markup(text), plain(text), markup_problems(text)],
+    'markup': lambda text: [
+        parse_markup(text),
+        plain(text),
+        markup_problems(text),
+        images(text),
+        marked(text),
+    ],
     'stale': lambda leaf, change, custom: (
         [stale(leaf, change, custom), traits(map_get(leaf, 'input') or leaf['element'])]
         if map_get(leaf, 'input') is not None or map_get(leaf, 'element') is not None

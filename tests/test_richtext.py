@@ -1,14 +1,26 @@
 """Rich text for bodies (pure/richtext.py, issue 16): what the markup means, that nothing in it
 can become a link or image the parser did not allow (the XSS corpus runs through it), and the
-image sources content.py accepts. The transpiled parser agrees with this one in
-test_back_to_back.test_rich_text_parses_alike."""
+image sources content.py accepts. What the engine knows without the parser (pure/bodies.py:
+whether a body has markup, its images, their problems) agrees with the parser on generated
+bodies. The transpiled modules agree with these in test_back_to_back.test_rich_text_parses_alike."""
 
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
+from userflow.pure.bodies import blank, image_problem, images, marked, problems
 from userflow.pure.content import validate
-from userflow.pure.richtext import image_problem, images, parse, plain, problems
+from userflow.pure.richtext import parse, plain
+
+BODIES = st.lists(
+    st.sampled_from(
+        list('ab *_`[]()!\\-1.\n\r\t/:hps')
+        + ['https://x.y/z', 'http://', '![a](/i.png)', '![a](//x)', '**', '- ', '1. ']
+    ),
+    max_size=30,
+).map(''.join)
 
 XSS = [
     line
@@ -116,3 +128,30 @@ def test_the_xss_corpus_never_yields_a_link_or_image_the_parser_did_not_allow():
                         assert href is None or not href.startswith('//'), (payload, href)
             # no character is lost or invented: what a reader sees comes from the text
             assert all(ch in text for ch in plain(text) if ch != '\n')
+
+
+@given(text=BODIES | st.text())
+@example(text='12. x')
+@example(text='  ')
+def test_a_body_without_marks_is_one_plain_paragraph(text):
+    """What lets the UI draw a body without the richtext chunk: a text `marked` calls plain is
+    what the parser makes of it, one paragraph of one unstyled run (nothing when blank)."""
+    if not marked(text):
+        run = {'text': text, 'b': False, 'i': False, 'code': False, 'href': None}
+        assert parse(text) == ([] if blank(text) else [{'kind': 'p', 'runs': [run]}])
+
+
+@given(text=BODIES | st.text())
+def test_images_and_their_problems_read_without_the_parser_agree_with_it(text):
+    """Content is validated and its images loaded by the engine without the parser."""
+    sources = [block['src'] for block in parse(text) if block['kind'] == 'img']
+    assert images(text) == sources
+    found = [image_problem(src) for src in sources if image_problem(src) is not None]
+    assert problems(text) == (found[0] if found else None)
+
+
+def test_plain_and_marked_bodies():
+    for text in ['Welcome!', 'Click (here) to start: 3 steps.', '1.5 times faster', '-1 items', '']:
+        assert not marked(text), text
+    for text in ['**b**', 'a_b', 'see https://x.io', '- item', '12. item', 'two\nlines', '[a](/b)', 'a\\b']:
+        assert marked(text), text

@@ -33,6 +33,7 @@ def test_the_chunks_are_the_folders_beside_pure_and_browser():
         'flows': 'userflow.flows.main',
         'locales': 'userflow.locales.main',
         'patterns': 'userflow.patterns.main',
+        'richtext': 'userflow.richtext.main',
         'sha256': 'userflow.sha256.main',
         'surfaces': 'userflow.surfaces.main',
     }
@@ -42,6 +43,7 @@ def test_the_chunks_are_the_folders_beside_pure_and_browser():
         'import userflow.flows.main',
         'import userflow.locales.main',
         'import userflow.patterns.main',
+        'import userflow.richtext.main',
         'import userflow.sha256.main',
         'import userflow.surfaces.main',
     ]

@@ -11,7 +11,7 @@ A request is explained as one of:
 - `events`: POST {endpoint}/v1/events whose body validates against the wire schema and whose
   every event is bound to what caused it (sdk.audit.binding);
 - `content-image`: GET of an image a body of the content the SDK received names by its path
-  (`![alt](/path)`, pure/richtext.py), on the page's origin, at most once per page load (the
+  (`![alt](/path)`, pure/bodies.py), on the page's origin, at most once per page load (the
   SDK loads every image when the content arrives, so a second request could tell a step);
 - `page`: the page's own traffic, seen in the baseline run with the SDK blocked (same method,
   origin and URL; its URL and headers may hold only the canaries the baseline's did);
@@ -242,7 +242,7 @@ def classify(r: Row, ctx: Context) -> str:
 def content_images(contents) -> set:
     """The paths of the images the bodies of `contents` (JSON texts) show: every string of the
     content is parsed as rich text, the way the SDK does (it loads them all on arrival)."""
-    from userflow.pure.richtext import images
+    from userflow.pure.bodies import images
 
     found = set()
 

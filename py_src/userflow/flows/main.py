@@ -26,7 +26,7 @@ from userflow.pure.locales import chain, translated, valid_tag
 from userflow.flows.observe import Observer
 from userflow.flows.view import Ui
 from userflow.pure.urls import split_url
-from userflow.pure.richtext import images, parse
+from userflow.pure.bodies import images, marked
 from userflow.pure.values import from_json, kind, map_get, map_keys, to_json
 
 STATE_KEY = 'flows'
@@ -40,7 +40,7 @@ class FlowHost:
         self.warn = warn
         self.runtime = FlowRuntime(_stored_state())
         self.page = LivePage(self.runtime)
-        self.ui = Ui(self._button, self._task, self._close_checklist, self._surface, self._render, parse)
+        self.ui = Ui(self._button, self._task, self._close_checklist, self._surface, self._render)
         self.observer = Observer(self.reevaluate, self.page.record_click)
         self.page.watch = self.observer.watch
         self.page.upgraded = self.observer.schedule
@@ -55,6 +55,7 @@ class FlowHost:
         self._settled = None  # _inputs() after an evaluation that changed nothing
         self._tasks_read = None  # what the last checklist pass depended on (_task_test)
         self._images = []  # sources of the content's images, loaded when the content arrived
+        self._rich_wait = False  # the content has markup and the richtext chunk is on its way
         env.listen(env.host, 'storage', self._other_tab)
 
     def load(self, content, source):
@@ -100,7 +101,8 @@ class FlowHost:
         both = combine(ordered)
         self.runtime.load(both['flows'], both['checklists'], both)
         self.page.forget()
-        self._preload(both)
+        if self._preload(both) and self.ui.rich is None and not self._rich_wait:
+            self._load_rich()
         # The surfaces chunk draws checklists, launchers, banners and the resource center.
         if both['resourceCenter'] is not None or len(both['checklists']) + len(both['launchers']) + len(
             both['banners']
@@ -382,6 +384,22 @@ class FlowHost:
 
         self._chunk('surfaces', loaded)
 
+    def _load_rich(self):
+        """The richtext chunk, loaded only for content with markup in a body. Nothing is drawn
+        until it is there (or could not load: bodies are then shown as written), so that no body
+        shows its markup first."""
+
+        def loaded(markup_class):
+            self.ui.rich = __new__(markup_class(self.ui))
+
+        def drawn(_):
+            self._rich_wait = False
+            self.ui.view = None
+            self._render()
+
+        self._rich_wait = True
+        self._chunk('richtext', loaded).then(drawn, drawn)
+
     def _chunk(self, name, loaded):
         """Load chunk `name` (env.load_chunk), `loaded` then takes what it exports; a chunk that
         cannot load is a warning."""
@@ -389,22 +407,26 @@ class FlowHost:
 
     def _preload(self, content):
         """Load every image of the content now, whatever will show: a request for an image
-        must never tell which step, launcher or banner a user reached."""
+        must never tell which step, launcher or banner a user reached. True when a body has
+        markup (bodies.marked)."""
         bodies = content['launchers'].map(lambda item: map_get(item, 'body'))
         bodies.extend(content['banners'].map(lambda item: item['body']))
         for f in content['flows']:
             bodies.extend(f['steps'].map(lambda step: map_get(step, 'body')))
+        rich = False
         for text in bodies:
             if text is None:
                 continue
             texts = [text] if kind(text) == 'str' else map_keys(text).map(lambda k: text[k])
             for one in texts:
+                rich = rich or marked(one)
                 for src in images(one):
                     if self._images.indexOf(src) < 0:
                         self._images.append(src)
                         image = __new__(env.host.Image())
                         image.referrerPolicy = 'no-referrer'
                         image.src = src
+        return rich
 
     def _selector(self, method, selector):
         """Whether `selector` is a CSS selector this browser parses; if not, refused."""
@@ -461,6 +483,8 @@ class FlowHost:
             )
 
     def _render(self):
+        if self._rich_wait:
+            return  # drawn when the richtext chunk is there (_load_rich)
         runtime = self.runtime
         here = runtime.current()
         target = None

@@ -58,13 +58,8 @@ CSS = ''.join(
         'background:var(--a);pointer-events:auto;box-shadow:0 0 0 3px var(--bg)}',
         '.beacon::after{content:"";position:absolute;inset:0;border-radius:50%;border:3px solid var(--a);'
         'animation:uf-pulse 1.6s ease-out infinite}',
-        # Rich text (richtext.py)
+        # Bodies (images, lists and code: the richtext chunk's stylesheet, richtext/main.py)
         '.body p:first-child{margin-top:0}.card>.body{margin-top:6px}',
-        '.body img{display:block;max-width:100%;height:auto;border-radius:6px;margin-top:8px}',
-        '.md{list-style:disc;margin:6px 0 0;padding-inline-start:20px}ol.md{list-style:decimal}',
-        '.md>li{display:list-item;padding:1px 0}',
-        'code{font:.9em ui-monospace,SFMono-Regular,Menlo,monospace;background:rgba(127,127,127,.16);'
-        'padding:1px 4px;border-radius:4px}',
         '.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}',
         '@keyframes uf-in{from{opacity:0}}',
         '@keyframes uf-pulse{from{transform:scale(1);opacity:.9}to{transform:scale(2.4);opacity:0}}',

@@ -3,8 +3,9 @@ and the resource center through the surfaces chunk, surfaces/main.py) in one
 `<userflow-ui data-userflow>` element with an open shadow root, styled by a constructable
 stylesheet (`uicss.py`), so host CSS cannot reach in and nothing needs `unsafe-inline`.
 
-Every text goes in through `textContent`; the only links are `http(s)` URLs found in a body
-(`urls.text_links`), opened with `rel="noopener noreferrer"`. Nothing here decides anything:
+Every text goes in through `textContent`; a body with markup is drawn by the richtext chunk
+(richtext/main.py), whose only links are the http(s) URLs and site paths its parser allows, opened
+with `rel="noopener noreferrer"`. Nothing here decides anything:
 it shows what the flow runtime says and reports clicks and keys back as actions.
 
 Geometry is `position.py` (pure); this module measures and moves. A tooltip follows its target
@@ -19,7 +20,8 @@ returns where it was when the UI goes away; Escape dismisses; everything is a re
 from userflow.browser import env
 from userflow.pure.position import beacon_spot, off_screen, place, spotlight
 from userflow.flows.uicss import CSS
-from userflow.flows.draw import button, el, guarded, markup
+from userflow.flows.draw import button, el, guarded
+from userflow.pure.bodies import blank
 from userflow.pure.locales import ENGLISH, pick, right_to_left
 from userflow.pure.locales import words as ui_words
 from userflow.pure.values import map_get
@@ -31,15 +33,15 @@ ARROW_HALF = 6
 
 
 class Ui:
-    def __init__(self, on_action, on_task, on_close, on_surface, refresh, parse):
+    def __init__(self, on_action, on_task, on_close, on_surface, refresh):
         self._on_action = on_action  # a button's action; {'end': True} for close and Escape
         self.on_task = on_task  # (checklist id, task id) clicked
         self.on_close = on_close  # checklist id dismissed
         self.on_surface = on_surface  # (surface, action): a launcher's, banner's or the center's control
         self.refresh = refresh  # render again from the runtime's state
-        self._parse = parse  # richtext.parse, from the flows chunk (which validates with it)
-        # For the surfaces chunk, a separate bundle: the public members it uses.
+        # For the surfaces and richtext chunks, separate bundles: the public members they use.
         self.surfaces = None  # its drawer (checklists too), once the content needs it
+        self.rich = None  # the richtext chunk's Markup, once the content needs it
         self.el = el
         self.button = button
         self.guarded = guarded
@@ -47,7 +49,7 @@ class Ui:
         self.container = None
         self._root = None
         self._sheets = None
-        self._css = [CSS]  # the UI's stylesheet, and the surfaces chunk's once loaded
+        self._css = [CSS]  # the UI's stylesheet, and the surfaces and richtext chunks' once loaded
         self.view = None  # signature of what is built
         self._step_key = None  # the active flow/step, shown or waiting for its target
         self._focused_key = None  # the card that already took focus
@@ -112,7 +114,7 @@ class Ui:
             el('style', root, None, ''.join(self._css))
 
     def add_css(self, text):
-        """Another stylesheet for every root (the surfaces chunk's); drawn again with it."""
+        """Another stylesheet for every root (the surfaces or richtext chunk's); drawn again with it."""
         self._css.append(text)
         self._sheets = None
         if self._root is not None:
@@ -473,7 +475,12 @@ class Ui:
         _move(node, x, y)
 
     def markup(self, parent, text):
-        markup(parent, text, self.decorate, self._parse)
+        """A body: with markup, by the richtext chunk; plain (bodies.marked), as one paragraph,
+        which is what the parser would make of it; as written when that chunk could not load."""
+        if self.rich is not None:
+            self.rich.draw(parent, text)
+        elif not blank(text):
+            el('p', parent, None, text)
 
     def place(self, card, arrow, rect, view, placement):
         at = place(rect, {'width': card.offsetWidth, 'height': card.offsetHeight}, view, placement)

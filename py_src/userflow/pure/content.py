@@ -12,7 +12,7 @@ runs (its test is false), and the flow engine validates the content again once i
 from userflow.pure.attributes import valid_key
 from userflow.pure.locales import valid_tag
 from userflow.pure.patterns import accept
-from userflow.pure.richtext import problems as markup_problems
+from userflow.pure.bodies import problems as markup_problems
 from userflow.pure.values import kind, map_keys, map_get, char_count
 
 MAX_CHARS = 1000000
@@ -129,7 +129,8 @@ def _localized(value, path, low, high):
 
 
 def _body(value, path):
-    """A body: localized text in the markup of richtext.py, whose images are the site's own."""
+    """A body: localized text in the markup of richtext.py, whose images are the site's own
+    (bodies.py: content is validated without the parser, which only pages with markup load)."""
     _localized(value, path, 0, 2000)
     texts = [[path, value]] if kind(value) == 'str' else [[path + '.' + k, value[k]] for k in map_keys(value)]
     for item in texts:

@@ -8,8 +8,10 @@ content can become an element the UI did not choose.
 
 Bare http(s) URLs become links too (links.py). Links go to http(s) URLs or paths of the site;
 anything else (`javascript:`, `data:`) stays text. Images come only from the page's own origin
-(a path) or `data:image/...;base64,`: content.py refuses any other source, and the binding loads
-every image of the content when the content arrives, never when a step shows.
+(a path) or `data:image/...;base64,`: content.py refuses any other source (bodies.py), and the
+engine loads every image of the content when the content arrives, never when a step shows.
+This parser comes with the `richtext` chunk (richtext/main.py draws what it gives), which loads
+only for content whose bodies have markup (bodies.marked).
 
 `parse(text)` gives blocks:
 
@@ -21,22 +23,15 @@ and a run is `{'text', 'b', 'i', 'code', 'href'}` (href None, or the link's addr
 break is a run whose text is '\\n'.
 """
 
+from userflow.pure.bodies import blank, image_line, lines, list_item
 from userflow.pure.links import text_links
 
 _ESCAPABLE = '\\*_`[]()!#-.'
 _WORD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-_DIGITS = '0123456789'
-IMAGE_PREFIXES = [
-    'data:image/png;base64,',
-    'data:image/gif;base64,',
-    'data:image/jpeg;base64,',
-    'data:image/webp;base64,',
-]
 
 
 def parse(text):
     blocks = []
-    lines = text.replace('\r\n', '\n').replace('\r', '\n').split('\n')
     para = []  # the lines of the paragraph being read
     listed = None  # the list being read
 
@@ -51,10 +46,10 @@ def parse(text):
             blocks.append({'kind': 'p', 'runs': runs})
         para = []
 
-    for line in lines:
-        item = _list_item(line)
-        image = _image_line(line)
-        if _blank(line):
+    for line in lines(text):
+        item = list_item(line)
+        image = image_line(line)
+        if blank(line):
             flush()
             listed = None
         elif item is not None:
@@ -74,29 +69,6 @@ def parse(text):
     return blocks
 
 
-def images(text):
-    """The image sources of a body, in order."""
-    return [block['src'] for block in parse(text) if block['kind'] == 'img']
-
-
-def image_problem(src):
-    """None for an image source the UI may load, else why not."""
-    if src.startswith('/') and not src.startswith('//') and src.find('\\') < 0:
-        return None
-    for prefix in IMAGE_PREFIXES:
-        if src.startswith(prefix) and len(src) > len(prefix):
-            return None
-    return 'an image must come from this site (/path) or be a data:image/png, gif, jpeg or webp'
-
-
-def problems(text):
-    """Why a body cannot be shown as written: its images' sources (None when it can)."""
-    for block in parse(text):
-        if block['kind'] == 'img' and image_problem(block['src']) is not None:
-            return image_problem(block['src'])
-    return None
-
-
 def plain(text):
     """The text a reader sees, without markup (for search and labels)."""
     out = []
@@ -109,39 +81,6 @@ def plain(text):
             for runs in block['items']:
                 out.append(''.join([run['text'] for run in runs]))
     return '\n'.join(out)
-
-
-def _blank(line):
-    for ch in line:
-        if ch != ' ' and ch != '\t':
-            return False
-    return True
-
-
-def _list_item(line):
-    """['ul' or 'ol', the item's text] when `line` is a list item."""
-    if line.startswith('- ') or line.startswith('* '):
-        return ['ul', line[2:]]
-    i = 0
-    while i < len(line) and i < 9 and _DIGITS.find(line[i]) >= 0:
-        i += 1
-    if i > 0 and line[i : i + 2] == '. ':
-        return ['ol', line[i + 2 :]]
-    return None
-
-
-def _image_line(line):
-    """[alt, src] when the line is `![alt](src)` and nothing else."""
-    if not line.startswith('![') or not line.endswith(')'):
-        return None
-    middle = line.find('](')
-    if middle < 0:
-        return None
-    alt = line[2:middle]
-    src = line[middle + 2 : len(line) - 1]
-    if alt.find(']') >= 0 or src.find(')') >= 0 or src.find(' ') >= 0 or len(src) == 0:
-        return None
-    return [alt, src]
 
 
 def _run(text, bold, italic, code, href):
