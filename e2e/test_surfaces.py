@@ -243,7 +243,7 @@ def test_only_content_with_markup_loads_the_richtext_chunk_and_no_markup_shows_f
     _show(page, 'Plain words (only), 3 steps: no marks!')
     assert ui(page, '.card .body').inner_html() == '<p>Plain words (only), 3 steps: no marks!</p>'
     _show(page, 'Some **rich** text')
-    wait_for(lambda: len(held) == 1)
+    wait_for(lambda: page.wait_for_timeout(20) or len(held) == 1)  # (Playwright's events: in its calls)
     frames(page, 5)
     assert ui(page, '.card').count() == 0 or 'rich?' not in ui(page, '.card').inner_text().lower()
     assert '**' not in page.evaluate(

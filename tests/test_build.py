@@ -78,9 +78,9 @@ def test_manifest_sizes_and_hashes_are_true_and_within_budget(built):
         data = (built.dist / name).read_bytes()
         assert entry['raw'] == len(data) and entry['sha384'] == sri(data)
     assert manifest['files']['userflow.js']['gzip'] <= LOADER_BUDGET == 1696  # SPEC: 1,024 (manifest.py)
-    budgets = {'userflow.js': 1696, 'core': 15232, 'chunk': 15488, 'flows': 21504, 'app': 35584}
+    budgets = {'userflow.js': 1696, 'core': 15104, 'chunk': 15488, 'flows': 20480, 'app': 34432}
     assert manifest['budgets'] == budgets
-    assert manifest['files'][built.core_name]['gzip'] <= 15232 < 16384  # SPEC §3: 16,384
+    assert manifest['files'][built.core_name]['gzip'] <= 15104 < 16384  # SPEC §3: 16,384
     chunks = [
         n
         for n in manifest['files']
@@ -88,9 +88,9 @@ def test_manifest_sizes_and_hashes_are_true_and_within_budget(built):
         and not n.startswith(('userflow-core.', 'userflow-app.'))
         and n.endswith('.js')
     ]
-    assert manifest['files'][manifest['app']]['gzip'] <= 35584  # the core and the flows chunk in one
+    assert manifest['files'][manifest['app']]['gzip'] <= 34432  # the core and the flows chunk in one
     assert len(chunks) == 7
-    assert all(manifest['files'][n]['gzip'] <= (21504 if 'flows' in n else 15488) for n in chunks)
+    assert all(manifest['files'][n]['gzip'] <= (20480 if 'flows' in n else 15488) for n in chunks)
     assert set(manifest['tools']) == {'transcrypt', 'esbuild', 'jinja2'}
     assert built.warnings == []
 
@@ -98,15 +98,15 @@ def test_manifest_sizes_and_hashes_are_true_and_within_budget(built):
 def test_a_file_over_its_budget_is_named_with_its_size_and_budget():
     files = {
         'userflow.js': {'gzip': 1664},
-        'userflow-core.abc.js': {'gzip': 15233},
-        'userflow-flows.abc.js': {'gzip': 21505},
+        'userflow-core.abc.js': {'gzip': 15105},
+        'userflow-flows.abc.js': {'gzip': 20481},
         'userflow-surfaces.abc.js': {'gzip': 15489},
         'userflow-patterns.abc.js': {'gzip': 15488},
         'userflow-flows.abc.js.map': {'gzip': 90000},
     }
     assert budget_problems({'files': files}) == [
-        'core is 15233 B gzip; budget 15232',
-        'userflow-flows.abc.js is 21505 B gzip; chunk budget 21504',
+        'core is 15105 B gzip; budget 15104',
+        'userflow-flows.abc.js is 20481 B gzip; chunk budget 20480',
         'userflow-surfaces.abc.js is 15489 B gzip; chunk budget 15488',
     ]
 
@@ -141,6 +141,27 @@ def test_snippet_and_loader_pin_what_they_load_with_sri(built):
     assert built.core_name.encode() in loader
     app = built.manifest['app']  # the core with the engine, pinned as the chunks are (sha256)
     assert chunk_pin((built.dist / app).read_bytes()).encode() in loader and app.encode() in loader
+
+
+def test_each_chunk_is_pinned_by_what_loads_it(built):
+    """The core pins the chunks it loads; the flows chunk those only it loads (surfaces,
+    locales, rich text, the debugger), which the core then does not carry; the app file, which
+    holds both, pins them all but the flows chunk it is."""
+    files = {n: (built.dist / n).read_bytes() for n in built.manifest['files'] if n.endswith('.js')}
+    named = {n.split('.')[0][len('userflow-') :]: n for n in files if n.startswith('userflow-')}
+
+    def pinned(holder):  # (a file names itself in its source map's comment)
+        others = [c for c, n in named.items() if c not in ('core', 'app') and n != holder]
+        return {c for c in others if named[c].encode() in files[holder]}
+
+    by_core = {'flows', 'patterns', 'sha256'}
+    by_flows = {'surfaces', 'locales', 'richtext', 'debugger'}
+    assert pinned(built.core_name) == by_core
+    assert pinned(named['flows']) == by_flows
+    assert pinned(built.manifest['app']) == (by_core | by_flows) - {'flows'}
+    for chunk in by_core | by_flows:  # and by its sha256
+        pin = chunk_pin(files[named[chunk]]).encode()
+        assert pin in files[built.core_name if chunk in by_core else named['flows']], chunk
 
 
 def test_npm_tarball_is_an_npm_pack_layout_with_exports(built):

@@ -3,7 +3,14 @@
 import pytest
 
 from sdk import PY_SRC
-from sdk.builder.split import boundary_problems, chunk_roots, entry_source, prepare, transpiled_chunks
+from sdk.builder.split import (
+    boundary_problems,
+    chunk_loaders,
+    chunk_roots,
+    entry_source,
+    prepare,
+    transpiled_chunks,
+)
 from sdk.errors import BundleError
 
 
@@ -70,3 +77,17 @@ def test_an_import_across_a_boundary_is_named_and_stops_the_split(tmp_path, modu
     assert any(p.startswith(problem) for p in boundary_problems(js_dir))
     with pytest.raises(BundleError, match='crosses its folder'):
         prepare(js_dir, tmp_path / 'core', {c: tmp_path / c for c in transpiled_chunks(js_dir)})
+
+
+def test_a_chunk_is_pinned_by_what_asks_for_it(tmp_path):
+    """A chunk only another chunk loads goes in that chunk's table; one the core loads, or two
+    loaders do, in the core's (pipeline.split_bundles then refuses a loader other than flows)."""
+    js = tmp_path / 'js'
+    js.mkdir()
+    (js / 'userflow.browser.main.js').write_text("env.load_chunk ('flows');\nenv.load_chunk ('both');\n")
+    (js / 'userflow.browser.identity.js').write_text("return env.load_chunk ('sha256').then (f);\n")
+    (js / 'userflow.flows.main.js').write_text(
+        "self._chunk ('surfaces', loaded);\nself._chunk ('both', f);\n"
+    )
+    (js / 'userflow.surfaces.main.js').write_text("var x = 'flows';\n")  # a name, not a load
+    assert chunk_loaders(js) == {'flows': 'core', 'both': 'core', 'sha256': 'core', 'surfaces': 'flows'}

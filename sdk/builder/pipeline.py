@@ -27,6 +27,7 @@ from sdk.builder.manifest import budget_problems, chunk_pin, sizes, sri, write_m
 from sdk.builder.package import write_tgz
 from sdk.builder.render import render, render_js
 from sdk.builder.tools import versions
+from sdk.errors import BundleError
 
 CORE_ENTRY = 'core_entry'
 APP_CHUNK = 'userflow.flows.main'  # the chunk the app file holds beside the core
@@ -200,11 +201,25 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         # check of the core's sources covers every bundle.
         bundler.check_private(folder / 'core-src')
         chunk_code = _code_digest(bundler, sys.modules[__name__])  # what a chunk's bundle is made by
-        with ThreadPoolExecutor() as pool:  # one esbuild process a chunk, side by side
-            made = pool.map(lambda c: bundled_chunk(work, folder / f'{c}-src', c, chunk_code), chunk_names)
-            chunks = dict(zip(chunk_names, made, strict=True))
+        held = APP_CHUNK.split('.')[1]  # userflow.flows.main: the flows chunk
+        # Each chunk is pinned by what loads it: the core, or the flows chunk, whose table of
+        # the chunks only it loads (surfaces, locales, ...) the core then need not carry. So
+        # the other chunks are bundled first (one esbuild process each, side by side), then the
+        # flows chunk with their pins, then the core and the app file with its.
+        loaders = split.chunk_loaders(js_dir)
+        wrong = sorted(c for c in chunk_names if loaders.get(c, 'core') not in ('core', held))
+        if wrong:
+            raise BundleError(f'chunks loaded by a chunk other than {held}: {", ".join(wrong)}')
+        leaves = [c for c in chunk_names if c != held]
+        with ThreadPoolExecutor() as pool:
+            made = pool.map(lambda c: bundled_chunk(work, folder / f'{c}-src', c, chunk_code), leaves)
+            chunks = dict(zip(leaves, made, strict=True))
         pins = {c: [name, chunk_pin(path.read_bytes())] for c, (path, name) in chunks.items()}
-        defines = {'UF_CHUNKS': pins}
+        flows_table = {'UF_FLOWS_CHUNKS': {c: pins[c] for c in leaves if loaders.get(c) == held}}
+        chunks[held] = bundled_chunk(work, folder / f'{held}-src', held, chunk_code, flows_table)
+        pins[held] = [chunks[held][1], chunk_pin(chunks[held][0].read_bytes())]
+        chunks = {c: chunks[c] for c in chunk_names}
+        defines = {'UF_CHUNKS': {c: pins[c] for c in chunk_names if loaders.get(c, 'core') == 'core'}}
         # The app file: the engine's modules first, so that the chunk publishes itself before the
         # core runs and asks for it (env.load_chunk finds it published); the core's modules are
         # the same ones. Bundled beside the core (two esbuild processes at once).
@@ -212,8 +227,8 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         # The app file's table of chunks leaves out the one it holds: that chunk has published
         # itself when the core asks for it, so its name and pin would never be read (~50 B gzip).
         src = folder / 'core-src'
-        held = APP_CHUNK.split('.')[1]  # userflow.flows.main: the flows chunk
-        own = {'core': defines, 'app': {'UF_CHUNKS': {c: p for c, p in pins.items() if c != held}}}
+        app_table = {c: p for c, p in defines['UF_CHUNKS'].items() if c != held}
+        own = {'core': defines, 'app': {'UF_CHUNKS': app_table, **flows_table}}
         with ThreadPoolExecutor() as pool:
             bundle = lambda e: bundler.bundle(
                 src / f'{e}.js', folder / f'{e}.js', defines=own[e], checked=True
@@ -233,12 +248,16 @@ def _shipped_map(text: str) -> str:
     return json.dumps(source_map, sort_keys=True)
 
 
-def bundled_chunk(work: Path, sources: Path, chunk: str, code: str) -> tuple[Path, str]:
+def bundled_chunk(
+    work: Path, sources: Path, chunk: str, code: str, defines: dict | None = None
+) -> tuple[Path, str]:
     """One chunk's bundle and its file name, from the cache when the files its entry reaches
-    (all `sources` holds, see split.prepare) and the `code` making it are unchanged: a change to
-    the core's own modules bundles the core alone. Its source map is beside it, its name ends it."""
+    (all `sources` holds, see split.prepare), the `code` making it and its `defines` (esbuild
+    --define) are unchanged: a change to the core's own modules bundles the core alone. Its
+    source map is beside it, its name ends it."""
     files = [(p.name, p.read_bytes()) for p in sorted(sources.glob('*.js'))]
-    key = _digest(versions()['esbuild'], code, chunk, *[x for f in files for x in f])
+    table = json.dumps(defines or {}, sort_keys=True)
+    key = _digest(versions()['esbuild'], code, chunk, table, *[x for f in files for x in f])
     path = work / 'cache' / f'chunk-{chunk}-{key}' / f'{chunk}.js'
     if not path.exists():
         # Written aside, then renamed into place whole, as the other stages' entries are: a
@@ -246,7 +265,7 @@ def bundled_chunk(work: Path, sources: Path, chunk: str, code: str) -> tuple[Pat
         tmp = path.parent.with_name(path.parent.name + '.tmp')
         if tmp.exists():
             shutil.rmtree(tmp)
-        bundler.bundle(sources / f'{chunk}.js', tmp / f'{chunk}.js', checked=True)
+        bundler.bundle(sources / f'{chunk}.js', tmp / f'{chunk}.js', defines=defines, checked=True)
         code = (tmp / f'{chunk}.js').read_bytes()
         name = f'userflow-{chunk}.{hashlib.sha256(code).hexdigest()[:12]}.js'
         (tmp / f'{chunk}.js').write_bytes(code + f'//# sourceMappingURL={name}.map\n'.encode())

@@ -51,6 +51,22 @@ def transpiled_chunks(js_dir: Path) -> dict[str, str]:
     return {m.group(1): m.group(0)[:-3] for m in found if m and m.group(1) not in CORE_FOLDERS}
 
 
+_LOADS = re.compile(r"(?:load_chunk|_chunk) \('(\w+)'")
+
+
+def chunk_loaders(js_dir: Path) -> dict[str, str]:
+    """{chunk: 'core', or the one chunk that loads it}, from where its name is asked for
+    (`env.load_chunk('x')`, or a chunk's `self._chunk('x', ...)`): a chunk that only another
+    chunk loads is pinned in that chunk's table of chunks, not in the core's."""
+    owners: dict[str, set] = {}
+    for path in sorted(js_dir.glob('userflow.*.js')):
+        folder = _folder(path.name[:-3])
+        owner = 'core' if folder in (None, *CORE_FOLDERS) else folder
+        for name in _LOADS.findall(_read(path)):
+            owners.setdefault(name, set()).add(owner)
+    return {name: 'core' if len(found) > 1 else next(iter(found)) for name, found in owners.items()}
+
+
 def _folder(module: str) -> str | None:
     parts = module.split('.')
     return parts[1] if parts[0] == 'userflow' and len(parts) > 2 else None

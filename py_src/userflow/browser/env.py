@@ -235,9 +235,18 @@ _CHUNK_URLS = []  # the only URLs the 'userflow-chunks' Trusted Types policy tur
 _policy = None
 
 
+# {chunk: [file name, SRI]} of the chunks the core loads, filled in by the build (esbuild
+# --define); the flows chunk adds those only it loads (add_chunks).
+_chunks = __pragma__('js', '{}', 'UF_CHUNKS')
+
+
+def add_chunks(table):
+    Object.assign(_chunks, table)
+
+
 def _chunk(name):
-    """[file name, SRI] of an on-demand chunk, filled in by the build (esbuild --define)."""
-    return __pragma__('js', '{}', 'UF_CHUNKS')[name]
+    """[file name, SRI] of an on-demand chunk."""
+    return _chunks[name]
 
 
 def _script_url(url):

@@ -580,4 +580,6 @@ def _stored_state():
         return None
 
 
+# The chunks only this one loads are pinned here, not in the core (filled in by the build).
+env.add_chunks(__pragma__('js', '{}', 'UF_FLOWS_CHUNKS'))
 window['userflow-flows'] = FlowHost  # how the core, which loaded this chunk, finds the engine
