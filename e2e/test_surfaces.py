@@ -254,6 +254,7 @@ def test_only_content_with_markup_loads_the_richtext_chunk_and_no_markup_shows_f
     assert ui(page, '.card .body').inner_html() == '<p>Some <strong>rich</strong> text</p>'
     loaded = [r['url'] for r in page.record.requests if '/userflow-richtext.' in r['url']]
     assert len(loaded) == 1, loaded
+    assert not any('/userflow-extras.' in r['url'] for r in page.record.requests)  # no spotlight
     _show(page, '- one\n- two')  # the chunk is there: drawn at once
     wait_for(lambda: ui(page, '.card li').count() == 2)
     assert page.record.errors == []

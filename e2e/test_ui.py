@@ -573,8 +573,18 @@ SPOTLIT = """(progress) => { userflow.loadContent({version: 1, flows: [{id: 'f',
 def test_a_spotlight_cuts_out_the_target_blocks_the_rest_and_progress_counts(page, collector, progress):
     page.set_viewport_size({'width': 900, 'height': 600})
     page.goto(collector.url + '/fixtures/stage.html')
+    held = []
+    page.route('**/userflow-extras.*.js', lambda route: held.append(route))  # until let on
     page.evaluate(SPOTLIT, progress)
+    # Drawn by the extras chunk, which only content with a spotlight or progress loads; the
+    # card waits for it, never shown without its spotlight.
+    wait_for(lambda: page.wait_for_timeout(20) or len(held) == 1)
+    frames(page, 5)
+    assert ui(page, '.card').count() == 0
+    held[0].continue_()
     ui(page, '.card').wait_for()
+    assert ui(page, '.spot').count() == 1
+    assert len([r for r in page.record.requests if '/userflow-extras.' in r['url']]) == 1
     frames(page)
     spot, target = page.evaluate(MEASURE, '.spot'), page.locator('#target').bounding_box()
     for key, grow in [('x', -8), ('y', -8), ('width', 16), ('height', 16)]:

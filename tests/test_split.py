@@ -37,6 +37,7 @@ GOOD = {
 def test_the_chunks_are_the_folders_beside_pure_and_browser():
     assert chunk_roots(PY_SRC) == {
         'debugger': 'userflow.debugger.main',
+        'extras': 'userflow.extras.main',
         'flows': 'userflow.flows.main',
         'locales': 'userflow.locales.main',
         'patterns': 'userflow.patterns.main',
@@ -47,6 +48,7 @@ def test_the_chunks_are_the_folders_beside_pure_and_browser():
     assert entry_source(PY_SRC).splitlines() == [
         'import userflow.browser.main',
         'import userflow.debugger.main',
+        'import userflow.extras.main',
         'import userflow.flows.main',
         'import userflow.locales.main',
         'import userflow.patterns.main',
@@ -87,7 +89,8 @@ def test_a_chunk_is_pinned_by_what_asks_for_it(tmp_path):
     (js / 'userflow.browser.main.js').write_text("env.load_chunk ('flows');\nenv.load_chunk ('both');\n")
     (js / 'userflow.browser.identity.js').write_text("return env.load_chunk ('sha256').then (f);\n")
     (js / 'userflow.flows.main.js').write_text(
-        "self._chunk ('surfaces', loaded);\nself._chunk ('both', f);\n"
+        "self._chunk ('surfaces', loaded);\nself._chunk ('both', f);\nself._drawing_chunk ('extras');\n"
     )
     (js / 'userflow.surfaces.main.js').write_text("var x = 'flows';\n")  # a name, not a load
-    assert chunk_loaders(js) == {'flows': 'core', 'both': 'core', 'sha256': 'core', 'surfaces': 'flows'}
+    expected = {'flows': 'core', 'both': 'core', 'sha256': 'core', 'surfaces': 'flows', 'extras': 'flows'}
+    assert chunk_loaders(js) == expected

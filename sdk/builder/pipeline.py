@@ -210,6 +210,9 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         wrong = sorted(c for c in chunk_names if loaders.get(c, 'core') not in ('core', held))
         if wrong:
             raise BundleError(f'chunks loaded by a chunk other than {held}: {", ".join(wrong)}')
+        unasked = sorted(c for c in chunk_names if c not in loaders)
+        if unasked:  # its loader unknown: it would be pinned in no table, or the wrong one
+            raise BundleError(f"chunks no code loads by name (load_chunk('x')): {', '.join(unasked)}")
         leaves = [c for c in chunk_names if c != held]
         with ThreadPoolExecutor() as pool:
             made = pool.map(lambda c: bundled_chunk(work, folder / f'{c}-src', c, chunk_code), leaves)
@@ -219,7 +222,7 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         chunks[held] = bundled_chunk(work, folder / f'{held}-src', held, chunk_code, flows_table)
         pins[held] = [chunks[held][1], chunk_pin(chunks[held][0].read_bytes())]
         chunks = {c: chunks[c] for c in chunk_names}
-        defines = {'UF_CHUNKS': {c: pins[c] for c in chunk_names if loaders.get(c, 'core') == 'core'}}
+        defines = {'UF_CHUNKS': {c: pins[c] for c in chunk_names if loaders[c] == 'core'}}
         # The app file: the engine's modules first, so that the chunk publishes itself before the
         # core runs and asks for it (env.load_chunk finds it published); the core's modules are
         # the same ones. Bundled beside the core (two esbuild processes at once).

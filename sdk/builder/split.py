@@ -51,12 +51,13 @@ def transpiled_chunks(js_dir: Path) -> dict[str, str]:
     return {m.group(1): m.group(0)[:-3] for m in found if m and m.group(1) not in CORE_FOLDERS}
 
 
-_LOADS = re.compile(r"(?:load_chunk|_chunk) \('(\w+)'")
+_LOADS = re.compile(r"\w*_chunk \('(\w+)'")
 
 
 def chunk_loaders(js_dir: Path) -> dict[str, str]:
     """{chunk: 'core', or the one chunk that loads it}, from where its name is asked for
-    (`env.load_chunk('x')`, or a chunk's `self._chunk('x', ...)`): a chunk that only another
+    (a call of a function whose name ends in `_chunk`, with the name as a literal:
+    `env.load_chunk('x')`, a chunk's `self._chunk('x', ...)`): a chunk that only another
     chunk loads is pinned in that chunk's table of chunks, not in the core's."""
     owners: dict[str, set] = {}
     for path in sorted(js_dir.glob('userflow.*.js')):

@@ -55,7 +55,7 @@ class FlowHost:
         self._settled = None  # _inputs() after an evaluation that changed nothing
         self._tasks_read = None  # what the last checklist pass depended on (_task_test)
         self._images = []  # sources of the content's images, loaded when the content arrived
-        self._rich_wait = False  # the content has markup and the richtext chunk is on its way
+        self._waiting = []  # the chunks the content's drawing needs that are on their way
         env.listen(env.host, 'storage', self._other_tab)
 
     def load(self, content, source):
@@ -101,8 +101,10 @@ class FlowHost:
         both = combine(ordered)
         self.runtime.load(both['flows'], both['checklists'], both)
         self.page.forget()
-        if self._preload(both) and self.ui.rich is None and not self._rich_wait:
-            self._load_rich()
+        if self._preload(both) and self.ui.rich is None:
+            self._drawing_chunk('richtext')
+        if _has_extras(both) and self.ui.extras is None:
+            self._drawing_chunk('extras')
         # The surfaces chunk draws checklists, launchers, banners and the resource center.
         if both['resourceCenter'] is not None or len(both['checklists']) + len(both['launchers']) + len(
             both['banners']
@@ -384,21 +386,29 @@ class FlowHost:
 
         self._chunk('surfaces', loaded)
 
-    def _load_rich(self):
-        """The richtext chunk, loaded only for content with markup in a body. Nothing is drawn
-        until it is there (or could not load: bodies are then shown as written), so that no body
-        shows its markup first."""
+    def _drawing_chunk(self, name):
+        """A chunk that draws part of what the content shows, loaded only for content that has
+        it: `richtext` (a body with markup; without it a body is shown as written) or `extras`
+        (a spotlight or progress; without it none is shown). Nothing is drawn until each such
+        chunk is there or could not load, so that no body shows its markup first and no step
+        shows without its spotlight."""
+        if self._waiting.indexOf(name) >= 0:
+            return
 
-        def loaded(markup_class):
-            self.ui.rich = __new__(markup_class(self.ui))
+        def loaded(drawing_class):
+            drawing = __new__(drawing_class(self.ui))
+            if name == 'richtext':
+                self.ui.rich = drawing
+            else:
+                self.ui.extras = drawing
 
         def drawn(_):
-            self._rich_wait = False
+            self._waiting = self._waiting.filter(lambda x: x != name)
             self.ui.view = None
             self._render()
 
-        self._rich_wait = True
-        self._chunk('richtext', loaded).then(drawn, drawn)
+        self._waiting.append(name)
+        self._chunk(name, loaded).then(drawn, drawn)
 
     def _chunk(self, name, loaded):
         """Load chunk `name` (env.load_chunk), `loaded` then takes what it exports; a chunk that
@@ -483,8 +493,8 @@ class FlowHost:
             )
 
     def _render(self):
-        if self._rich_wait:
-            return  # drawn when the richtext chunk is there (_load_rich)
+        if len(self._waiting) > 0:
+            return  # drawn when the chunks it needs are there (_drawing_chunk)
         runtime = self.runtime
         here = runtime.current()
         target = None
@@ -560,6 +570,17 @@ class FlowHost:
         self.runtime.state = _stored_state() or blank_state()
         self.page.forget_clicks()
         self._render()
+
+
+def _has_extras(content):
+    """Whether a flow of `content` shows progress or a step of it a spotlight."""
+    for f in content['flows']:
+        if map_get(f, 'progress') is not None:
+            return True
+        for step in f['steps']:
+            if map_get(step, 'spotlight') is not None:
+                return True
+    return False
 
 
 def _stored_state():

@@ -34,14 +34,7 @@ CSS = ''.join(
         '.modal{top:50%;left:50%;transform:translate(-50%,-50%);width:var(--uf-modal-width,440px);'
         'max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;padding:24px}',
         '.away{opacity:0;pointer-events:none}',  # not visibility: that would drop the focus
-        # The spotlight: the page dimmed around a cut-out on the target (a shadow, so the cut-out
-        # lets clicks through); .block stops clicks outside it when the step asks.
-        '.spot{position:fixed;top:0;left:0;border-radius:var(--r);pointer-events:none;'
-        'box-shadow:0 0 0 200vmax var(--uf-backdrop,rgba(17,24,39,.55));animation:uf-in .2s ease-out}',
-        '.block{position:fixed;top:0;left:0;pointer-events:auto}',
-        '.progress{color:var(--mu);font-size:.85em;margin-top:10px}',
-        '.dots{display:flex;gap:6px;margin-top:12px}.dots>span{width:7px;height:7px;border-radius:50%;'
-        'background:var(--bd)}.dots>.on{background:var(--a)}',
+        # The spotlight and progress: the extras chunk's stylesheet (extras/main.py)
         '.arrow{position:absolute;width:12px;height:12px;background:var(--bg);transform:rotate(45deg)}',
         '[data-side=bottom]>.arrow{top:-6px}[data-side=top]>.arrow{bottom:-6px}',
         '[data-side=right]>.arrow{left:-6px}[data-side=left]>.arrow{right:-6px}',

@@ -18,7 +18,7 @@ returns where it was when the UI goes away; Escape dismisses; everything is a re
 """
 
 from userflow.browser import env
-from userflow.pure.position import beacon_spot, off_screen, place, spotlight
+from userflow.pure.position import beacon_spot, off_screen, place
 from userflow.flows.uicss import CSS
 from userflow.flows.draw import button, el, guarded
 from userflow.pure.bodies import blank
@@ -42,6 +42,7 @@ class Ui:
         # For the surfaces and richtext chunks, separate bundles: the public members they use.
         self.surfaces = None  # its drawer (checklists too), once the content needs it
         self.rich = None  # the richtext chunk's Markup, once the content needs it
+        self.extras = None  # the extras chunk's spotlight and progress, once the content needs them
         self.el = el
         self.button = button
         self.guarded = guarded
@@ -222,8 +223,8 @@ class Ui:
         self._card = None
         self._arrow = None
         self._beacon = None
-        self._spot = None
-        self._blocks = []
+        if self.extras is not None:
+            self.extras.spotlight(None, None)  # none until a step draws one
         self._modal = False
         layer = el('div', self._root, 'layer', None)
         if here is not None:
@@ -260,7 +261,8 @@ class Ui:
         self._modal = step['type'] == 'modal'
         if self._modal:
             el('div', layer, 'backdrop', None).setAttribute('data-role', 'backdrop')
-        self._spotlight(layer, map_get(step, 'spotlight'))
+        if self.extras is not None:
+            self.extras.spotlight(layer, map_get(step, 'spotlight'))
         card = el('div', layer, 'card modal' if self._modal else 'card', None)
         card.setAttribute('role', 'dialog')
         if self._modal:
@@ -282,7 +284,8 @@ class Ui:
             self.markup(el('div', card, 'body', None), body)
             card.lastChild.id = 'uf-body'
             card.setAttribute('aria-describedby', 'uf-body')
-        _progress(card, flow, step, words)
+        if self.extras is not None:
+            self.extras.progress(card, flow, step)
         buttons = map_get(step, 'buttons') or []
         if len(buttons) > 0:
             row = el('div', card, 'actions', None)
@@ -298,19 +301,6 @@ class Ui:
         close = button(card, 'close', '\u00d7', 'close', words['close'])
         close.addEventListener('click', self._act({'end': True}))
         self._card = card
-
-    def _spotlight(self, layer, spot):
-        """The dimmed page around the target, with a cut-out `position` keeps on it; with
-        blockClicks, four transparent blocks stop clicks outside the cut-out."""
-        if spot is None:
-            return
-        self._spot = el('div', layer, 'spot', None)
-        self._spot.setAttribute('data-role', 'spotlight')
-        self._spot_padding = 6
-        if spot is not True:
-            self._spot_padding = map_get(spot, 'padding') if map_get(spot, 'padding') is not None else 6
-            if map_get(spot, 'blockClicks') is True:
-                self._blocks = [el('div', layer, 'block', None) for side in range(4)]
 
     # -- focus and keys ----------------------------------------------------------------
     def _has_focus(self):
@@ -463,12 +453,8 @@ class Ui:
             return
         if self._card is None:
             return
-        if self._spot is not None:
-            cut = spotlight(rect, self._spot_padding, view)
-            _box(self._spot, cut['hole'])
-            self._spot.classList.toggle('away', off_screen(rect, view))
-            for i in range(len(self._blocks)):
-                _box(self._blocks[i], cut['blocks'][i])
+        if self.extras is not None:
+            self.extras.place(rect, view)
         self.place(self._card, self._arrow, rect, view, self._placement)
 
     def move(self, node, x, y):
@@ -499,30 +485,6 @@ class Ui:
 
     def _act(self, action):
         return guarded(lambda event: self._on_action(action))
-
-
-def _progress(card, flow, step, words):
-    """'2 of 5' or dots, counting the steps a user sees (not the hidden ones)."""
-    style = map_get(flow, 'progress')
-    shown = [s['id'] for s in flow['steps'] if s['type'] != 'hidden']
-    if style is None or len(shown) < 2 or shown.indexOf(step['id']) < 0:
-        return
-    here = shown.indexOf(step['id']) + 1
-    count = str(here) + ' ' + words['of'] + ' ' + str(len(shown))
-    if style == 'count':
-        el('p', card, 'progress', count)
-        return
-    dots = el('div', card, 'dots', None)
-    dots.setAttribute('role', 'img')
-    dots.setAttribute('aria-label', words['step'] + ' ' + count)
-    for i in range(len(shown)):
-        el('span', dots, 'on' if i + 1 == here else None, None)
-
-
-def _box(node, rect):
-    _move(node, rect['left'], rect['top'])
-    node.style.width = str(rect['width']) + 'px'
-    node.style.height = str(rect['height']) + 'px'
 
 
 def _rect(node):
