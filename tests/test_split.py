@@ -6,6 +6,7 @@ from sdk import PY_SRC
 from sdk.builder.split import (
     boundary_problems,
     chunk_loaders,
+    loader_problems,
     chunk_roots,
     entry_source,
     prepare,
@@ -94,3 +95,12 @@ def test_a_chunk_is_pinned_by_what_asks_for_it(tmp_path):
     (js / 'userflow.surfaces.main.js').write_text("var x = 'flows';\n")  # a name, not a load
     expected = {'flows': 'core', 'both': 'core', 'sha256': 'core', 'surfaces': 'flows', 'extras': 'flows'}
     assert chunk_loaders(js) == expected
+
+
+def test_a_chunk_loaded_by_another_chunk_or_by_no_call_stops_the_build():
+    loaders = {'flows': 'core', 'surfaces': 'flows', 'extras': 'surfaces'}
+    assert loader_problems(['flows', 'surfaces'], loaders, 'flows') == []
+    assert loader_problems(['flows', 'surfaces', 'extras', 'lost'], loaders, 'flows') == [
+        'chunk extras is loaded by chunk surfaces, which holds no table of chunks',
+        "chunk lost is loaded by no call that names it (load_chunk('lost'))",
+    ]

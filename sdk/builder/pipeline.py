@@ -207,18 +207,15 @@ def split_bundles(work: Path, js_dir: Path, stages: _Stages) -> dict:
         # the other chunks are bundled first (one esbuild process each, side by side), then the
         # flows chunk with their pins, then the core and the app file with its.
         loaders = split.chunk_loaders(js_dir)
-        wrong = sorted(c for c in chunk_names if loaders.get(c, 'core') not in ('core', held))
-        if wrong:
-            raise BundleError(f'chunks loaded by a chunk other than {held}: {", ".join(wrong)}')
-        unasked = sorted(c for c in chunk_names if c not in loaders)
-        if unasked:  # its loader unknown: it would be pinned in no table, or the wrong one
-            raise BundleError(f"chunks no code loads by name (load_chunk('x')): {', '.join(unasked)}")
+        problems = split.loader_problems(chunk_names, loaders, held)
+        if problems:
+            raise BundleError('; '.join(problems))
         leaves = [c for c in chunk_names if c != held]
         with ThreadPoolExecutor() as pool:
             made = pool.map(lambda c: bundled_chunk(work, folder / f'{c}-src', c, chunk_code), leaves)
             chunks = dict(zip(leaves, made, strict=True))
         pins = {c: [name, chunk_pin(path.read_bytes())] for c, (path, name) in chunks.items()}
-        flows_table = {'UF_FLOWS_CHUNKS': {c: pins[c] for c in leaves if loaders.get(c) == held}}
+        flows_table = {'UF_FLOWS_CHUNKS': {c: pins[c] for c in leaves if loaders[c] == held}}
         chunks[held] = bundled_chunk(work, folder / f'{held}-src', held, chunk_code, flows_table)
         pins[held] = [chunks[held][1], chunk_pin(chunks[held][0].read_bytes())]
         chunks = {c: chunks[c] for c in chunk_names}

@@ -68,6 +68,16 @@ def chunk_loaders(js_dir: Path) -> dict[str, str]:
     return {name: 'core' if len(found) > 1 else next(iter(found)) for name, found in owners.items()}
 
 
+def loader_problems(chunks: list[str], loaders: dict[str, str], tabled: str) -> list[str]:
+    """What stops the build from pinning each chunk where it is loaded: only the core and the
+    `tabled` chunk (flows) carry a table of chunks, and a chunk no call names has no known loader
+    (it would be pinned nowhere, or in the wrong table)."""
+    other = sorted(c for c in chunks if c in loaders and loaders[c] not in ('core', tabled))
+    unasked = sorted(c for c in chunks if c not in loaders)
+    problems = [f'chunk {c} is loaded by chunk {loaders[c]}, which holds no table of chunks' for c in other]
+    return problems + [f"chunk {c} is loaded by no call that names it (load_chunk('{c}'))" for c in unasked]
+
+
 def _folder(module: str) -> str | None:
     parts = module.split('.')
     return parts[1] if parts[0] == 'userflow' and len(parts) > 2 else None
