@@ -145,7 +145,7 @@ def test_snippet_and_loader_pin_what_they_load_with_sri(built):
 
 def test_each_chunk_is_pinned_by_what_loads_it(built):
     """The core pins the chunks it loads; the flows chunk those only it loads (surfaces,
-    locales, rich text, the debugger), which the core then does not carry; the app file, which
+    locales, rich text, extras, the debugger), which the core then does not carry; the app file, which
     holds both, pins them all but the flows chunk it is."""
     files = {n: (built.dist / n).read_bytes() for n in built.manifest['files'] if n.endswith('.js')}
     named = {n.split('.')[0][len('userflow-') :]: n for n in files if n.startswith('userflow-')}

@@ -39,7 +39,7 @@ class Ui:
         self.on_close = on_close  # checklist id dismissed
         self.on_surface = on_surface  # (surface, action): a launcher's, banner's or the center's control
         self.refresh = refresh  # render again from the runtime's state
-        # For the surfaces and richtext chunks, separate bundles: the public members they use.
+        # For the surfaces, richtext and extras chunks, separate bundles: the public members they use.
         self.surfaces = None  # its drawer (checklists too), once the content needs it
         self.rich = None  # the richtext chunk's Markup, once the content needs it
         self.extras = None  # the extras chunk's spotlight and progress, once the content needs them
@@ -50,7 +50,7 @@ class Ui:
         self.container = None
         self._root = None
         self._sheets = None
-        self._css = [CSS]  # the UI's stylesheet, and the surfaces and richtext chunks' once loaded
+        self._css = [CSS]  # the UI's stylesheet, and each drawing chunk's once loaded
         self.view = None  # signature of what is built
         self._step_key = None  # the active flow/step, shown or waiting for its target
         self._focused_key = None  # the card that already took focus
@@ -115,7 +115,7 @@ class Ui:
             el('style', root, None, ''.join(self._css))
 
     def add_css(self, text):
-        """Another stylesheet for every root (the surfaces or richtext chunk's); drawn again with it."""
+        """Another stylesheet for every root (a drawing chunk's); drawn again with it."""
         self._css.append(text)
         self._sheets = None
         if self._root is not None:
